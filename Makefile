@@ -1,0 +1,58 @@
+# Entry points used by the README and CI. Everything runs from the project's own virtualenv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+DEV_ENV := MOBILITE_ENV=development
+MO := mobilite/translations/en/LC_MESSAGES/messages.mo
+PO := mobilite/translations/en/LC_MESSAGES/messages.po
+
+.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) $(MO)
+
+$(MO): $(PO) | $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d mobilite/translations -D messages
+
+translations: $(MO)
+
+migrate: install
+	$(DEV_ENV) $(BIN)/alembic upgrade head
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/flask --app wsgi demo --if-empty
+
+# The web server and the scheduler run side by side; Ctrl-C stops both.
+run: demo
+	@echo "mobilite: http://127.0.0.1:5000"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEV_ENV) $(BIN)/flask --app wsgi scheduler & \
+	$(DEV_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+scheduler: migrate
+	$(DEV_ENV) $(BIN)/flask --app wsgi scheduler
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench-match: install
+	$(PY) -m appariement.bench $(BENCH_ARGS)
+
+extract-messages: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o mobilite/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i mobilite/translations/messages.pot -d mobilite/translations -D messages
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,41 @@
+"""mobilite: inter-institutional micro-mobility for French public organisations."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config import load_config
+
+
+def create_app(env_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app for an environment (MOBILITE_ENV, production by default)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(env_name, overrides))
+
+    from mobilite import cli, i18n, labels, security
+    from mobilite.extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    from mobilite.admin import bp as admin_bp
+    from mobilite.agents import bp as agents_bp
+    from mobilite.auth import bp as auth_bp
+    from mobilite.coordination import bp as coordination_bp
+    from mobilite.rh import bp as rh_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(agents_bp, url_prefix="/agent")
+    app.register_blueprint(rh_bp, url_prefix="/rh")
+    app.register_blueprint(coordination_bp, url_prefix="/coordination")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from mobilite import errors
+
+    errors.init_app(app)
+    return app

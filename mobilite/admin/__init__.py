@@ -1,0 +1,7 @@
+"""The platform administrator's space: networks and accounts."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from mobilite.admin import views  # noqa: E402,F401

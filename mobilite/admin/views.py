@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from mobilite.accounts_view import account_form
+from mobilite.admin import bp
+from mobilite.extensions import db
+from mobilite.models import Network, Organisation, Role
+from mobilite.security import roles_required
+from mobilite.services import homes
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def home():
+    return render_template("admin/home.html", **homes.admin_home())
+
+
+@bp.get("/comptes")
+@roles_required(Role.ADMIN)
+def accounts():
+    page = max(request.args.get("page", 1, type=int), 1)
+    users, total = homes.accounts_in_scope(None, page=page)
+    return render_template("accounts/list.html", users=users, total=total, page=page, space="admin",
+                           scope_name=None)
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_account():
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    networks = db.session.scalars(select(Network).order_by(Network.name)).all()
+    return account_form(organisations=organisations, networks=networks, done_endpoint="admin.accounts",
+                        space="admin")

@@ -1,0 +1,7 @@
+"""Sign-in, sign-out, passwords and language: the one audience that includes strangers."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from mobilite.auth import views  # noqa: E402,F401

@@ -1,0 +1,139 @@
+"""The one place that answers "may this user do this to that record".
+
+Views and API operations ask `require(user, action, record)`, which answers 404 for anything the user may
+not touch, so that another organisation's records never hint that they exist.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from werkzeug.exceptions import NotFound
+
+from mobilite.models import (
+    ImmersionRequest,
+    Network,
+    Offer,
+    OfferStatus,
+    Organisation,
+    RequestStatus,
+    Role,
+    Round,
+    User,
+)
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    DECIDE = "decide"
+    VALIDATE = "validate"
+    MANAGE = "manage"
+
+
+def _offer(user: User, action: Action, offer: Offer) -> bool:
+    network_id = offer.organisation.network_id
+    if action == Action.VIEW:
+        if user.is_hr_of(offer.organisation_id) or user.coordinates(network_id) or user.has_role(Role.ADMIN):
+            return True
+        return offer.status == OfferStatus.PUBLISHED and user.home_network_id == network_id
+    if action == Action.EDIT:
+        return offer.is_managed_by(user)
+    if action == Action.VALIDATE:
+        return user.coordinates(network_id)
+    return False
+
+
+def _request(user: User, action: Action, item: ImmersionRequest) -> bool:
+    if action == Action.VIEW:
+        return (
+            item.is_owned_by(user)
+            or item.is_decided_by(user)
+            or user.coordinates(item.organisation.network_id)
+        )
+    if action == Action.EDIT:
+        return item.is_owned_by(user) and item.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
+    if action == Action.DECIDE:
+        return item.is_decided_by(user) and item.status in (RequestStatus.SUBMITTED, RequestStatus.POSTPONED)
+    return False
+
+
+def _organisation(user: User, action: Action, organisation: Organisation) -> bool:
+    if user.has_role(Role.ADMIN) or user.coordinates(organisation.network_id):
+        return True
+    if action == Action.VIEW:
+        return user.home_network_id == organisation.network_id
+    if action == Action.MANAGE:
+        return user.is_hr_of(organisation.id)
+    return False
+
+
+def _network(user: User, action: Action, network: Network) -> bool:
+    if user.has_role(Role.ADMIN):
+        return True
+    if action == Action.VIEW:
+        return user.home_network_id == network.id
+    return user.coordinates(network.id)
+
+
+def _account(user: User, action: Action, account: User) -> bool:
+    if account.id == user.id and action == Action.VIEW:
+        return True
+    if user.has_role(Role.ADMIN):
+        return True
+    if account.has_role(Role.ADMIN):
+        return False
+    if account.organisation_id is not None and user.is_hr_of(account.organisation_id):
+        return True
+    network_id = account.home_network_id
+    return user.coordinates(network_id)
+
+
+def _round(user: User, action: Action, item: Round) -> bool:
+    return user.has_role(Role.ADMIN) or user.coordinates(item.network_id)
+
+
+_RULES = {
+    Offer: _offer,
+    ImmersionRequest: _request,
+    Organisation: _organisation,
+    Network: _network,
+    User: _account,
+    Round: _round,
+}
+
+
+def can(user, action: Action, record) -> bool:
+    if record is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    rule = _RULES.get(type(record))
+    if rule is None:
+        raise TypeError(f"no authorization rule for {type(record).__name__}")
+    return rule(user, Action(action), record)
+
+
+def require(user, action: Action, record):
+    """The record if the user may act on it; otherwise 404, exactly as if it did not exist."""
+    if not can(user, action, record):
+        raise NotFound()
+    return record
+
+
+def assignable_roles(user: User) -> list[Role]:
+    """Roles this user may give to accounts they create."""
+    if user.has_role(Role.ADMIN):
+        return [Role.AGENT, Role.RH, Role.COORDINATOR, Role.ADMIN]
+    if user.has_role(Role.COORDINATOR):
+        return [Role.AGENT, Role.RH, Role.COORDINATOR]
+    if user.has_role(Role.RH):
+        return [Role.AGENT, Role.RH]
+    return []
+
+
+def may_create_account_in(user: User, organisation: Organisation | None, network: Network | None) -> bool:
+    """Admins anywhere, coordinators in their network, HR in their own organisation."""
+    if user.has_role(Role.ADMIN):
+        return True
+    if organisation is not None:
+        return user.coordinates(organisation.network_id) or user.is_hr_of(organisation.id)
+    return network is not None and user.coordinates(network.id)

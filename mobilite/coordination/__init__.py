@@ -1,0 +1,7 @@
+"""The coordinator's space: the network's organisations, offers to validate, rounds and accounts."""
+
+from flask import Blueprint
+
+bp = Blueprint("coordination", __name__)
+
+from mobilite.coordination import views  # noqa: E402,F401

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from mobilite.accounts_view import account_form
+from mobilite.coordination import bp
+from mobilite.extensions import db
+from mobilite.models import Network, Role
+from mobilite.security import roles_required
+from mobilite.services import homes
+
+
+@bp.get("/")
+@roles_required(Role.COORDINATOR)
+def home():
+    return render_template("coordination/home.html", **homes.coordinator_home(current_user))
+
+
+@bp.get("/comptes")
+@roles_required(Role.COORDINATOR)
+def accounts():
+    page = max(request.args.get("page", 1, type=int), 1)
+    network = db.session.get(Network, current_user.network_id)
+    users, total = homes.accounts_in_scope(current_user, network_id=network.id, page=page)
+    return render_template("accounts/list.html", users=users, total=total, page=page, space="coordination",
+                           scope_name=network.name)
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_account():
+    network = db.session.get(Network, current_user.network_id)
+    return account_form(organisations=network.organisations, networks=[network],
+                        done_endpoint="coordination.accounts", space="coordination")

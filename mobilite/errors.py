@@ -1,0 +1,34 @@
+"""Error pages: the same layout, a clear message, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app) -> None:
+    def page(status: int, title: str, message: str):
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return page(400, _("Formulaire expiré"), _("Le formulaire a expiré ou n'est pas valide. "
+                                                   "Rechargez la page et recommencez."))
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        return page(404, _("Page introuvable"), _("Cette page n'existe pas ou vous n'y avez pas accès."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(exc):
+        return page(405, _("Action impossible"), _("Cette action n'est pas permise sur cette page."))
+
+    @app.errorhandler(409)
+    def conflict(exc):
+        return page(409, _("Modification concurrente"), exc.description or "")
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        return page(500, _("Erreur du service"), _("Une erreur est survenue. L'équipe technique a été "
+                                                   "prévenue ; réessayez dans un instant."))

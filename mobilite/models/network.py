@@ -1,0 +1,118 @@
+"""Networks of organisations and their settings."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mobilite.models.base import Base, TimestampedMixin, str_enum
+
+if TYPE_CHECKING:
+    from mobilite.models.user import User
+
+
+class MatchingMode(enum.StrEnum):
+    OPTIMAL = "optimal"
+    STABLE = "stable"
+
+
+class OrganisationKind(enum.StrEnum):
+    COMMUNE = "commune"
+    EPCI = "epci"
+    DEPARTEMENT = "departement"
+    REGION = "region"
+    CCAS = "ccas"
+    CARSAT = "carsat"
+    ETAT = "etat"
+    HOPITAL = "hopital"
+    AUTRE = "autre"
+
+
+DEFAULT_WEIGHTS = {
+    "interest": 10,
+    "skill_fit": 4,
+    "wish_rank": 12,
+    "distance": 3,
+    "waiting": 5,
+    "fairness": 20,
+    "reciprocity": 2,
+}
+
+
+class Network(TimestampedMixin, Base):
+    """A group of organisations that exchange agents, with its rules (defaults from the law)."""
+
+    __tablename__ = "networks"
+    __table_args__ = (
+        CheckConstraint("min_days >= 1 AND min_days <= max_days AND max_days <= 10", name="day_limits"),
+        CheckConstraint("quota_days >= 1 AND quota_years >= 1", name="quota"),
+        CheckConstraint("answer_deadline_days >= 1 AND proposal_response_days >= 1", name="deadlines"),
+        CheckConstraint("diversity_per_session >= 1", name="diversity"),
+        CheckConstraint("continuity_max_away IS NULL OR continuity_max_away >= 1", name="continuity"),
+        CheckConstraint("fairness_floor_percent IS NULL OR fairness_floor_percent BETWEEN 0 AND 100", name="floor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    # Legal rules (décret n° 2022-1043): 2 to 10 working days, 20 days over 3 years, answer within a month.
+    min_days: Mapped[int] = mapped_column(Integer, default=2)
+    max_days: Mapped[int] = mapped_column(Integer, default=10)
+    quota_days: Mapped[int] = mapped_column(Integer, default=20)
+    quota_years: Mapped[int] = mapped_column(Integer, default=3)
+    answer_deadline_days: Mapped[int] = mapped_column(Integer, default=30)
+    proposal_response_days: Mapped[int] = mapped_column(Integer, default=7)
+    requires_offer_validation: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # Matching.
+    match_cron: Mapped[str] = mapped_column(String(100), default="0 6 * * mon")
+    timezone: Mapped[str] = mapped_column(String(60), default="Europe/Paris")
+    matching_mode: Mapped[MatchingMode] = mapped_column(
+        str_enum(MatchingMode, "matching_mode"), default=MatchingMode.OPTIMAL
+    )
+    weights: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_WEIGHTS))
+    diversity_per_session: Mapped[int] = mapped_column(Integer, default=2)
+    continuity_max_away: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fairness_floor_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reciprocity: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_days: Mapped[int] = mapped_column(Integer, default=3 * 365)
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        back_populates="network", order_by="Organisation.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Network {self.slug}>"
+
+
+class Organisation(TimestampedMixin, Base):
+    """A public organisation taking part in one network."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("network_id", "name"),
+        CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind, "organisation_kind"))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    network: Mapped[Network] = relationship(back_populates="organisations")
+    members: Mapped[list[User]] = relationship(back_populates="organisation", foreign_keys="User.organisation_id")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from mobilite.accounts_view import account_form
+from mobilite.models import Role
+from mobilite.rh import bp
+from mobilite.security import roles_required
+from mobilite.services import homes
+
+
+@bp.get("/")
+@roles_required(Role.RH)
+def home():
+    return render_template("rh/home.html", **homes.hr_home(current_user))
+
+
+@bp.get("/comptes")
+@roles_required(Role.RH)
+def accounts():
+    page = request.args.get("page", 1, type=int)
+    users, total = homes.accounts_in_scope(current_user, organisation_id=current_user.organisation_id,
+                                           page=max(page, 1))
+    return render_template("accounts/list.html", users=users, total=total, page=max(page, 1),
+                           space="rh", scope_name=current_user.organisation.name)
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@roles_required(Role.RH)
+def new_account():
+    return account_form(organisations=[current_user.organisation], networks=[], done_endpoint="rh.accounts",
+                        space="rh")

@@ -1,0 +1,1 @@
+"""Marshmallow schemas shared by the forms, the imports and the API."""

@@ -1,0 +1,40 @@
+"""Sign-in and password forms."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from mobilite.schemas.base import FormSchema
+
+
+class LoginSchema(FormSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=500))
+    remember = fields.Boolean(load_default=False, truthy={"on", "1", "true", "y"}, falsy={"0", "false", "off"})
+
+
+class ForgotPasswordSchema(FormSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class NewPasswordSchema(FormSchema):
+    password = fields.String(required=True, validate=validate.Length(max=500))
+    confirm = fields.String(required=True)
+
+    @validates_schema
+    def check(self, data, **_kwargs):
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        password = data.get("password", "")
+        if len(password) < minimum:
+            raise ValidationError(
+                _("Le mot de passe doit compter au moins %(n)d caractères.", n=minimum), "password"
+            )
+        if password != data.get("confirm"):
+            raise ValidationError(_("Les deux mots de passe ne sont pas identiques."), "confirm")
+
+
+class LanguageSchema(FormSchema):
+    lang = fields.String(required=True, validate=validate.OneOf(["fr", "en"], error="fr / en"))
+    next = fields.String(load_default="/")

@@ -1,0 +1,79 @@
+"""Base schema: French error messages, unknown keys ignored, HTML form data normalised."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; BaseSchema.handle_error translates it when it is raised."""
+    return message
+
+
+def translate_errors(messages):
+    if isinstance(messages, dict):
+        return {key: translate_errors(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_errors(value) for value in messages]
+    return gettext(messages) if isinstance(messages, str) else messages
+
+
+# Marshmallow's built-in messages are English; these are the service's (French msgids, translated on error).
+_MESSAGES = {
+    fields.Field: {
+        "required": N_("Ce champ est obligatoire."),
+        "null": N_("Ce champ est obligatoire."),
+        "validator_failed": N_("Valeur non valable."),
+    },
+    fields.String: {"invalid": N_("Texte non valable.")},
+    fields.Email: {"invalid": N_("Adresse e-mail non valable.")},
+    fields.Integer: {"invalid": N_("Nombre entier attendu.")},
+    fields.Number: {"invalid": N_("Nombre attendu."), "too_large": N_("Nombre trop grand.")},
+    fields.Float: {"special": N_("Nombre attendu.")},
+    fields.Date: {"invalid": N_("Date non valable (format attendu : AAAA-MM-JJ).")},
+    fields.Boolean: {"invalid": N_("Oui ou non attendu.")},
+    fields.List: {"invalid": N_("Liste attendue.")},
+}
+for field_class, messages in _MESSAGES.items():
+    field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": N_("Données non valables."), "unknown": N_("Champ inconnu.")}
+
+    def handle_error(self, error: ValidationError, data, **kwargs):
+        raise ValidationError(translate_errors(error.messages), error.field_name, data,
+                              valid_data=error.valid_data) from error
+
+
+class FormSchema(BaseSchema):
+    """For HTML forms: trims text and treats an empty input as a missing one."""
+
+    @pre_load
+    def drop_empty(self, data, **_kwargs):
+        cleaned = {}
+        for key, value in data.items():
+            if isinstance(value, str):
+                value = value.strip()
+                if value == "":
+                    continue
+            elif isinstance(value, list):
+                value = [v.strip() if isinstance(v, str) else v for v in value]
+                value = [v for v in value if v != ""]
+            cleaned[key] = value
+        return cleaned
+
+
+def form_data(schema: Schema, form) -> dict:
+    """A MultiDict as the schema expects it: lists for List fields, single values elsewhere."""
+    data = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key not in form:
+            continue
+        data[key] = form.getlist(key) if isinstance(field, fields.List) else form.get(key)
+    return data

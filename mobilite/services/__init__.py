@@ -1,0 +1,1 @@
+"""Business operations. They take plain data, never touch request, flash or templates, and commit once."""

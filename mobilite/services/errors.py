@@ -1,0 +1,19 @@
+"""Errors raised by services, turned into pages or JSON by the views."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A business rule said no; `errors` maps each field (or "_schema") to its reasons."""
+
+    def __init__(self, errors: dict[str, list[str]] | str):
+        if isinstance(errors, str):
+            errors = {"_schema": [errors]}
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in errors.items()))
+
+
+class Throttled(ServiceError):
+    def __init__(self, message: str, retry_after_minutes: int):
+        super().__init__(message)
+        self.retry_after_minutes = retry_after_minutes
