@@ -51,7 +51,7 @@ bench-match: install
 	$(PY) -m appariement.bench $(BENCH_ARGS)
 
 extract-messages: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -o mobilite/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -k _l -k lazy_gettext -F babel.cfg -o mobilite/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i mobilite/translations/messages.pot -d mobilite/translations -D messages
 
 clean:

@@ -14,8 +14,11 @@ from mobilite.services.accounts import create_account
 from mobilite.services.errors import ServiceError
 
 
-def account_form(*, organisations, networks, done_endpoint: str, space: str):
-    """GET shows the form; POST validates, creates the account and sends its first-password link."""
+def account_form(*, organisations, networks, done_endpoint: str, space: str, fixed_organisation=None):
+    """GET shows the form; POST validates, creates the account and sends its first-password link.
+
+    HR officers pass `fixed_organisation`: their accounts always belong to it.
+    """
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":
@@ -23,8 +26,8 @@ def account_form(*, organisations, networks, done_endpoint: str, space: str):
         values = form_data(schema, request.form)
         try:
             data = schema.load(values)
-            if len(organisations) == 1 and data["organisation_id"] is None:
-                data["organisation_id"] = organisations[0].id
+            if fixed_organisation is not None and data["organisation_id"] is None:
+                data["organisation_id"] = fixed_organisation.id
             user = create_account(
                 current_user, data,
                 base_url=current_app.config["BASE_URL"],
@@ -44,6 +47,7 @@ def account_form(*, organisations, networks, done_endpoint: str, space: str):
         values=values,
         organisations=organisations,
         networks=networks,
+        fixed_organisation=fixed_organisation,
         roles=assignable_roles(current_user),
         space=space,
     ), 400 if errors else 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ def init_app(app) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only load when the database holds no organisation yet.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo network "Capacités publiques" (idempotent) and print its accounts."""
@@ -36,6 +38,7 @@ def demo_command(if_empty: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--first-name", required=True)
 @click.option("--last-name", required=True)
@@ -79,6 +82,7 @@ def _format_errors(errors: dict) -> str:
 
 
 @click.command("send-outbox")
+@with_appcontext
 def send_outbox_command() -> None:
     """Send the e-mails that are due now (the scheduler does this every minute)."""
     from mobilite.services import outbox

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
-from flask_babel import format_date, get_locale
+from flask import current_app, has_request_context, session
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from mobilite.extensions import babel
@@ -14,6 +14,8 @@ def languages() -> list[str]:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and jobs: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages():
         return current_user.locale
     chosen = session.get("lang")
@@ -27,7 +29,7 @@ def init_app(app) -> None:
 
     @app.context_processor
     def inject_i18n():
-        return {"current_locale": str(get_locale()), "languages": languages(), "format_date": format_date}
+        return {"current_locale": str(get_locale()), "languages": languages(), "format_date": format_date, "format_datetime": format_datetime}
 
     @app.template_filter("label")
     def label_filter(item) -> str:

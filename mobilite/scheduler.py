@@ -6,6 +6,7 @@ import contextlib
 import logging
 
 import click
+from flask.cli import with_appcontext
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 
@@ -23,6 +24,7 @@ def build_scheduler(app) -> BlockingScheduler:
 
 
 @click.command("scheduler")
+@with_appcontext
 def scheduler_command() -> None:
     """Run the background jobs until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")

@@ -80,19 +80,29 @@ def _app(database_url):
 
 @pytest.fixture
 def app(_app):
-    """The app, with the session bound to one connection whose outer transaction is rolled back."""
-    with _app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
+    """The app, with every session bound to one connection whose outer transaction is rolled back.
+
+    No app context stays pushed, so each request gets its own, as in production. Test code may use
+    db.session directly (a thread-local session); objects it made stay readable after a request ends.
+    """
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield _app
+    finally:
         db.session.remove()
-        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
-        try:
-            yield _app
-        finally:
-            db.session.remove()
-            outer.rollback()
-            connection.close()
-            db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint", expire_on_commit=True)
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context, for tests that call services directly (translations, config)."""
+    with app.test_request_context():
+        yield app
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ class Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - the scoped session of the test
-        sqlalchemy_session_persistence = "flush"
+        sqlalchemy_session_persistence = "commit"
 
 
 class NetworkFactory(Base):
@@ -73,7 +73,7 @@ class UserFactory(Base):
         for role in extracted or [Role.AGENT]:
             self.add_role(Role(role))
         if create:
-            db.session.flush()
+            db.session.commit()
 
 
 class CoordinatorFactory(UserFactory):
@@ -85,7 +85,7 @@ class CoordinatorFactory(UserFactory):
         for role in extracted or [Role.COORDINATOR]:
             self.add_role(Role(role))
         if create:
-            db.session.flush()
+            db.session.commit()
 
 
 class ThemeFactory(Base):
@@ -145,4 +145,4 @@ class RequestFactory(Base):
         start = date.today() + timedelta(days=7)
         self.windows.append(AvailabilityWindow(start_date=start, end_date=start + timedelta(days=30)))
         if create:
-            db.session.flush()
+            db.session.commit()

@@ -6,7 +6,10 @@ from sqlalchemy import select
 from mobilite.accounts_view import account_form
 from mobilite.admin import bp
 from mobilite.extensions import db
-from mobilite.models import Network, Organisation, Role
+from flask_login import current_user
+
+from mobilite.authz import Action, require
+from mobilite.models import Network, Organisation, Role, User
 from mobilite.security import roles_required
 from mobilite.services import homes
 
@@ -33,3 +36,10 @@ def new_account():
     networks = db.session.scalars(select(Network).order_by(Network.name)).all()
     return account_form(organisations=organisations, networks=networks, done_endpoint="admin.accounts",
                         space="admin")
+
+
+@bp.get("/comptes/<int:user_id>")
+@roles_required(Role.ADMIN)
+def account(user_id: int):
+    user = require(current_user, Action.VIEW, db.session.get(User, user_id))
+    return render_template("accounts/show.html", user=user, space="admin")

@@ -69,8 +69,12 @@ def login():
         except ServiceError as exc:
             errors, status = exc.errors, 400
         else:
+            chosen = session.get("lang")
             session.clear()
             login_user(user, remember=data["remember"])
+            # A language picked on the sign-in page wins and becomes the account's.
+            if chosen and chosen != user.locale:
+                auth_service.set_locale(user, chosen)
             session["lang"] = user.locale
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
     values.pop("password", None)

@@ -6,7 +6,8 @@ from flask_login import current_user
 from mobilite.accounts_view import account_form
 from mobilite.coordination import bp
 from mobilite.extensions import db
-from mobilite.models import Network, Role
+from mobilite.authz import Action, require
+from mobilite.models import Network, Organisation, Role, User
 from mobilite.security import roles_required
 from mobilite.services import homes
 
@@ -31,5 +32,19 @@ def accounts():
 @roles_required(Role.COORDINATOR)
 def new_account():
     network = db.session.get(Network, current_user.network_id)
-    return account_form(organisations=network.organisations, networks=[network],
+    return account_form(organisations=network.organisations, networks=[],
                         done_endpoint="coordination.accounts", space="coordination")
+
+
+@bp.get("/comptes/<int:user_id>")
+@roles_required(Role.COORDINATOR)
+def account(user_id: int):
+    user = require(current_user, Action.VIEW, db.session.get(User, user_id))
+    return render_template("accounts/show.html", user=user, space="coordination")
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@roles_required(Role.COORDINATOR)
+def organisation(organisation_id: int):
+    organisation = require(current_user, Action.MANAGE, db.session.get(Organisation, organisation_id))
+    return render_template("coordination/organisation.html", **homes.organisation_page(organisation))

@@ -4,7 +4,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from mobilite.accounts_view import account_form
-from mobilite.models import Role
+from mobilite.authz import Action, require
+from mobilite.extensions import db
+from mobilite.models import Role, User
 from mobilite.rh import bp
 from mobilite.security import roles_required
 from mobilite.services import homes
@@ -29,5 +31,12 @@ def accounts():
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])
 @roles_required(Role.RH)
 def new_account():
-    return account_form(organisations=[current_user.organisation], networks=[], done_endpoint="rh.accounts",
-                        space="rh")
+    return account_form(organisations=[], networks=[], fixed_organisation=current_user.organisation,
+                        done_endpoint="rh.accounts", space="rh")
+
+
+@bp.get("/comptes/<int:user_id>")
+@roles_required(Role.RH)
+def account(user_id: int):
+    user = require(current_user, Action.VIEW, db.session.get(User, user_id))
+    return render_template("accounts/show.html", user=user, space="rh")

@@ -136,3 +136,15 @@ def accounts_in_scope(user: User, *, organisation_id: int | None = None, network
 
 
 __all__ = ["agent_home", "hr_home", "coordinator_home", "admin_home", "accounts_in_scope"]
+
+
+def organisation_page(organisation: Organisation) -> dict:
+    """An organisation as its coordinator sees it: people by role and offers by status."""
+    members, _total = accounts_in_scope(None, organisation_id=organisation.id, per_page=500)
+    offers = db.session.scalars(
+        select(Offer)
+        .where(Offer.organisation_id == organisation.id)
+        .options(selectinload(Offer.sessions))
+        .order_by(Offer.status, Offer.title)
+    ).all()
+    return {"organisation": organisation, "members": members, "offers": offers}

@@ -1,0 +1,36 @@
+"""Settings per environment, overridable by MOBILITE_* variables."""
+
+from datetime import timedelta
+
+import pytest
+
+from config import load_config
+
+
+def test_environment_variables_override_settings(monkeypatch):
+    monkeypatch.setenv("MOBILITE_SECRET_KEY", "from-env")
+    monkeypatch.setenv("MOBILITE_LOGIN_MAX_FAILURES_PER_ACCOUNT", "9")
+    monkeypatch.setenv("MOBILITE_HSTS", "false")
+    monkeypatch.setenv("MOBILITE_REMEMBER_COOKIE_DURATION", "3600")
+    settings = load_config("production")
+    assert settings["SECRET_KEY"] == "from-env"
+    assert settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"] == 9
+    assert settings["HSTS"] is False
+    assert settings["REMEMBER_COOKIE_DURATION"] == timedelta(hours=1)
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("MOBILITE_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="MOBILITE_SECRET_KEY"):
+        load_config("production")
+
+
+def test_bad_values_name_the_variable(monkeypatch):
+    monkeypatch.setenv("MOBILITE_LOGIN_WINDOW_MINUTES", "soon")
+    with pytest.raises(RuntimeError, match="MOBILITE_LOGIN_WINDOW_MINUTES"):
+        load_config("development")
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(RuntimeError, match="MOBILITE_ENV"):
+        load_config("staging")

@@ -1,0 +1,42 @@
+"""French by default, English on request, and the English catalogue is complete."""
+
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from tests.conftest import csrf_token, login
+from tests.factories import UserFactory
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "mobilite/translations/en/LC_MESSAGES/messages.po"
+
+
+def test_every_message_has_an_english_translation():
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    missing = [m.id for m in catalogue if m.id and not m.string]
+    assert missing == []
+
+
+def test_pages_are_french_by_default(client):
+    html = client.get("/connexion", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Se connecter" in html
+
+
+def test_language_switch_sticks_to_the_session_and_the_account(client):
+    user = UserFactory()
+    token = csrf_token(client.get("/connexion").get_data(as_text=True))
+    client.post("/langue", data={"lang": "en", "next": "/connexion", "csrf_token": token})
+    html = client.get("/connexion").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign in" in html
+    login(client, user.email)
+    html = client.get("/agent/").get_data(as_text=True)
+    assert "My immersion requests" in html and "Mes demandes" not in html
+
+
+def test_validation_messages_follow_the_language(client):
+    token = csrf_token(client.get("/connexion").get_data(as_text=True))
+    client.post("/langue", data={"lang": "en", "next": "/connexion", "csrf_token": token})
+    token = csrf_token(client.get("/connexion").get_data(as_text=True))
+    html = client.post("/connexion", data={"email": "nope", "csrf_token": token}).get_data(as_text=True)
+    assert "This field is required." in html
+    assert "Ce champ est obligatoire." not in html
