@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 from flask import current_app
+from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 

@@ -29,7 +29,12 @@ def init_app(app) -> None:
 
     @app.context_processor
     def inject_i18n():
-        return {"current_locale": str(get_locale()), "languages": languages(), "format_date": format_date, "format_datetime": format_datetime}
+        return {
+            "current_locale": str(get_locale()),
+            "languages": languages(),
+            "format_date": format_date,
+            "format_datetime": format_datetime,
+        }
 
     @app.template_filter("label")
     def label_filter(item) -> str:

@@ -6,9 +6,9 @@ import contextlib
 import logging
 
 import click
-from flask.cli import with_appcontext
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
+from flask.cli import with_appcontext
 
 from mobilite import jobs
 

@@ -4,9 +4,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from mobilite.accounts_view import account_form
+from mobilite.authz import Action, require
 from mobilite.coordination import bp
 from mobilite.extensions import db
-from mobilite.authz import Action, require
 from mobilite.models import Network, Organisation, Role, User
 from mobilite.security import roles_required
 from mobilite.services import homes
