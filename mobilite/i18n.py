@@ -9,6 +9,11 @@ from flask_login import current_user
 from mobilite.extensions import babel
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
 def languages() -> list[str]:
     return [code.strip() for code in current_app.config["LANGUAGES"].split(",") if code.strip()]
 

@@ -116,8 +116,12 @@ def session(app):
 
 
 def login(client, email: str, password: str = "correct horse battery", follow: bool = False):
-    """Sign in through the real form, CSRF token included."""
+    """Sign in through the real form, CSRF token included (signing out first if someone is signed in)."""
     page = client.get("/connexion")
+    if page.status_code == 302:
+        home = client.get(page.headers["Location"])
+        client.post("/deconnexion", data={"csrf_token": csrf_token(home.get_data(as_text=True))})
+        page = client.get("/connexion")
     token = csrf_token(page.get_data(as_text=True))
     return client.post("/connexion", data={"email": email, "password": password, "csrf_token": token},
                        follow_redirects=follow)

@@ -117,6 +117,13 @@ class OfferFactory(Base):
     description = "Découvrir l'instruction des permis de construire."
     status = OfferStatus.PUBLISHED
 
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if extracted:
+            self.themes = list(extracted)
+            if create:
+                db.session.commit()
+
 
 class OfferSessionFactory(Base):
     class Meta:

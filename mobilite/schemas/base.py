@@ -5,10 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; BaseSchema.handle_error translates it when it is raised."""
-    return message
+from mobilite.i18n import N_  # noqa: F401 - re-exported for the schemas; translated in handle_error
 
 
 def translate_errors(messages):

@@ -44,10 +44,10 @@ def _resolve_scope(actor: User | None, data: dict) -> tuple[Organisation | None,
     return organisation, network
 
 
-def create_account(
+def build_account(
     actor: User | None, data: dict, *, base_url: str, token_hours: int, password: str | None = None
 ) -> User:
-    """Create the account and send its first-password link (or set `password`, for the CLI and the demo)."""
+    """Add the account to the unit of work (not committed) and queue its first-password link."""
     email = normalise_email(data["email"])
     _check_roles(actor, data["roles"])
     organisation, network = _resolve_scope(actor, data)
@@ -79,5 +79,13 @@ def create_account(
         network_id=network.id if network else (organisation.network_id if organisation else None),
         roles=sorted(role.value for role in user.roles),
     )
+    return user
+
+
+def create_account(
+    actor: User | None, data: dict, *, base_url: str, token_hours: int, password: str | None = None
+) -> User:
+    """Create the account and send its first-password link (or set `password`, for the CLI and the demo)."""
+    user = build_account(actor, data, base_url=base_url, token_hours=token_hours, password=password)
     db.session.commit()
     return user

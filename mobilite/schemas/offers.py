@@ -1,0 +1,73 @@
+"""Offers and their sessions: one schema for the HR forms, the imports and the API."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+from mobilite.models import Place
+from mobilite.schemas.base import N_, FormSchema
+
+
+class PrerequisiteSchema(FormSchema):
+    skill_id = fields.Integer(required=True)
+    min_level = fields.Integer(
+        required=True, validate=validate.Range(1, 4, error=N_("Niveau attendu entre 1 et 4."))
+    )
+
+
+class OfferSchema(FormSchema):
+    team = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=20, max=5000))
+    themes = fields.List(fields.Integer(), load_default=list)
+    skills = fields.List(fields.Integer(), load_default=list)
+    prerequisites = fields.List(fields.Nested(PrerequisiteSchema), load_default=list)
+    place = fields.Enum(Place, by_value=True, load_default=Place.ON_SITE,
+                        error_messages={"unknown": N_("Choisissez sur site, hybride ou à distance.")})
+    accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
+    tutor_name = fields.String(load_default="", validate=validate.Length(max=200))
+    tutor_role = fields.String(load_default="", validate=validate.Length(max=200))
+    tutor_email = fields.Email(load_default="", validate=validate.Length(max=254))
+    version = fields.Integer(load_default=None)
+
+    @pre_load
+    def prerequisites_from_form(self, data, **_kwargs):
+        """HTML forms send parallel lists prerequisite_skill / prerequisite_level; pair them."""
+        if "prerequisite_skill" in data:
+            skills = data.pop("prerequisite_skill") or []
+            levels = data.pop("prerequisite_level", []) or []
+            data["prerequisites"] = [
+                {"skill_id": skill, "min_level": level}
+                for skill, level in zip(skills, levels + [""] * (len(skills) - len(levels)), strict=False)
+                if str(skill).strip()
+            ]
+        return data
+
+    @validates_schema
+    def distinct_prerequisites(self, data, **_kwargs):
+        ids = [p["skill_id"] for p in data.get("prerequisites", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError(N_("Chaque compétence prérequise ne figure qu'une fois."), "prerequisites")
+
+
+class SessionSchema(FormSchema):
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    capacity = fields.Integer(
+        required=True, validate=validate.Range(1, 50, error=N_("Entre 1 et 50 places."))
+    )
+
+    @validates_schema
+    def ordered(self, data, **_kwargs):
+        if "start_date" in data and "end_date" in data and data["end_date"] < data["start_date"]:
+            raise ValidationError(N_("La date de fin précède la date de début."), "end_date")
+
+
+class ValidationDecisionSchema(FormSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(["publish", "send_back"]))
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates_schema
+    def comment_when_sent_back(self, data, **_kwargs):
+        if data.get("decision") == "send_back" and not data.get("comment"):
+            raise ValidationError(N_("Expliquez ce qu'il faut modifier."), "comment")

@@ -1,0 +1,263 @@
+"""HR officers manage their organisation's offers; coordinators validate them where the network asks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from mobilite.extensions import db
+from mobilite.i18n import N_
+from mobilite.models import (
+    AuditEvent,
+    Offer,
+    OfferPrerequisite,
+    OfferSession,
+    OfferStatus,
+    Proposal,
+    Role,
+    Skill,
+    Theme,
+    User,
+    utcnow,
+)
+from mobilite.services import audit, outbox
+from mobilite.services.errors import ServiceError
+from mobilite.workdays import count_working_days
+
+# Fields compared to explain a concurrent edit; labels are msgids translated at display time.
+EDITABLE_FIELDS = {
+    "team": N_("Équipe"),
+    "title": N_("Titre"),
+    "description": N_("Ce que la personne verra et fera"),
+    "place": N_("Lieu"),
+    "accessibility": N_("Accessibilité"),
+    "tutor_name": N_("Tuteur ou tutrice"),
+    "tutor_role": N_("Fonction du tuteur ou de la tutrice"),
+    "tutor_email": N_("Adresse e-mail du tuteur ou de la tutrice"),
+}
+
+
+class Conflict(ServiceError):
+    """Someone saved the record since the form was opened; `changes` says what they changed."""
+
+    def __init__(self, changes: list[tuple[str, str, str]], editor: str | None, current_version: int):
+        super().__init__({"version": [_("Cette offre a été modifiée entre-temps.")]})
+        self.changes = changes
+        self.editor = editor
+        self.current_version = current_version
+
+
+def _vocabulary(model, ids: list[int], field: str) -> list:
+    if not ids:
+        return []
+    rows = db.session.scalars(select(model).where(model.id.in_(set(ids)))).all()
+    if len(rows) != len(set(ids)):
+        raise ServiceError({field: [_("Valeur inconnue dans la liste.")]})
+    return sorted(rows, key=lambda row: row.id)
+
+
+def _apply(offer: Offer, data: dict) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(offer, name, data[name])
+    offer.themes = _vocabulary(Theme, data.get("themes", []), "themes")
+    offer.skills = _vocabulary(Skill, data.get("skills", []), "skills")
+    skills = {s.id: s for s in _vocabulary(Skill, [p["skill_id"] for p in data.get("prerequisites", [])],
+                                            "prerequisites")}
+    wanted = {p["skill_id"]: p["min_level"] for p in data.get("prerequisites", [])}
+    kept = []
+    for prerequisite in offer.prerequisites:
+        if prerequisite.skill_id in wanted:
+            prerequisite.min_level = wanted.pop(prerequisite.skill_id)
+            kept.append(prerequisite)
+    kept += [OfferPrerequisite(skill=skills[sid], min_level=level) for sid, level in wanted.items()]
+    offer.prerequisites = kept
+
+
+def build_offer(actor: User, data: dict) -> Offer:
+    """Add a draft offer of the actor's organisation to the unit of work, without committing."""
+    offer = Offer(organisation=actor.organisation, created_by_id=actor.id, status=OfferStatus.DRAFT)
+    _apply(offer, data)
+    db.session.add(offer)
+    db.session.flush()
+    audit.record(actor, "offer.create", offer, organisation_id=offer.organisation_id)
+    return offer
+
+
+def create_offer(actor: User, data: dict) -> Offer:
+    offer = build_offer(actor, data)
+    db.session.commit()
+    return offer
+
+
+def _last_editor(offer: Offer) -> str | None:
+    actor_id = db.session.scalar(
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.target_type == "Offer", AuditEvent.target_id == offer.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    user = db.session.get(User, actor_id) if actor_id else None
+    return user.full_name if user else None
+
+
+def _conflict(offer: Offer, data: dict) -> Conflict:
+    db.session.refresh(offer)
+    changes = [
+        (label, str(data.get(name, "")), str(getattr(offer, name)))
+        for name, label in EDITABLE_FIELDS.items()
+        if name in data and str(data[name]) != str(getattr(offer, name))
+    ]
+    return Conflict(changes, _last_editor(offer), offer.version)
+
+
+def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
+    """Save an edit made on `data["version"]`; a stale version raises Conflict, never a lost update."""
+    if offer.status == OfferStatus.ARCHIVED:
+        raise ServiceError(_("Une offre archivée ne se modifie plus. Dupliquez-la."))
+    expected = data.get("version")
+    if expected is None:
+        raise ServiceError({"version": [_("Version du formulaire manquante : rechargez la page.")]})
+    if expected != offer.version:
+        raise _conflict(offer, data)
+    _apply(offer, data)
+    audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another worker saved between our check and our UPDATE: the version column caught it.
+        db.session.rollback()
+        raise _conflict(offer, data) from None
+    return offer
+
+
+def _notify_hr(offer: Offer, kind: str, subject: str, body: str, **params) -> None:
+    officers = db.session.scalars(
+        select(User).where(User.organisation_id == offer.organisation_id, User.active.is_(True))
+    ).all()
+    for officer in officers:
+        if officer.has_role(Role.RH):
+            with force_locale(officer.locale):
+                outbox.queue(officer, kind, _(subject, **params), _(body, **params))
+
+
+def _has_future_session(offer: Offer, today: date) -> bool:
+    return any(session.start_date >= today for session in offer.sessions)
+
+
+def submit_offer(actor: User, offer: Offer, today: date | None = None) -> Offer:
+    """Draft → submitted for validation, or straight to published where the network does not validate."""
+    today = today or date.today()
+    if offer.status != OfferStatus.DRAFT:
+        raise ServiceError(_("Seule une offre en brouillon peut être soumise."))
+    if not _has_future_session(offer, today):
+        raise ServiceError({"sessions": [_("Ajoutez au moins une session à venir avant de soumettre l'offre.")]})
+    if offer.organisation.network.requires_offer_validation:
+        offer.status = OfferStatus.SUBMITTED
+    else:
+        offer.status, offer.published_at = OfferStatus.PUBLISHED, utcnow()
+    offer.validation_comment = ""
+    audit.record(actor, f"offer.{offer.status.value}", offer, organisation_id=offer.organisation_id)
+    db.session.commit()
+    return offer
+
+
+def validate_offer(actor: User, offer: Offer, decision: str, comment: str = "") -> Offer:
+    """A coordinator publishes a submitted offer, or sends it back to draft with a comment."""
+    if offer.status != OfferStatus.SUBMITTED:
+        raise ServiceError(_("Cette offre n'attend pas de validation."))
+    if decision == "publish":
+        offer.status, offer.published_at, offer.validation_comment = OfferStatus.PUBLISHED, utcnow(), ""
+        _notify_hr(offer, "offer.published", N_("Offre publiée : %(title)s"),
+                   N_("L'offre « %(title)s » est publiée et visible des agents du réseau."), title=offer.title)
+    else:
+        offer.status, offer.validation_comment = OfferStatus.DRAFT, comment
+        _notify_hr(offer, "offer.sent_back", N_("Offre à reprendre : %(title)s"),
+                   N_("La coordination vous renvoie l'offre « %(title)s » : %(comment)s"),
+                   title=offer.title, comment=comment)
+    audit.record(actor, f"offer.{decision}", offer, organisation_id=offer.organisation_id,
+                 network_id=offer.organisation.network_id)
+    db.session.commit()
+    return offer
+
+
+_TRANSITIONS = {
+    "close": ({OfferStatus.PUBLISHED, OfferStatus.SUBMITTED}, OfferStatus.CLOSED),
+    "archive": ({OfferStatus.DRAFT, OfferStatus.CLOSED}, OfferStatus.ARCHIVED),
+    "reopen": ({OfferStatus.CLOSED}, OfferStatus.DRAFT),
+}
+
+
+def change_status(actor: User, offer: Offer, action: str) -> Offer:
+    allowed, target = _TRANSITIONS[action]
+    if offer.status not in allowed:
+        raise ServiceError(_("Action impossible pour une offre dans cet état."))
+    offer.status = target
+    audit.record(actor, f"offer.{action}", offer, organisation_id=offer.organisation_id)
+    db.session.commit()
+    return offer
+
+
+def duplicate_offer(actor: User, offer: Offer) -> Offer:
+    """A new draft with the same content and no sessions."""
+    copy = Offer(
+        organisation_id=offer.organisation_id, created_by_id=actor.id, status=OfferStatus.DRAFT,
+        title=_("Copie de %(title)s", title=offer.title)[:200],
+        **{name: getattr(offer, name) for name in EDITABLE_FIELDS if name != "title"},
+    )
+    copy.themes = list(offer.themes)
+    copy.skills = list(offer.skills)
+    copy.prerequisites = [OfferPrerequisite(skill_id=p.skill_id, min_level=p.min_level) for p in offer.prerequisites]
+    db.session.add(copy)
+    db.session.flush()
+    audit.record(actor, "offer.duplicate", copy, organisation_id=copy.organisation_id, source_id=offer.id)
+    db.session.commit()
+    return copy
+
+
+def session_errors(data: dict, today: date) -> dict[str, list[str]]:
+    """The rules of a session's dates: in the future, 1 to 10 working days."""
+    errors: dict[str, list[str]] = {}
+    if data["start_date"] < today:
+        errors["start_date"] = [_("La session doit commencer aujourd'hui ou plus tard.")]
+    days = count_working_days(data["start_date"], data["end_date"])
+    if not 1 <= days <= 10:
+        errors["end_date"] = [_("Une session compte de 1 à 10 jours ouvrés (ici : %(n)d).", n=days)]
+    return errors
+
+
+def build_session(offer: Offer, data: dict, today: date) -> OfferSession:
+    """Check the dates and attach a session to the offer, without committing."""
+    if offer.status in (OfferStatus.CLOSED, OfferStatus.ARCHIVED):
+        raise ServiceError(_("On n'ajoute pas de session à une offre close ou archivée."))
+    errors = session_errors(data, today)
+    if errors:
+        raise ServiceError(errors)
+    session = OfferSession(
+        start_date=data["start_date"], end_date=data["end_date"], capacity=data["capacity"],
+        working_days=count_working_days(data["start_date"], data["end_date"]),
+    )
+    offer.sessions.append(session)
+    return session
+
+
+def add_session(actor: User, offer: Offer, data: dict, today: date | None = None) -> OfferSession:
+    session = build_session(offer, data, today or date.today())
+    db.session.flush()
+    audit.record(actor, "offer.session_add", offer, organisation_id=offer.organisation_id, session_id=session.id)
+    db.session.commit()
+    return session
+
+
+def delete_session(actor: User, session: OfferSession) -> None:
+    in_use = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.session_id == session.id))
+    if in_use:
+        raise ServiceError(_("Cette session a déjà des propositions : elle ne peut plus être supprimée."))
+    offer = session.offer
+    db.session.delete(session)
+    audit.record(actor, "offer.session_delete", offer, organisation_id=offer.organisation_id)
+    db.session.commit()

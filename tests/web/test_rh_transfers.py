@@ -1,0 +1,140 @@
+"""Imports are all or nothing, with every bad row reported; exports re-import as they are."""
+
+import io
+from datetime import date, timedelta
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from mobilite.extensions import db
+from mobilite.models import Notification, Offer, OfferSession, OfferStatus, Role, User
+from mobilite.workdays import add_working_days, next_monday
+from tests.conftest import csrf_token, login
+from tests.factories import OfferFactory, OfferSessionFactory, RequestFactory, SkillFactory, UserFactory
+
+START = next_monday(date.today()) + timedelta(weeks=3)
+END = add_working_days(START, 3)
+DESCRIPTION = "Accompagner l'équipe dans l'instruction des dossiers de la semaine."
+HEADER = "reference;titre;equipe;description;thematiques;competences;prerequis;lieu;debut;fin;places"
+
+
+def _upload(client, path, filename, content: bytes):
+    token = csrf_token(client.get(path).get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def _offer_count() -> int:
+    return db.session.scalar(select(func.count(Offer.id)))
+
+
+def test_csv_import_groups_sessions_by_reference(client):
+    hr = UserFactory(roles=[Role.RH])
+    skill = SkillFactory()
+    later = START + timedelta(weeks=2)
+    csv = "\n".join([
+        HEADER,
+        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};{skill.theme.code};{skill.code};;sur site;{START};{END};2",
+        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};;;;;{later.strftime('%d/%m/%Y')};"
+        f"{add_working_days(later, 2).strftime('%d/%m/%Y')};1",
+        f"B;Découvrir la paie;RH;{DESCRIPTION};;;{skill.label_fr}:2;hybride;{START};{START};1",
+    ]).encode("utf-8-sig")
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", csv)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    offers = db.session.scalars(select(Offer).order_by(Offer.title)).all()
+    assert [o.title for o in offers] == ["Découvrir la paie", "Vis ma vie ADS"]
+    assert all(o.status == OfferStatus.DRAFT and o.organisation_id == hr.organisation_id for o in offers)
+    assert len(offers[1].sessions) == 2 and offers[1].sessions[0].capacity == 2
+    assert [(p.skill_id, p.min_level) for p in offers[0].prerequisites] == [(skill.id, 2)]
+
+
+def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_imported(client):
+    hr = UserFactory(roles=[Role.RH])
+    csv = "\n".join([
+        HEADER,
+        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};inconnu;;;sur site;{START};{END};2",
+        f"B;Correct;RH;{DESCRIPTION};;;;;{START};{END};1",
+        f"C;Trop long;RH;{DESCRIPTION};;;;;{START};{START + timedelta(days=30)};1",
+        f"D;;RH;court;;;;lune;pas une date;{END};zéro",
+    ]).encode()
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", csv)
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    expected = [("2", "thematiques"), ("4", "fin"), ("5", "titre"), ("5", "description"), ("5", "lieu")]
+    for line, column in expected:
+        assert f'<td class="num">{line}</td><td><code>{column}</code></td>' in html, (line, column)
+    assert "« inconnu » n'est pas dans le référentiel." in html
+    assert "rien n'a été importé" in html
+    assert _offer_count() == 0
+    assert db.session.scalar(select(func.count(OfferSession.id))) == 0
+
+
+def test_xlsx_import(client):
+    hr = UserFactory(roles=[Role.RH])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Titre", "Equipe", "Description", "Debut", "Fin", "Places"])
+    sheet.append(["Accueil du public", "Accueil", DESCRIPTION, START, END, 3])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.xlsx", buffer.getvalue())
+    assert response.status_code == 302
+    offer = db.session.scalar(select(Offer))
+    assert offer.title == "Accueil du public" and offer.sessions[0].capacity == 3
+
+
+def test_unknown_format_and_missing_columns_are_explained(client):
+    hr = UserFactory(roles=[Role.RH])
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.pdf", b"%PDF")
+    assert response.status_code == 400 and "Format non reconnu" in response.get_data(as_text=True)
+    response = _upload(client, "/rh/offres/import", "offres.csv", b"titre;equipe\nA;B\n")
+    html = response.get_data(as_text=True)
+    assert "<code>description</code>" in html and "Colonne obligatoire absente." in html
+
+
+def test_export_reimports_as_it_is(client):
+    hr = UserFactory(roles=[Role.RH])
+    offer = OfferFactory(organisation=hr.organisation, description=DESCRIPTION)
+    OfferSessionFactory(offer=offer, start_date=START, end_date=END, working_days=4, capacity=2)
+    OfferFactory(title="Offre d'une autre organisation")
+    login(client, hr.email)
+    exported = client.get("/rh/offres/export.csv")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    text = exported.get_data().decode("utf-8-sig")
+    assert offer.title in text and "Offre d'une autre organisation" not in text
+    before = _offer_count()
+    assert _upload(client, "/rh/offres/import", "export.csv", exported.get_data()).status_code == 302
+    assert _offer_count() == before + 1
+
+
+def test_requests_export_lists_only_the_organisations_requests(client):
+    hr = UserFactory(roles=[Role.RH])
+    own = RequestFactory(agent=UserFactory(organisation=hr.organisation, last_name="Interne"))
+    RequestFactory(agent=UserFactory(last_name="Externe"))
+    login(client, hr.email)
+    text = client.get("/rh/demandes/export.csv").get_data().decode("utf-8-sig")
+    assert own.agent.email in text and "Externe" not in text
+
+
+def test_account_import_creates_agents_and_sends_links_all_or_nothing(client):
+    hr = UserFactory(roles=[Role.RH])
+    existing = UserFactory()
+    login(client, hr.email)
+    bad = f"email,prenom,nom,roles\na@example.fr,Anne,Arnaud,agent\n{existing.email},Bob,Brun,\nb@x,,Colin,chef\n"
+    response = _upload(client, "/rh/comptes/import", "agents.csv", bad.encode())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<td class="num">3</td><td><code>email</code></td>' in html
+    assert '<td class="num">4</td><td><code>prenom</code></td>' in html
+    assert '<td class="num">4</td><td><code>roles</code></td>' in html
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == "a@example.fr")) == 0
+
+    good = "email;prenom;nom;equipe;poste\na@example.fr;Anne;Arnaud;Voirie;Technicienne\n"
+    assert _upload(client, "/rh/comptes/import", "agents.csv", good.encode()).status_code == 302
+    created = db.session.scalar(select(User).where(User.email == "a@example.fr"))
+    assert created.organisation_id == hr.organisation_id and created.roles == {Role.AGENT}
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == created.id)) == 1
