@@ -22,10 +22,8 @@ def home():
 @bp.get("/comptes")
 @roles_required(Role.ADMIN)
 def accounts():
-    page = max(request.args.get("page", 1, type=int), 1)
-    users, total = homes.accounts_in_scope(None, page=page)
-    return render_template("accounts/list.html", users=users, total=total, page=page, space="admin",
-                           scope_name=None)
+    page = homes.accounts_in_scope(page=request.args.get("page", 1, type=int))
+    return render_template("accounts/list.html", page=page, space="admin", scope_name=None)
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])

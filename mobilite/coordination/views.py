@@ -27,11 +27,9 @@ def home():
 @bp.get("/comptes")
 @roles_required(Role.COORDINATOR)
 def accounts():
-    page = max(request.args.get("page", 1, type=int), 1)
     network = db.session.get(Network, current_user.network_id)
-    users, total = homes.accounts_in_scope(current_user, network_id=network.id, page=page)
-    return render_template("accounts/list.html", users=users, total=total, page=page, space="coordination",
-                           scope_name=network.name)
+    page = homes.accounts_in_scope(network_id=network.id, page=request.args.get("page", 1, type=int))
+    return render_template("accounts/list.html", page=page, space="coordination", scope_name=network.name)
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])

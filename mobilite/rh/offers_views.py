@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
@@ -18,6 +19,7 @@ from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.security import roles_required
 from mobilite.services import offers as offer_service
 from mobilite.services.errors import ServiceError
+from mobilite.services.pagination import paginate
 from mobilite.services.taxonomy import themes_with_skills
 
 
@@ -67,8 +69,9 @@ def offers():
     query = select(Offer).where(Offer.organisation_id == current_user.organisation_id)
     if status in OfferStatus.__members__.values():
         query = query.where(Offer.status == status)
-    rows = db.session.scalars(query.order_by(Offer.status, Offer.title)).all()
-    return render_template("rh/offers/list.html", offers=rows, status=status, statuses=list(OfferStatus))
+    page = paginate(query.options(selectinload(Offer.sessions)).order_by(Offer.updated_at.desc(), Offer.id.desc()),
+                    request.args.get("page", 1, type=int))
+    return render_template("rh/offers/list.html", page=page, status=status, statuses=list(OfferStatus))
 
 
 @bp.route("/offres/nouvelle", methods=["GET", "POST"])

@@ -21,11 +21,9 @@ def home():
 @bp.get("/comptes")
 @roles_required(Role.RH)
 def accounts():
-    page = request.args.get("page", 1, type=int)
-    users, total = homes.accounts_in_scope(current_user, organisation_id=current_user.organisation_id,
-                                           page=max(page, 1))
-    return render_template("accounts/list.html", users=users, total=total, page=max(page, 1),
-                           space="rh", scope_name=current_user.organisation.name)
+    page = homes.accounts_in_scope(organisation_id=current_user.organisation_id,
+                                   page=request.args.get("page", 1, type=int))
+    return render_template("accounts/list.html", page=page, space="rh", scope_name=current_user.organisation.name)
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])

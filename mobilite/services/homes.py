@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
+from mobilite.services.pagination import Page, paginate
 from mobilite.models import (
     ImmersionRequest,
     Network,
@@ -41,23 +42,35 @@ def agent_home(user: User) -> dict:
     return {"requests": requests, "proposals": proposals}
 
 
-def hr_home(user: User) -> dict:
+def hr_home(user: User, limit: int = 20) -> dict:
+    """The most urgent waiting requests and the latest offers, with their totals: bounded at any size."""
     organisation = user.organisation
+    live_offers = (Offer.organisation_id == organisation.id, Offer.status != OfferStatus.ARCHIVED)
     offers = db.session.scalars(
         select(Offer)
-        .where(Offer.organisation_id == organisation.id, Offer.status != OfferStatus.ARCHIVED)
+        .where(*live_offers)
         .options(selectinload(Offer.sessions))
-        .order_by(Offer.status, Offer.title)
+        .order_by(Offer.updated_at.desc(), Offer.id.desc())
+        .limit(limit)
     ).all()
+    waiting_filter = (ImmersionRequest.organisation_id == organisation.id, ImmersionRequest.status.in_(WAITING))
     waiting = db.session.scalars(
         select(ImmersionRequest)
-        .where(ImmersionRequest.organisation_id == organisation.id, ImmersionRequest.status.in_(WAITING))
+        .where(*waiting_filter)
         .options(selectinload(ImmersionRequest.agent), selectinload(ImmersionRequest.windows))
-        .order_by(ImmersionRequest.submitted_at)
+        .order_by(ImmersionRequest.submitted_at, ImmersionRequest.id)
+        .limit(limit)
     ).all()
     deadline_days = organisation.network.answer_deadline_days
     deadlines = {r.id: (r.submitted_at + timedelta(days=deadline_days)).date() for r in waiting if r.submitted_at}
-    return {"organisation": organisation, "offers": offers, "waiting": waiting, "deadlines": deadlines}
+    return {
+        "organisation": organisation,
+        "offers": offers,
+        "offers_total": db.session.scalar(select(func.count(Offer.id)).where(*live_offers)),
+        "waiting": waiting,
+        "waiting_total": db.session.scalar(select(func.count(ImmersionRequest.id)).where(*waiting_filter)),
+        "deadlines": deadlines,
+    }
 
 
 def coordinator_home(user: User) -> dict:
@@ -117,30 +130,22 @@ def admin_home() -> dict:
     return {"networks": networks, "accounts": accounts}
 
 
-def accounts_in_scope(user: User, *, organisation_id: int | None = None, network_id: int | None = None,
-                      page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
-    """Accounts of one organisation or one network, a page at a time, roles loaded in the same pass."""
+def accounts_in_scope(*, organisation_id: int | None = None, network_id: int | None = None,
+                      page: int = 1, per_page: int = 50) -> Page:
+    """Accounts of one organisation, one network or (neither given) the platform, a page at a time."""
     query = select(User).outerjoin(Organisation, User.organisation_id == Organisation.id)
     if organisation_id is not None:
         query = query.where(User.organisation_id == organisation_id)
     elif network_id is not None:
         query = query.where((Organisation.network_id == network_id) | (User.network_id == network_id))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    users = db.session.scalars(
-        query.options(selectinload(User.role_rows), selectinload(User.organisation))
-        .order_by(User.last_name, User.first_name, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(users), total
-
-
-__all__ = ["agent_home", "hr_home", "coordinator_home", "admin_home", "accounts_in_scope"]
+    query = query.options(selectinload(User.role_rows), selectinload(User.organisation)).order_by(
+        User.last_name, User.first_name, User.id)
+    return paginate(query, page, per_page)
 
 
 def organisation_page(organisation: Organisation) -> dict:
     """An organisation as its coordinator sees it: people by role and offers by status."""
-    members, _total = accounts_in_scope(None, organisation_id=organisation.id, per_page=500)
+    members = accounts_in_scope(organisation_id=organisation.id, per_page=500).items
     offers = db.session.scalars(
         select(Offer)
         .where(Offer.organisation_id == organisation.id)

@@ -184,3 +184,18 @@ def test_coordinator_of_another_network_cannot_review(client):
     offer = OfferFactory(status=OfferStatus.SUBMITTED)
     login(client, coordinator.email)
     assert client.get(f"/coordination/offres/{offer.id}").status_code == 404
+
+
+def test_offer_list_is_paginated_and_filtered_by_status(client):
+    hr = _hr()
+    for n in range(52):
+        OfferFactory(organisation=hr.organisation, title=f"Offre {n:02d}", status=OfferStatus.PUBLISHED)
+    OfferFactory(organisation=hr.organisation, title="Le brouillon", status=OfferStatus.DRAFT)
+    login(client, hr.email)
+    first = client.get("/rh/offres").get_data(as_text=True)
+    assert "(53)" in first and "Page 1 sur 2" in first
+    second = client.get("/rh/offres?page=2").get_data(as_text=True)
+    assert second.count('href="/rh/offres/') - second.count('href="/rh/offres/nouvelle') - second.count(
+        'href="/rh/offres/import') - second.count('href="/rh/offres/export') == 3
+    drafts = client.get("/rh/offres?statut=draft").get_data(as_text=True)
+    assert "Le brouillon" in drafts and "Offre 00" not in drafts

@@ -1,0 +1,28 @@
+"""One page of a query's results, with the total, for lists that may hold thousands of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from mobilite.extensions import db
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total - 1) // self.per_page + 1, 1)
+
+
+def paginate(query: Select, page: int, per_page: int = 50) -> Page:
+    page = max(page, 1)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)
