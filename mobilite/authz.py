@@ -11,11 +11,14 @@ import enum
 from werkzeug.exceptions import NotFound
 
 from mobilite.models import (
+    Immersion,
     ImmersionRequest,
     Network,
     Offer,
     OfferStatus,
     Organisation,
+    Proposal,
+    ProposalStatus,
     RequestStatus,
     Role,
     Round,
@@ -29,6 +32,7 @@ class Action(enum.StrEnum):
     DECIDE = "decide"
     VALIDATE = "validate"
     MANAGE = "manage"
+    REVIEW = "review"
 
 
 def _offer(user: User, action: Action, offer: Offer) -> bool:
@@ -45,16 +49,24 @@ def _offer(user: User, action: Action, offer: Offer) -> bool:
 
 
 def _request(user: User, action: Action, item: ImmersionRequest) -> bool:
+    # A draft is the agent's own business: neither HR nor the coordination sees it before submission.
+    shared = item.status != RequestStatus.DRAFT
     if action == Action.VIEW:
-        return (
-            item.is_owned_by(user)
-            or item.is_decided_by(user)
-            or user.coordinates(item.organisation.network_id)
+        return item.is_owned_by(user) or shared and (
+            item.is_decided_by(user) or user.coordinates(item.organisation.network_id)
         )
+    if action == Action.MANAGE:  # the agent's own request, in the agent space (see, withdraw)
+        return item.is_owned_by(user)
+    if action == Action.REVIEW:  # the home employer's HR, in the HR space
+        return shared and item.is_decided_by(user)
     if action == Action.EDIT:
         return item.is_owned_by(user) and item.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
-    if action == Action.DECIDE:
-        return item.is_decided_by(user) and item.status in (RequestStatus.SUBMITTED, RequestStatus.POSTPONED)
+    if action == Action.DECIDE:  # never on one's own request, even as HR
+        return (
+            item.is_decided_by(user)
+            and not item.is_owned_by(user)
+            and item.status in (RequestStatus.SUBMITTED, RequestStatus.POSTPONED)
+        )
     return False
 
 
@@ -93,6 +105,62 @@ def _round(user: User, action: Action, item: Round) -> bool:
     return user.has_role(Role.ADMIN) or user.coordinates(item.network_id)
 
 
+# A proposal reaches the agent and the HR of both sides only once the coordination has published it.
+PROPOSAL_SHOWN = (
+    ProposalStatus.PUBLISHED,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.DECLINED,
+    ProposalStatus.EXPIRED,
+    ProposalStatus.CONFIRMED,
+)
+
+
+def _proposal(user: User, action: Action, item: Proposal) -> bool:
+    host_id = item.session.offer.organisation_id
+    shown = item.status in PROPOSAL_SHOWN
+    if action == Action.VIEW:
+        return user.coordinates(item.round.network_id) or shown and (
+            item.request.is_owned_by(user) or user.is_hr_of(host_id) or item.request.is_decided_by(user)
+        )
+    if action == Action.MANAGE:  # the agent's own proposal, in the agent space
+        return shown and item.request.is_owned_by(user)
+    if action == Action.REVIEW:  # HR of the host or of the home employer, in the HR space
+        return shown and (user.is_hr_of(host_id) or item.request.is_decided_by(user))
+    return False
+
+
+def may_answer(user: User, item: Proposal, side: str) -> bool:
+    """The agent answers their own proposal; HR of the host organisation answers for the host.
+
+    Whether the proposal still waits for that answer (status, deadline) is the service's business."""
+    if side == "agent":
+        return item.request.is_owned_by(user)
+    if side == "host":
+        return user.is_hr_of(item.session.offer.organisation_id) and not item.request.is_owned_by(user)
+    return False
+
+
+def _immersion(user: User, action: Action, item: Immersion) -> bool:
+    owner = item.agent_id == user.id
+    hr = user.is_hr_of(item.host_organisation_id) or user.is_hr_of(item.home_organisation_id)
+    if action == Action.VIEW:
+        return owner or hr or user.coordinates(item.proposal.round.network_id)
+    if action == Action.MANAGE:  # the agent's own immersion, in the agent space
+        return owner
+    if action == Action.REVIEW:  # HR of the host or of the home employer, in the HR space
+        return hr
+    return False
+
+
+def may_give_feedback(user: User, item: Immersion, side: str) -> bool:
+    """The agent gives the agent's feedback; HR of the host organisation gives the host's."""
+    if side == "agent":
+        return item.agent_id == user.id
+    if side == "host":
+        return user.is_hr_of(item.host_organisation_id) and item.agent_id != user.id
+    return False
+
+
 _RULES = {
     Offer: _offer,
     ImmersionRequest: _request,
@@ -100,6 +168,8 @@ _RULES = {
     Network: _network,
     User: _account,
     Round: _round,
+    Proposal: _proposal,
+    Immersion: _immersion,
 }
 
 

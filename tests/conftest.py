@@ -133,3 +133,8 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def fresh(obj):
+    """The record as the database has it now (requests in between replaced the test's session)."""
+    return db.session.get(type(obj), obj.id, populate_existing=True)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, str_enum
+from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, str_enum, utcnow
 from mobilite.models.network import Network
 from mobilite.models.offer import OfferSession
 from mobilite.models.request import ImmersionRequest
@@ -164,3 +164,18 @@ class Feedback(TimestampedMixin, Base):
     would_recommend: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     immersion: Mapped[Immersion] = relationship(back_populates="feedback")
+
+
+class ForbiddenPair(Base):
+    """A request × session pair that no later round may propose: rejected by a coordinator, or declined."""
+
+    __tablename__ = "forbidden_pairs"
+    __table_args__ = (UniqueConstraint("request_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("immersion_requests.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("offer_sessions.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20))  # "rejected" | "declined"
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

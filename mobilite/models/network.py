@@ -31,14 +31,16 @@ class OrganisationKind(enum.StrEnum):
     AUTRE = "autre"
 
 
+# Integer weights of the matching engine's soft goals (appariement.Weights; its docstring explains them).
 DEFAULT_WEIGHTS = {
-    "interest": 10,
-    "skill_fit": 4,
-    "wish_rank": 12,
-    "distance": 3,
-    "waiting": 5,
-    "fairness": 20,
-    "reciprocity": 2,
+    "base": 1,
+    "interest": 4,
+    "skill_fit": 1,
+    "wish": 5,
+    "distance": 2,
+    "waiting": 2,
+    "fairness": 3,
+    "reciprocity": 1,
 }
 
 
@@ -78,7 +80,7 @@ class Network(TimestampedMixin, Base):
     weights: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_WEIGHTS))
     diversity_per_session: Mapped[int] = mapped_column(Integer, default=2)
     continuity_max_away: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    fairness_floor_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fairness_floor_percent: Mapped[int | None] = mapped_column(Integer, nullable=True, default=25)
     reciprocity: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_days: Mapped[int] = mapped_column(Integer, default=3 * 365)
 

@@ -29,7 +29,10 @@ class Place(enum.StrEnum):
 
 class Offer(VersionedMixin, TimestampedMixin, Base):
     __tablename__ = "offers"
-    __table_args__ = (Index("ix_offers_status_organisation", "status", "organisation_id"),)
+    __table_args__ = (
+        Index("ix_offers_status_organisation", "status", "organisation_id"),
+        Index("ix_offers_status_published", "status", "published_at"),  # newest first in the agents' search
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
@@ -105,6 +108,7 @@ class OfferSession(Base):
         CheckConstraint("working_days BETWEEN 1 AND 10", name="working_days"),
         CheckConstraint("capacity >= 1", name="capacity"),
         Index("ix_offer_sessions_start_end", "start_date", "end_date"),
+        Index("ix_offer_sessions_offer_start", "offer_id", "start_date"),  # an offer's next session
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

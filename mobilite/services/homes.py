@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
-from mobilite.services.pagination import Page, paginate
 from mobilite.models import (
     ImmersionRequest,
     Network,
@@ -21,6 +20,8 @@ from mobilite.models import (
     Round,
     User,
 )
+from mobilite.services import rules
+from mobilite.services.pagination import Page, paginate
 
 WAITING = (RequestStatus.SUBMITTED, RequestStatus.POSTPONED)
 
@@ -39,7 +40,9 @@ def agent_home(user: User) -> dict:
         .options(selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.organisation))
         .order_by(Proposal.created_at.desc())
     ).all()
-    return {"requests": requests, "proposals": proposals}
+    network = user.organisation.network if user.organisation else None
+    remaining = rules.remaining_quota(user.id, network, date.today()) if network else None
+    return {"requests": requests, "proposals": proposals, "network": network, "remaining": remaining}
 
 
 def hr_home(user: User, limit: int = 20) -> dict:
@@ -63,6 +66,7 @@ def hr_home(user: User, limit: int = 20) -> dict:
     ).all()
     deadline_days = organisation.network.answer_deadline_days
     deadlines = {r.id: (r.submitted_at + timedelta(days=deadline_days)).date() for r in waiting if r.submitted_at}
+    overdue = {rid for rid, deadline in deadlines.items() if deadline < date.today()}
     return {
         "organisation": organisation,
         "offers": offers,
@@ -70,6 +74,7 @@ def hr_home(user: User, limit: int = 20) -> dict:
         "waiting": waiting,
         "waiting_total": db.session.scalar(select(func.count(ImmersionRequest.id)).where(*waiting_filter)),
         "deadlines": deadlines,
+        "overdue": overdue,
     }
 
 

@@ -1,0 +1,128 @@
+"""Coordinators start, follow, review and publish the network's matching rounds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from mobilite.authz import Action, require
+from mobilite.coordination import bp
+from mobilite.extensions import db
+from mobilite.models import Network, Proposal, Role, Round, RoundStatus
+from mobilite.schemas.base import form_data
+from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema, ReplaceSchema
+from mobilite.security import roles_required
+from mobilite.services import round_review, rounds
+from mobilite.services.errors import ServiceError
+
+
+def _round(round_id: int) -> Round:
+    return require(current_user, Action.MANAGE, db.session.get(Round, round_id))
+
+
+def _proposal(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    require(current_user, Action.MANAGE, proposal.round if proposal else None)
+    return proposal
+
+
+def _errors_text(exc) -> str:
+    messages = exc.messages if isinstance(exc, ValidationError) else exc.errors
+    return " ".join(str(m) for values in messages.values() for m in values)
+
+
+@bp.post("/tours")
+@roles_required(Role.COORDINATOR)
+def start_round():
+    network = db.session.get(Network, current_user.network_id)
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual", actor=current_user)
+    if round_ is None:
+        flash(_("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."), "error")
+        return redirect(url_for("coordination.home"))
+    flash(_("Tour demandé : il démarre dans quelques secondes."), "success")
+    return redirect(url_for("coordination.round_page", round_id=round_.id))
+
+
+@bp.get("/tours/<int:round_id>")
+@roles_required(Role.COORDINATOR)
+def round_page(round_id: int):
+    round_ = _round(round_id)
+    if round_.status in (RoundStatus.SCHEDULED, RoundStatus.RUNNING, RoundStatus.FAILED):
+        return render_template("coordination/round_progress.html", round=round_)
+    return render_template("coordination/round_review.html", **round_review.review_data(round_))
+
+
+@bp.post("/tours/<int:round_id>/relancer")
+@roles_required(Role.COORDINATOR)
+def rerun_round(round_id: int):
+    try:
+        rounds.rerun_round(current_user, _round(round_id))
+    except ServiceError as exc:
+        flash(_errors_text(exc), "error")
+    else:
+        flash(_("Tour relancé : les placements épinglés sont conservés."), "success")
+    return redirect(url_for("coordination.round_page", round_id=round_id))
+
+
+@bp.post("/tours/<int:round_id>/publier")
+@roles_required(Role.COORDINATOR)
+def publish_round(round_id: int):
+    try:
+        count = round_review.publish_round(current_user, _round(round_id))
+    except ServiceError as exc:
+        flash(_errors_text(exc), "error")
+    else:
+        flash(_("Tour publié : %(n)d proposition(s) envoyée(s) aux agents et aux organisations.", n=count),
+              "success")
+    return redirect(url_for("coordination.round_page", round_id=round_id))
+
+
+@bp.post("/propositions/<int:proposal_id>/decision")
+@roles_required(Role.COORDINATOR)
+def decide_proposal(proposal_id: int):
+    proposal = _proposal(proposal_id)
+    try:
+        data = ProposalDecisionSchema().load(form_data(ProposalDecisionSchema(), request.form))
+        round_review.set_decision(current_user, proposal, data["decision"] == "approve", data["reason"])
+    except (ValidationError, ServiceError) as exc:
+        flash(_errors_text(exc), "error")
+    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+
+
+@bp.post("/propositions/<int:proposal_id>/epingle")
+@roles_required(Role.COORDINATOR)
+def pin_proposal(proposal_id: int):
+    proposal = _proposal(proposal_id)
+    try:
+        data = PinSchema().load(form_data(PinSchema(), request.form))
+        round_review.set_pinned(current_user, proposal, data["pinned"])
+    except (ValidationError, ServiceError) as exc:
+        flash(_errors_text(exc), "error")
+    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+
+
+@bp.post("/propositions/<int:proposal_id>/remplacer")
+@roles_required(Role.COORDINATOR)
+def replace_proposal(proposal_id: int):
+    proposal = _proposal(proposal_id)
+    try:
+        data = ReplaceSchema().load(form_data(ReplaceSchema(), request.form))
+        round_review.replace_session(current_user, proposal, data["session_id"])
+    except (ValidationError, ServiceError) as exc:
+        flash(_errors_text(exc), "error")
+    else:
+        flash(_("Placement remplacé et épinglé."), "success")
+    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+
+
+@bp.get("/propositions/<int:proposal_id>")
+@roles_required(Role.COORDINATOR)
+def proposal_page(proposal_id: int):
+    proposal = _proposal(proposal_id)
+    return render_template("coordination/proposal.html", proposal=proposal,
+                           sessions=round_review.open_sessions(proposal.round),
+                           rule_labels=round_review.RULE_LABELS)

@@ -1,0 +1,113 @@
+"""Immersion requests and HR decisions, as the forms send them."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from mobilite.schemas.base import N_, FormSchema, form_data
+
+MAX_WINDOWS = 10
+MAX_WISHES = 5
+DECISIONS = ("approve", "refuse", "postpone")
+
+
+class WindowSchema(FormSchema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+    @validates_schema
+    def end_after_start(self, data, **_kwargs):
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise ValidationError(N_("La date de fin doit être égale ou postérieure à la date de début."), "end")
+
+
+class RequestSchema(FormSchema):
+    version = fields.Integer(load_default=None)
+    themes = fields.List(fields.Integer(), load_default=list)
+    skills = fields.List(fields.Integer(), load_default=list)
+    windows = fields.List(
+        fields.Nested(WindowSchema), load_default=list,
+        validate=validate.Length(max=MAX_WINDOWS, error=N_("Dix périodes au plus.")),
+    )
+    min_days = fields.Integer(
+        required=True, validate=validate.Range(min=1, max=10, error=N_("Entre 1 et 10 jours ouvrés."))
+    )
+    max_days = fields.Integer(
+        required=True, validate=validate.Range(min=1, max=10, error=N_("Entre 1 et 10 jours ouvrés."))
+    )
+    max_distance_km = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=2000, error=N_("Entre 1 et 2 000 km, ou vide pour ne pas limiter.")),
+    )
+    motivation = fields.String(
+        load_default="", validate=validate.Length(max=4000, error=N_("4 000 caractères au plus."))
+    )
+    wishes = fields.List(
+        fields.Integer(), load_default=list,
+        validate=validate.Length(max=MAX_WISHES, error=N_("Cinq vœux au plus.")),
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def consistent(self, data, **_kwargs):
+        errors = {}
+        if "min_days" in data and "max_days" in data and data["max_days"] < data["min_days"]:
+            errors["max_days"] = [N_("La durée maximale doit être supérieure ou égale à la durée minimale.")]
+        wishes = data.get("wishes", [])
+        if len(set(wishes)) != len(wishes):
+            errors["wishes"] = [N_("Une même offre ne peut figurer qu'une fois parmi vos vœux.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def request_form_values(form) -> dict:
+    """The raw values of the request form: scalar and list fields, plus the indexed window rows.
+
+    Rows left entirely empty are dropped, and the rest renumbered, so error keys match the rows shown again.
+    """
+    values = form_data(RequestSchema(), form)
+    windows = []
+    for i in range(MAX_WINDOWS + 5):
+        start = form.get(f"windows-{i}-start", "").strip()
+        end = form.get(f"windows-{i}-end", "").strip()
+        if start or end:
+            windows.append({"start": start, "end": end})
+    values["windows"] = windows
+    return values
+
+
+def flatten_errors(messages: dict) -> dict[str, list]:
+    """Nested list errors ({"windows": {0: {"end": [...]}}}) as the form names its inputs ("windows-0-end")."""
+    flat: dict[str, list] = {}
+    for name, value in messages.items():
+        if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+            for index, sub in value.items():
+                if isinstance(sub, dict):
+                    for field, errors in sub.items():
+                        key = f"{name}-{index}-{field}" if field != "_schema" else name
+                        flat.setdefault(key, []).extend(errors)
+                else:
+                    flat.setdefault(name, []).extend(sub)
+        else:
+            flat[name] = value
+    return flat
+
+
+class DecisionSchema(FormSchema):
+    version = fields.Integer(required=True)
+    decision = fields.String(
+        required=True, validate=validate.OneOf(DECISIONS, error=N_("Choisissez une réponse."))
+    )
+    reason = fields.String(load_default="", validate=validate.Length(max=2000, error=N_("2 000 caractères au plus.")))
+
+    @validates_schema
+    def reason_when_not_approved(self, data, **_kwargs):
+        if data.get("decision") in ("refuse", "postpone") and not data.get("reason"):
+            raise ValidationError(N_("Expliquez votre réponse à l'agent : le motif est obligatoire pour un refus "
+                                     "ou un report."), "reason")
+
+
+class VersionSchema(FormSchema):
+    """The small forms (submit, withdraw, add a wish) carry the version they were shown."""
+
+    version = fields.Integer(required=True)
+    offer_id = fields.Integer(load_default=None)

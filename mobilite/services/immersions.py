@@ -1,0 +1,223 @@
+"""A confirmed immersion: its agreement summary, its calendar file, the reminder before it starts and its
+end.
+
+- An immersion is CONFIRMED when both sides accepted its proposal (services/proposals.py).
+- The `complete_immersions` job marks it DONE the day after its end date, and closes its request (which
+  stayed MATCHED until then). Feedback may be given from the last day of the immersion.
+- It becomes CANCELLED only when both sides report in their feedback that it did not happen: its days then
+  no longer count against the agent's quota.
+- Confirmed and done immersions count against the agent's legal quota in every network
+  (services/rules.used_quota_days).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mobilite.extensions import db
+from mobilite.models import (
+    Immersion,
+    ImmersionStatus,
+    Offer,
+    OfferSession,
+    Organisation,
+    Proposal,
+    RequestStatus,
+    User,
+    utcnow,
+)
+from mobilite.services import audit, outbox, rules
+from mobilite.services.proposals import hr_officers, immersion_path
+
+REMIND_DAYS_BEFORE = 3
+
+STATUS_LABELS = {
+    ImmersionStatus.CONFIRMED: _l("Confirmée"),
+    ImmersionStatus.DONE: _l("Réalisée"),
+    ImmersionStatus.CANCELLED: _l("Annulée"),
+}
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of a UTC moment where the service runs (Europe/Paris by default)."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _link(path: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
+
+
+def load(immersion_id: int) -> Immersion | None:
+    return db.session.scalars(
+        select(Immersion).where(Immersion.id == immersion_id).options(
+            selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
+            selectinload(Immersion.proposal).selectinload(Proposal.round),
+            selectinload(Immersion.feedback),
+        )
+    ).first()
+
+
+def address_of(organisation: Organisation) -> str:
+    place = " ".join(part for part in (organisation.postcode, organisation.city) if part)
+    return ", ".join(part for part in (organisation.address, place) if part)
+
+
+def agreement_summary(immersion: Immersion) -> dict:
+    """What the agreement page, its PDF and its calendar file say; plain values, no formatting."""
+    offer = immersion.session.offer
+    agent = db.session.get(User, immersion.agent_id)
+    home = db.session.get(Organisation, immersion.home_organisation_id)
+    host = offer.organisation
+    network = immersion.proposal.round.network
+    # The quota as it stands for this immersion: the quota period before its first day, this immersion and
+    # every other confirmed or done one included, in every network.
+    used = rules.used_quota_days(immersion.agent_id, network, immersion.start_date)
+    proposal = immersion.proposal
+    return {
+        "id": immersion.id,
+        "reference": f"IMM-{immersion.id:06d}",
+        "status": immersion.status,
+        "agent_name": agent.full_name,
+        "agent_job_title": agent.job_title,
+        "agent_team": agent.team,
+        "agent_email": agent.email,
+        "home_name": home.name,
+        "home_address": address_of(home),
+        "host_name": host.name,
+        "host_address": address_of(host),
+        "team": offer.team,
+        "title": offer.title,
+        "description": offer.description,
+        "place": offer.place,
+        "accessibility": offer.accessibility,
+        "tutor_name": offer.tutor_name,
+        "tutor_role": offer.tutor_role,
+        "tutor_email": offer.tutor_email,
+        "start_date": immersion.start_date,
+        "end_date": immersion.end_date,
+        "working_days": immersion.working_days,
+        "network_name": network.name,
+        "quota_days": network.quota_days,
+        "quota_years": network.quota_years,
+        "quota_used": used,
+        "quota_remaining": max(network.quota_days - used, 0),
+        "agent_accepted_at": proposal.agent_answered_at,
+        "host_accepted_at": proposal.host_answered_at,
+        "confirmed_at": immersion.created_at,
+    }
+
+
+def ics_uid(immersion: Immersion) -> str:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "mobilite"
+    return f"immersion-{immersion.id}@{host}"
+
+
+def immersion_ics(immersion: Immersion) -> bytes:
+    """One all-day event spanning the immersion (DTEND is the day after the last, as iCalendar wants)."""
+    summary = agreement_summary(immersion)
+    calendar = Calendar()
+    calendar.add("prodid", "-//mobilite//Immersions//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    event = Event()
+    event.add("uid", ics_uid(immersion))
+    event.add("dtstamp", immersion.updated_at or utcnow())
+    event.add("dtstart", immersion.start_date)
+    event.add("dtend", immersion.end_date + timedelta(days=1))
+    event.add("summary", _("Immersion : %(title)s (%(host)s)", title=summary["title"], host=summary["host_name"]))
+    event.add("location", ", ".join(part for part in (summary["host_name"], summary["host_address"]) if part))
+    lines = [
+        _("Équipe : %(team)s", team=summary["team"]),
+        _("Jours ouvrés : %(n)d", n=summary["working_days"]),
+    ]
+    if summary["tutor_name"]:
+        lines.append(_("Tuteur ou tutrice : %(name)s", name=summary["tutor_name"]))
+    lines.append(_link(f"/agent/immersions/{immersion.id}"))
+    event.add("description", "\n".join(lines))
+    event.add("status", "CANCELLED" if immersion.status == ImmersionStatus.CANCELLED else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _params(immersion: Immersion, agent: User) -> dict:
+    offer = immersion.session.offer
+    return {"title": offer.title, "host": offer.organisation.name, "agent": agent.full_name,
+            "team": offer.team, "start": format_date(immersion.start_date, "long"),
+            "end": format_date(immersion.end_date, "long"), "days": immersion.working_days,
+            "tutor": offer.tutor_name or "—"}
+
+
+def _due_for_reminder(today: date):
+    return db.session.scalars(
+        select(Immersion)
+        .where(Immersion.status == ImmersionStatus.CONFIRMED, Immersion.reminder_sent_at.is_(None),
+               Immersion.start_date >= today, Immersion.start_date <= today + timedelta(days=REMIND_DAYS_BEFORE))
+        .options(selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation))
+        .order_by(Immersion.start_date, Immersion.id)
+        .with_for_update(of=Immersion, skip_locked=True)
+    ).all()
+
+
+def remind_upcoming(today: date | None = None, now: datetime | None = None) -> int:
+    """Job: once per immersion, REMIND_DAYS_BEFORE days (or fewer) before it starts, remind the agent and the
+    host HR. Returns how many immersions were reminded."""
+    today, now = today or date.today(), now or utcnow()
+    due = _due_for_reminder(today)
+    for immersion in due:
+        agent = db.session.get(User, immersion.agent_id)
+        with force_locale(agent.locale):
+            p = _params(immersion, agent)
+            body = "\n\n".join([
+                _("Bonjour %(name)s,", name=agent.first_name),
+                _("Votre immersion « %(title)s » chez %(host)s (%(team)s) commence le %(start)s et se termine le "
+                  "%(end)s. Votre tuteur ou tutrice : %(tutor)s.", **p),
+                _link(immersion_path(immersion, "agent")),
+            ])
+            outbox.queue(agent, "immersion.reminder.agent", _("Votre immersion commence le %(start)s", **p), body)
+        for officer in hr_officers(immersion.host_organisation_id):
+            if officer.id == agent.id:
+                continue
+            with force_locale(officer.locale):
+                p = _params(immersion, agent)
+                outbox.queue(officer, "immersion.reminder.host", _("%(agent)s arrive le %(start)s", **p),
+                             "\n\n".join([
+                                 _("Bonjour %(name)s,", name=officer.first_name),
+                                 _("%(agent)s commence son immersion « %(title)s » dans l'équipe %(team)s le "
+                                   "%(start)s, jusqu'au %(end)s. Tuteur ou tutrice : %(tutor)s.", **p),
+                                 _link(immersion_path(immersion, "host")),
+                             ]))
+        immersion.reminder_sent_at = now
+        audit.record(None, "immersion.remind", immersion, organisation_id=immersion.host_organisation_id)
+    db.session.commit()
+    return len(due)
+
+
+def complete_immersions(today: date | None = None) -> int:
+    """Job: confirmed immersions whose end date has passed are DONE, and their requests CLOSED."""
+    today = today or date.today()
+    ended = db.session.scalars(
+        select(Immersion)
+        .where(Immersion.status == ImmersionStatus.CONFIRMED, Immersion.end_date < today)
+        .options(selectinload(Immersion.proposal).selectinload(Proposal.request))
+        .order_by(Immersion.id)
+        .with_for_update(of=Immersion, skip_locked=True)
+    ).all()
+    for immersion in ended:
+        immersion.status = ImmersionStatus.DONE
+        request = immersion.proposal.request
+        if request.status == RequestStatus.MATCHED:
+            request.status = RequestStatus.CLOSED
+        audit.record(None, "immersion.done", immersion, organisation_id=immersion.host_organisation_id)
+    db.session.commit()
+    return len(ended)

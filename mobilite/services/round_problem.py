@@ -1,0 +1,199 @@
+"""The one converter between the database and the matching engine.
+
+`load_problem` reads everything a round needs in a fixed number of queries, whatever the network's size,
+and turns it into `appariement` dataclasses. Engine ids are the database ids as strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+import appariement
+from mobilite.extensions import db
+from mobilite.models import (
+    ForbiddenPair,
+    Immersion,
+    ImmersionRequest,
+    Network,
+    Offer,
+    OfferPrerequisite,
+    OfferSession,
+    OfferStatus,
+    Organisation,
+    Place,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+    Round,
+    User,
+    UserSkill,
+)
+from mobilite.services.rules import COUNTED, years_before
+
+NO_DISTANCE_LIMIT_KM = 5000.0
+# Seats held by earlier rounds: a session's capacity in this round is what they leave.
+HOLDING_SEATS = (ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class LoadedRound:
+    problem: appariement.Problem
+    request_ids: frozenset[int]
+    session_ids: frozenset[int]
+
+
+def engine_settings(network: Network) -> appariement.Settings:
+    known = set(appariement.Weights.__dataclass_fields__)
+    weights = appariement.Weights(**{k: int(v) for k, v in (network.weights or {}).items() if k in known})
+    return appariement.Settings(
+        weights=weights,
+        diversity=network.diversity_per_session,
+        continuity=network.continuity_max_away,
+        fairness_floor=(network.fairness_floor_percent or 0) / 100,
+        reciprocity=network.reciprocity,
+        mode=network.matching_mode.value,
+    )
+
+
+def settings_snapshot(network: Network) -> dict:
+    """What the round ran with, kept on the round for the record."""
+    s = engine_settings(network)
+    return {
+        "weights": dict(vars(s.weights)), "diversity": s.diversity, "continuity": s.continuity,
+        "fairness_floor": s.fairness_floor, "reciprocity": s.reciprocity, "mode": s.mode,
+        "min_days": network.min_days, "max_days": network.max_days, "quota_days": network.quota_days,
+        "quota_years": network.quota_years,
+    }
+
+
+def _organisations(network: Network) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.network_id == network.id)))
+
+
+def _approved_requests(network: Network) -> list[ImmersionRequest]:
+    return list(db.session.scalars(
+        select(ImmersionRequest)
+        .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
+        .where(Organisation.network_id == network.id, ImmersionRequest.status == RequestStatus.APPROVED)
+        .options(
+            selectinload(ImmersionRequest.windows), selectinload(ImmersionRequest.themes),
+            selectinload(ImmersionRequest.skills), selectinload(ImmersionRequest.wishes),
+            selectinload(ImmersionRequest.agent).selectinload(User.skills).selectinload(UserSkill.skill),
+        )
+        .order_by(ImmersionRequest.id)
+    ))
+
+
+def _used_quota(network: Network, agent_ids, today: date) -> dict[int, int]:
+    """Days used per agent over the quota period, counted in every network."""
+    since = years_before(today, network.quota_years)
+    rows = db.session.execute(
+        select(Immersion.agent_id, func.sum(Immersion.working_days))
+        .where(Immersion.agent_id.in_(agent_ids), Immersion.status.in_(COUNTED), Immersion.start_date > since)
+        .group_by(Immersion.agent_id)
+    ).all()
+    return {agent_id: int(days) for agent_id, days in rows}
+
+
+def _open_sessions(network: Network, week_start: date) -> list[OfferSession]:
+    return list(db.session.scalars(
+        select(OfferSession)
+        .join(Offer, OfferSession.offer_id == Offer.id)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Organisation.network_id == network.id, Offer.status == OfferStatus.PUBLISHED,
+               OfferSession.start_date >= week_start)
+        .options(
+            selectinload(OfferSession.offer).selectinload(Offer.themes),
+            selectinload(OfferSession.offer).selectinload(Offer.skills),
+            selectinload(OfferSession.offer).selectinload(Offer.prerequisites).selectinload(OfferPrerequisite.skill),
+        )
+        .order_by(OfferSession.id)
+    ))
+
+
+def _seats_held(round_id: int | None, session_ids) -> dict[int, int]:
+    query = (
+        select(Proposal.session_id, func.count(Proposal.id))
+        .where(Proposal.session_id.in_(session_ids), Proposal.status.in_(HOLDING_SEATS))
+        .group_by(Proposal.session_id)
+    )
+    if round_id is not None:
+        query = query.where(Proposal.round_id != round_id)
+    return dict(db.session.execute(query).all())
+
+
+def _forbidden(request_ids) -> list[tuple[int, int]]:
+    return list(db.session.execute(
+        select(ForbiddenPair.request_id, ForbiddenPair.session_id).where(ForbiddenPair.request_id.in_(request_ids))
+    ).all())
+
+
+def load_problem(network: Network, week_start: date, round_: Round | None = None,
+                 today: date | None = None) -> LoadedRound:
+    """Approved requests × open sessions of the network, with pins of `round_` and forbidden pairs."""
+    today = today or date.today()
+    organisations = _organisations(network)
+    by_id = {o.id: o for o in organisations}
+    requests = _approved_requests(network)
+    sessions = _open_sessions(network, week_start)
+    used = _used_quota(network, select(ImmersionRequest.agent_id).where(
+        ImmersionRequest.id.in_([r.id for r in requests])), today) if requests else {}
+    held = _seats_held(round_.id if round_ else None, [s.id for s in sessions]) if sessions else {}
+
+    engine_requests = []
+    for item in requests:
+        agent = item.agent
+        home = by_id[item.organisation_id]
+        lat = agent.work_latitude if agent.work_latitude is not None else home.latitude
+        lon = agent.work_longitude if agent.work_longitude is not None else home.longitude
+        engine_requests.append(appariement.Request(
+            id=str(item.id), agent_id=str(agent.id), org_id=str(item.organisation_id),
+            windows=tuple((w.start_date, w.end_date) for w in item.windows),
+            lat=lat or 0.0, lon=lon or 0.0, team=agent.team or None,
+            themes=tuple(t.code for t in item.themes), skills=tuple(s.code for s in item.skills),
+            current_skills={us.skill.code: us.level for us in agent.skills},
+            min_days=item.min_days, max_days=item.max_days,
+            max_distance_km=float(item.max_distance_km) if item.max_distance_km is not None else NO_DISTANCE_LIMIT_KM,
+            quota_days=max(network.quota_days - used.get(agent.id, 0), 0),
+            wishes=tuple(str(w.offer_id) for w in item.wishes),
+            rounds_waited=item.rounds_waited,
+        ))
+
+    engine_sessions = []
+    for session in sessions:
+        offer = session.offer
+        host = by_id[offer.organisation_id]
+        engine_sessions.append(appariement.Session(
+            id=str(session.id), offer_id=str(offer.id), org_id=str(offer.organisation_id),
+            start=session.start_date, end=session.end_date, working_days=session.working_days,
+            capacity=max(session.capacity - held.get(session.id, 0), 0),
+            lat=host.latitude or 0.0, lon=host.longitude or 0.0, remote=offer.place == Place.REMOTE,
+            themes=tuple(t.code for t in offer.themes), skills=tuple(s.code for s in offer.skills),
+            prerequisites={p.skill.code: p.min_level for p in offer.prerequisites},
+        ))
+
+    request_ids = {r.id for r in requests}
+    session_ids = {s.id for s in sessions}
+    pins = ()
+    if round_ is not None:
+        pinned = db.session.execute(
+            select(Proposal.request_id, Proposal.session_id).where(Proposal.round_id == round_.id,
+                                                                   Proposal.pinned.is_(True))).all()
+        pins = tuple(sorted(
+            (str(r), str(s)) for r, s in pinned if r in request_ids and s in session_ids
+        ))
+    forbidden = tuple(sorted(
+        (str(r), str(s)) for r, s in (_forbidden(request_ids) if request_ids else [])
+        if s in session_ids
+    ))
+    problem = appariement.Problem(
+        organisations=tuple(appariement.Organisation(str(o.id), o.name, o.latitude or 0.0, o.longitude or 0.0)
+                            for o in organisations),
+        requests=tuple(engine_requests), sessions=tuple(engine_sessions),
+        settings=engine_settings(network), pins=pins, forbidden=forbidden,
+    )
+    return LoadedRound(problem, frozenset(request_ids), frozenset(session_ids))

@@ -1,0 +1,217 @@
+"""Searching the network's published offers, all in SQL: filters, a page of results, its total.
+
+Distance is measured from the agent's work place to the host organisation with an equirectangular
+projection at the agent's latitude (x = Δlongitude·cos(latitude₀), y = Δlatitude, 111.195 km a degree): within
+a few tenths of a percent of the great-circle distance at the scale of a country, and computable by SQLite
+and PostgreSQL alike with plain arithmetic (the cosine is a constant worked out here). A bounding box on the
+coordinates prefilters the rows before that expression is evaluated. Remote offers (place = remote) are never
+excluded by distance: the agent does not travel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from mobilite.extensions import db
+from mobilite.models import (
+    Offer,
+    OfferSession,
+    OfferSkill,
+    OfferStatus,
+    OfferTheme,
+    Organisation,
+    Place,
+    Skill,
+    Theme,
+    User,
+)
+
+KM_PER_DEGREE = 111.195
+PER_PAGE = 20
+SORTS = ("soonest", "closest", "newest")
+NEVER = literal(date(9999, 12, 31))  # sorts offers without a session to come last
+FAR = 1e9  # sorts organisations without coordinates last
+
+
+@dataclass
+class SearchResult:
+    offers: list[Offer]
+    total: int
+    page: int
+    per_page: int
+    distances: dict[int, float] = field(default_factory=dict)  # offer id → km, when the agent has a work place
+    next_sessions: dict[int, date] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def distance_km(lat0: float, lon0: float, lat: float, lon: float) -> float:
+    """The same equirectangular distance as the SQL expression, for display."""
+    k = math.cos(math.radians(lat0))
+    return math.hypot((lon - lon0) * k, lat - lat0) * KM_PER_DEGREE
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _origin(user: User) -> tuple[float, float] | None:
+    if user.work_latitude is None or user.work_longitude is None:
+        return None
+    return user.work_latitude, user.work_longitude
+
+
+def _distance2(origin: tuple[float, float]):
+    """Squared distance in degrees² (monotonic with km): no square root or cosine needed in SQL."""
+    lat0, lon0 = origin
+    k = math.cos(math.radians(lat0))
+    dx = (Organisation.longitude - lon0) * k
+    dy = Organisation.latitude - lat0
+    return dx * dx + dy * dy
+
+
+def published_offers(user: User):
+    """The offers the agent may browse: published in their network, of another organisation than theirs."""
+    query = (
+        select(Offer)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Offer.status == OfferStatus.PUBLISHED, Organisation.network_id == user.home_network_id)
+    )
+    if user.organisation_id is not None:
+        query = query.where(Offer.organisation_id != user.organisation_id)
+    return query
+
+
+def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = PER_PAGE,
+                  today: date | None = None) -> SearchResult:
+    """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
+    date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
+    sort (soonest session, closest, newest)."""
+    today = today or date.today()
+    query = published_offers(user)
+    if filters.get("themes"):
+        query = query.where(exists().where(OfferTheme.offer_id == Offer.id, OfferTheme.theme_id.in_(filters["themes"])))
+    if filters.get("skills"):
+        query = query.where(exists().where(OfferSkill.offer_id == Offer.id, OfferSkill.skill_id.in_(filters["skills"])))
+    if filters.get("organisation"):
+        query = query.where(Offer.organisation_id == filters["organisation"])
+    if filters.get("city"):
+        query = query.where(func.lower(Organisation.city) == filters["city"].strip().lower())
+    if filters.get("remote"):
+        query = query.where(Offer.place.in_((Place.REMOTE, Place.HYBRID)))
+    if filters.get("q"):
+        pattern = f"%{_escape_like(filters['q'].strip())}%"
+        query = query.where(or_(
+            Offer.title.ilike(pattern, escape="\\"),
+            Offer.team.ilike(pattern, escape="\\"),
+            Offer.description.ilike(pattern, escape="\\"),
+        ))
+    date_from, date_to = filters.get("date_from"), filters.get("date_to")
+    if date_from or date_to:
+        overlap = [OfferSession.offer_id == Offer.id]
+        if date_from:
+            overlap.append(OfferSession.end_date >= date_from)
+        if date_to:
+            overlap.append(OfferSession.start_date <= date_to)
+        query = query.where(exists().where(*overlap))
+
+    origin = _origin(user)
+    distance2 = _distance2(origin) if origin else None
+    if filters.get("distance_km") and origin:
+        lat0, lon0 = origin
+        reach = filters["distance_km"] / KM_PER_DEGREE
+        half_lon = reach / math.cos(math.radians(lat0))
+        near = and_(
+            Organisation.latitude.between(lat0 - reach, lat0 + reach),
+            Organisation.longitude.between(lon0 - half_lon, lon0 + half_lon),
+            distance2 <= reach * reach,
+        )
+        query = query.where(or_(near, Offer.place == Place.REMOTE))
+
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Offer.id).subquery()))
+
+    # Phase 1: the page's ids, in order; the sort key is the only per-row work besides the filters.
+    sort = filters.get("sort") or "soonest"
+    if sort == "closest" and distance2 is not None:
+        order = [func.coalesce(distance2, FAR), Offer.id]
+    elif sort == "newest":
+        order = [Offer.published_at.desc(), Offer.id.desc()]
+    else:
+        next_session = (
+            select(func.min(OfferSession.start_date))
+            .where(OfferSession.offer_id == Offer.id, OfferSession.start_date >= today)
+            .correlate(Offer)
+            .scalar_subquery()
+        )
+        order = [func.coalesce(next_session, NEVER), Offer.id]
+    ids = list(db.session.scalars(
+        query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ))
+    # Phase 2: those offers with what the page shows, in a fixed number of queries.
+    loaded = {
+        offer.id: offer for offer in db.session.scalars(
+            select(Offer).where(Offer.id.in_(ids)).options(
+                joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions))
+        )
+    } if ids else {}
+    offers = [loaded[i] for i in ids]
+    result = SearchResult(offers, total, page, per_page)
+    for offer in offers:
+        upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
+        if upcoming:
+            result.next_sessions[offer.id] = min(upcoming)
+        o = offer.organisation
+        if origin and o.latitude is not None and o.longitude is not None:
+            result.distances[offer.id] = distance_km(origin[0], origin[1], o.latitude, o.longitude)
+    return result
+
+
+def filter_choices(user: User, locale: str) -> dict:
+    """The search form's options as plain (value, label) pairs: four light queries, no ORM objects."""
+    label = "label_en" if locale == "en" else "label_fr"
+    themes = db.session.execute(select(Theme.id, getattr(Theme, label)).order_by(Theme.label_fr)).all()
+    skills: dict[int, list] = {}
+    for theme_id, skill_id, text in db.session.execute(
+        select(Skill.theme_id, Skill.id, getattr(Skill, label)).order_by(Skill.label_fr)
+    ):
+        skills.setdefault(theme_id, []).append((str(skill_id), text))
+    in_network = Organisation.network_id == user.home_network_id
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(in_network, Organisation.id != (user.organisation_id or 0))
+        .order_by(Organisation.name)
+    ).all()
+    cities = db.session.scalars(
+        select(Organisation.city).where(in_network, Organisation.city != "").distinct().order_by(Organisation.city)
+    ).all()
+    return {
+        "themes": [(str(i), text) for i, text in themes],
+        "skills": [(text, skills.get(i, [])) for i, text in themes],
+        "organisations": [(str(i), name) for i, name in organisations],
+        "cities": list(cities),
+    }
+
+
+def offer_for_agent(user: User, offer_id: int) -> Offer | None:
+    """One offer with its sessions and vocabulary loaded, if published in the agent's network."""
+    return db.session.scalar(
+        select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Offer.id == offer_id)
+        .options(contains_eager(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.skills),
+                 selectinload(Offer.sessions), selectinload(Offer.prerequisites))
+    )
+
+
+def wish_choices(user: User, offer_ids: list[int]) -> list[Offer]:
+    """Of these offers, those the agent may rank as wishes, in the given order."""
+    if not offer_ids:
+        return []
+    found = {o.id: o for o in db.session.scalars(published_offers(user).where(Offer.id.in_(set(offer_ids))))}
+    return [found[i] for i in dict.fromkeys(offer_ids) if i in found]
