@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import appariement
 from mobilite.extensions import db
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # A running round whose heartbeat is older than this was killed: it is marked failed.
 STALE_AFTER = timedelta(minutes=15)
 RERUNNABLE = (RoundStatus.FAILED, RoundStatus.PROPOSED)
+LOCK_RETRIES = 20
 
 
 def week_of(day: date) -> date:
@@ -45,25 +46,38 @@ def _advisory_lock(network_id: int, week_start: date) -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+def _sqlite_busy(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig)
+
+
 def request_round(network: Network, week_start: date, *, trigger: str, actor: User | None = None) -> Round | None:
-    """Ask for this week's round: creates it (scheduled) unless one exists. None if another claimant won."""
-    _advisory_lock(network.id, week_start)
-    existing = db.session.scalar(
-        select(Round).where(Round.network_id == network.id, Round.week_start == week_start))
-    if existing is not None:
-        db.session.rollback()
-        return None
-    round_ = Round(network_id=network.id, week_start=week_start, status=RoundStatus.SCHEDULED, trigger=trigger,
-                   started_by_id=actor.id if actor else None)
-    db.session.add(round_)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()  # the unique key: someone else claimed it between our read and our insert
-        return None
-    audit.record(actor, "round.request", round_, network_id=network.id, trigger=trigger)
-    db.session.commit()
-    return round_
+    """Ask for this week's round: creates it (scheduled) unless one exists. None if another claimant won.
+
+    The INSERT is the transaction's first statement, so SQLite takes its write lock before reading anything;
+    the unique (network, week) key then decides, on both databases. A SQLite writer that lost the race for
+    the lock while holding an older snapshot gets "database is locked" at once: it starts again, afresh.
+    """
+    network_id, actor_id = network.id, actor.id if actor else None
+    for attempt in range(LOCK_RETRIES):
+        try:
+            _advisory_lock(network_id, week_start)
+            round_ = Round(network_id=network_id, week_start=week_start, status=RoundStatus.SCHEDULED,
+                           trigger=trigger, started_by_id=actor_id)
+            db.session.add(round_)
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # this week's round exists already
+            return None
+        except OperationalError as exc:
+            db.session.rollback()
+            if not _sqlite_busy(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        audit.record(actor, "round.request", round_, network_id=network_id, trigger=trigger)
+        db.session.commit()
+        return round_
+    return None
 
 
 def rerun_round(actor: User, round_: Round) -> Round:
@@ -84,6 +98,7 @@ def rerun_round(actor: User, round_: Round) -> Round:
 
 def _claim_for_running(round_id: int) -> bool:
     """scheduled → running, atomically: of two schedulers, one gets rowcount 1."""
+    db.session.commit()  # end any read snapshot first: the UPDATE must open its own write transaction
     claimed = db.session.execute(
         update(Round)
         .where(Round.id == round_id, Round.status == RoundStatus.SCHEDULED)
