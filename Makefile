@@ -8,7 +8,7 @@ DEV_ENV := MOBILITE_ENV=development
 MO := mobilite/translations/en/LC_MESSAGES/messages.mo
 PO := mobilite/translations/en/LC_MESSAGES/messages.po
 
-.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match bench-web clean
+.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match bench-web bench-round clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -54,6 +54,11 @@ bench-match: install
 bench-web: install
 	MOBILITE_BENCH_POSTGRES_URL=$${MOBILITE_BENCH_POSTGRES_URL-postgresql://postgres@127.0.0.1:5432/mobilite_bench} \
 	$(PY) -m benchmarks.bench_web $(BENCH_ARGS)
+
+# A whole weekly round (load, solve, save) on 20,000 approved requests and 4,000 sessions in PostgreSQL.
+bench-round: install
+	MOBILITE_BENCH_POSTGRES_URL=$${MOBILITE_BENCH_POSTGRES_URL-postgresql://postgres@127.0.0.1:5432/mobilite_bench} \
+	$(PY) -m benchmarks.bench_round $(BENCH_ARGS)
 
 extract-messages: install
 	$(BIN)/pybabel extract --no-location --sort-output -k _l -k lazy_gettext -F babel.cfg -o mobilite/translations/messages.pot .
