@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -35,9 +35,16 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN. A unit of work
+        # that will write asks for BEGIN IMMEDIATE (Database.begin_write), so it queues for the write lock
+        # up front instead of failing when a read transaction tries to upgrade.
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn) -> None:
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -69,3 +76,15 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def begin_write(self) -> None:
+        """Start a fresh transaction that will write: on SQLite it takes the write lock first.
+
+        Only between units of work: unsaved changes are refused rather than silently committed.
+        """
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() called with unsaved changes")
+        session.commit()  # ends a read snapshot, if any; nothing is pending
+        if self.dialect == "sqlite" and not isinstance(session.get_bind(), Connection):
+            session.connection(execution_options={"sqlite_immediate": True})

@@ -95,7 +95,7 @@ def app(_app):
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint", expire_on_commit=True)
+        db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint", expire_on_commit=True)
 
 
 @pytest.fixture

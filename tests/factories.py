@@ -153,3 +153,68 @@ class RequestFactory(Base):
         self.windows.append(AvailabilityWindow(start_date=start, end_date=start + timedelta(days=30)))
         if create:
             db.session.commit()
+
+
+# --- after publication: rounds, proposals and immersions -----------------------------------------------
+
+from mobilite.models import (  # noqa: E402
+    Answer,
+    Immersion,
+    ImmersionStatus,
+    Proposal,
+    ProposalStatus,
+    Round,
+    RoundStatus,
+    utcnow,
+)
+
+
+class RoundFactory(Base):
+    """A published round; week_start goes back one week per instance so a network can hold several."""
+
+    class Meta:
+        model = Round
+
+    network = factory.SubFactory(NetworkFactory)
+    week_start = factory.Sequence(
+        lambda n: date.today() - timedelta(days=date.today().weekday()) - timedelta(weeks=n))
+    status = RoundStatus.PUBLISHED
+    published_at = factory.LazyFunction(utcnow)
+
+
+def _request_in_network_of(session: OfferSession) -> ImmersionRequest:
+    organisation = OrganisationFactory(network=session.offer.organisation.network)
+    return RequestFactory(agent=UserFactory(organisation=organisation), status=RequestStatus.MATCHED)
+
+
+class ProposalFactory(Base):
+    """A published proposal: an agent of another organisation of the host's network, on a session."""
+
+    class Meta:
+        model = Proposal
+
+    session = factory.SubFactory(OfferSessionFactory)
+    request = factory.LazyAttribute(lambda o: _request_in_network_of(o.session))
+    round = factory.LazyAttribute(lambda o: RoundFactory(network=o.session.offer.organisation.network))
+    status = ProposalStatus.PUBLISHED
+    score = 50
+    respond_by = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+
+
+class ImmersionFactory(Base):
+    """A confirmed immersion, with its confirmed proposal (set dates through proposal__session__…)."""
+
+    class Meta:
+        model = Immersion
+
+    proposal = factory.SubFactory(ProposalFactory, status=ProposalStatus.CONFIRMED, agent_answer=Answer.ACCEPTED,
+                                  host_answer=Answer.ACCEPTED, agent_answered_at=factory.LazyFunction(utcnow),
+                                  host_answered_at=factory.LazyFunction(utcnow))
+    agent_id = factory.LazyAttribute(lambda o: o.proposal.request.agent_id)
+    home_organisation_id = factory.LazyAttribute(lambda o: o.proposal.request.organisation_id)
+    host_organisation_id = factory.LazyAttribute(lambda o: o.proposal.session.offer.organisation_id)
+    session = factory.LazyAttribute(lambda o: o.proposal.session)
+    start_date = factory.LazyAttribute(lambda o: o.proposal.session.start_date)
+    end_date = factory.LazyAttribute(lambda o: o.proposal.session.end_date)
+    working_days = factory.LazyAttribute(lambda o: o.proposal.session.working_days)
+    status = ImmersionStatus.CONFIRMED

@@ -15,10 +15,9 @@ from fpdf import FPDF
 from mobilite.labels import label
 
 _REPLACEMENTS = {
-    "’": "'", "‘": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "«": "«", "»": "»",
-    "–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-", "…": "...", "•": "·", "€": "EUR",
-    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "\u202f": " ", "\u2009": " ", "\u00a0": " ",
-    "™": "TM", "‰": "o/oo", "→": "->", "←": "<-", "✓": "v",
+    "’": "'", "‘": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "‑": "-", "‐": "-",
+    "−": "-", "…": "...", "•": "·", "€": "EUR", "œ": "oe", "Œ": "OE", "\u202f": " ", "\u2009": " ",
+    "™": "TM", "‰": "o/oo", "→": "->", "←": "<-", "✓": "v", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i",
 }
 
 
@@ -52,10 +51,12 @@ def _row(pdf: FPDF, name: str, value: str) -> None:
     pdf.set_font("helvetica", "B", 10)
     pdf.set_text_color(30, 30, 30)
     y = pdf.get_y()
-    pdf.multi_cell(55, 6, latin1(name), new_x="RIGHT", new_y="TOP")
+    pdf.multi_cell(55, 6, latin1(name), new_x="LMARGIN", new_y="NEXT")
+    label_bottom = pdf.get_y()
     pdf.set_font("helvetica", size=10)
     pdf.set_xy(pdf.l_margin + 57, y)
     pdf.multi_cell(0, 6, latin1(value or "-"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), label_bottom))
     pdf.ln(1)
 
 

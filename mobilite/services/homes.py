@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from mobilite.authz import PROPOSAL_SHOWN
 from mobilite.extensions import db
 from mobilite.models import (
+    Immersion,
     ImmersionRequest,
     Network,
     Offer,
@@ -36,13 +38,18 @@ def agent_home(user: User) -> dict:
     proposals = db.session.scalars(
         select(Proposal)
         .join(ImmersionRequest, Proposal.request_id == ImmersionRequest.id)
-        .where(ImmersionRequest.agent_id == user.id)
+        .where(ImmersionRequest.agent_id == user.id, Proposal.status.in_(PROPOSAL_SHOWN))
         .options(selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.organisation))
         .order_by(Proposal.created_at.desc())
     ).all()
+    # The confirmed ones link to their immersion's page.
+    immersions = dict(db.session.execute(
+        select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_([p.id for p in proposals]))
+    ).all()) if proposals else {}
     network = user.organisation.network if user.organisation else None
     remaining = rules.remaining_quota(user.id, network, date.today()) if network else None
-    return {"requests": requests, "proposals": proposals, "network": network, "remaining": remaining}
+    return {"requests": requests, "proposals": proposals, "immersions": immersions, "network": network,
+            "remaining": remaining}
 
 
 def hr_home(user: User, limit: int = 20) -> dict:

@@ -60,6 +60,7 @@ def request_round(network: Network, week_start: date, *, trigger: str, actor: Us
     network_id, actor_id = network.id, actor.id if actor else None
     for attempt in range(LOCK_RETRIES):
         try:
+            db.begin_write()
             _advisory_lock(network_id, week_start)
             round_ = Round(network_id=network_id, week_start=week_start, status=RoundStatus.SCHEDULED,
                            trigger=trigger, started_by_id=actor_id)
@@ -98,7 +99,7 @@ def rerun_round(actor: User, round_: Round) -> Round:
 
 def _claim_for_running(round_id: int) -> bool:
     """scheduled → running, atomically: of two schedulers, one gets rowcount 1."""
-    db.session.commit()  # end any read snapshot first: the UPDATE must open its own write transaction
+    db.begin_write()
     claimed = db.session.execute(
         update(Round)
         .where(Round.id == round_id, Round.status == RoundStatus.SCHEDULED)
@@ -109,14 +110,18 @@ def _claim_for_running(round_id: int) -> bool:
     return claimed == 1
 
 
-def _set_phase(round_: Round, phase: str) -> None:
-    round_.phase = phase
-    round_.updated_at = utcnow()
+def _set_phase(round_: Round, phase: str, **values) -> None:
+    """Record progress in its own short write transaction (the page polls it)."""
+    db.begin_write()
+    for name, value in {"phase": phase, "updated_at": utcnow(), **values}.items():
+        setattr(round_, name, value)
     db.session.commit()
 
 
 def save_solution(round_: Round, solution: appariement.Solution, timings: dict) -> None:
     """Replace the round's proposals by the solution's, in one transaction."""
+    started = time.perf_counter()
+    db.begin_write()
     db.session.execute(delete(Proposal).where(Proposal.round_id == round_.id))
     db.session.add_all([
         Proposal(round_id=round_.id, request_id=int(a.request_id), session_id=int(a.session_id), score=a.score,
@@ -127,7 +132,8 @@ def save_solution(round_: Round, solution: appariement.Solution, timings: dict) 
     round_.metrics = result["metrics"]
     round_.unmatched = {"requests": result["unmatched"]}
     round_.solver_status = str(solution.solver.get("status", ""))
-    round_.timings = {**timings, "engine": dict(solution.stats.get("seconds", {})),
+    round_.timings = {**timings, "save": round(time.perf_counter() - started, 3),
+                      "engine": dict(solution.stats.get("seconds", {})),
                       "peak_memory_mb": solution.stats.get("peak_memory_mb")}
     round_.status = RoundStatus.PROPOSED
     round_.phase = ""
@@ -144,21 +150,16 @@ def run_round(round_id: int, today: date | None = None) -> Round | None:
     try:
         started = time.perf_counter()
         network = round_.network
-        round_.settings_snapshot = settings_snapshot(network)
         loaded = load_problem(network, round_.week_start, round_, today)
         timings["load"] = round(time.perf_counter() - started, 3)
-        _set_phase(round_, "solving")
+        _set_phase(round_, "solving", settings_snapshot=settings_snapshot(network))
 
         started = time.perf_counter()
         solution = appariement.solve(loaded.problem)
         timings["solve"] = round(time.perf_counter() - started, 3)
         _set_phase(round_, "saving")
 
-        started = time.perf_counter()
-        timings["save"] = 0.0
         save_solution(round_, solution, timings)
-        round_.timings = {**round_.timings, "save": round(time.perf_counter() - started, 3)}
-        db.session.commit()
     except Exception as exc:  # noqa: BLE001 - whatever broke, the round must end failed and empty
         db.session.rollback()
         _mark_failed(round_id, f"{type(exc).__name__}: {exc}")
@@ -168,6 +169,7 @@ def run_round(round_id: int, today: date | None = None) -> Round | None:
 
 
 def _mark_failed(round_id: int, error: str) -> None:
+    db.begin_write()
     db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
     db.session.execute(
         update(Round).where(Round.id == round_id)

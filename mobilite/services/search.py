@@ -144,7 +144,7 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
     elif sort == "newest":
         order = [Offer.published_at.desc(), Offer.id.desc()]
     else:
-        next_session = (
+        next_session = (  # an index probe per offer on (offer_id, start_date)
             select(func.min(OfferSession.start_date))
             .where(OfferSession.offer_id == Offer.id, OfferSession.start_date >= today)
             .correlate(Offer)

@@ -115,7 +115,8 @@ def test_an_approved_request_is_no_longer_editable_but_can_be_withdrawn(client):
     assert response.status_code == 302
     page = client.get(f"/agent/demandes/{item.id}").get_data(as_text=True)
     assert "ne se modifie plus" in page and "Retirer cette demande" in page
-    client.post(f"/agent/demandes/{item.id}/retirer", data={"version": str(item.version), "csrf_token": csrf_token(page)})
+    client.post(f"/agent/demandes/{item.id}/retirer",
+                data={"version": str(item.version), "csrf_token": csrf_token(page)})
     assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.WITHDRAWN
 
 
