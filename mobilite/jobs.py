@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from mobilite.extensions import db
-from mobilite.services import outbox, rounds
+from mobilite.services import feedback, immersions, outbox, proposals, retention, rounds
+from mobilite.workdays import paris_today
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,27 @@ def weekly_round(app, network_id: int) -> None:
     """A network's cron: this week's round, once, whatever the number of schedulers."""
     round_ = rounds.schedule_weekly_round(network_id)
     log.info("network %s weekly round: %s", network_id, round_.id if round_ else "already claimed")
+
+
+@job
+def expire_proposals(app) -> None:
+    """Published proposals past their answer date expire; their seats go back to the next round."""
+    log.info("expired proposals: %d", proposals.expire_proposals(paris_today()))
+
+
+@job
+def remind_upcoming(app) -> None:
+    """A reminder a few days before an immersion starts, once."""
+    log.info("immersion reminders: %d", immersions.remind_upcoming(paris_today()))
+
+
+@job
+def request_feedback(app) -> None:
+    """Close ended immersions and ask both sides for feedback, with reminders at +3 and +10 days."""
+    log.info("feedback requests and reminders: %d", feedback.request_feedback(paris_today()))
+
+
+@job
+def purge_expired_data(app) -> None:
+    """Delete what is past its retention period."""
+    log.info("purged: %s", retention.purge())

@@ -53,6 +53,12 @@ def build_scheduler(app) -> BlockingScheduler:
     scheduler.add_job(jobs.send_outbox, "interval", minutes=1, args=[app], id="send_outbox")
     scheduler.add_job(jobs.run_requested_rounds, "interval", seconds=5, args=[app], id="run_requested_rounds")
     scheduler.add_job(sync_network_jobs, "interval", minutes=10, args=[scheduler, app], id="sync_network_jobs")
+    daily = (  # (job, hour): after midnight for deadlines, office hours for people
+        (jobs.expire_proposals, 0), (jobs.purge_expired_data, 3), (jobs.remind_upcoming, 8),
+        (jobs.request_feedback, 9),
+    )
+    for func, hour in daily:
+        scheduler.add_job(func, "cron", hour=hour, minute=5, args=[app], id=func.__name__)
     sync_network_jobs(scheduler, app)
     return scheduler
 

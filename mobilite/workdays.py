@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 
 def _easter(year: int) -> date:
@@ -55,3 +56,8 @@ def add_working_days(start: date, days: int) -> date:
 
 def next_monday(today: date) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def paris_today() -> date:
+    """Today's date where the service's people are: jobs must not switch days at midnight UTC."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()

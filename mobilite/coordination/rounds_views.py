@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from mobilite import immersions_views as immersions_shared
 from mobilite.authz import Action, require
 from mobilite.coordination import bp
 from mobilite.extensions import db
@@ -126,3 +127,22 @@ def proposal_page(proposal_id: int):
     return render_template("coordination/proposal.html", proposal=proposal,
                            sessions=round_review.open_sessions(proposal.round),
                            rule_labels=round_review.RULE_LABELS)
+
+
+@bp.get("/immersions/<int:immersion_id>")
+@roles_required(Role.COORDINATOR)
+def immersion(immersion_id: int):
+    return immersions_shared.show_immersion(immersions_shared.immersion_or_404(immersion_id, Action.VIEW),
+                                            "coordination", None)
+
+
+@bp.get("/immersions/<int:immersion_id>/recapitulatif.pdf")
+@roles_required(Role.COORDINATOR)
+def immersion_pdf(immersion_id: int):
+    return immersions_shared.agreement_download(immersions_shared.immersion_or_404(immersion_id, Action.VIEW))
+
+
+@bp.get("/immersions/<int:immersion_id>/immersion.ics")
+@roles_required(Role.COORDINATOR)
+def immersion_ics(immersion_id: int):
+    return immersions_shared.calendar_download(immersions_shared.immersion_or_404(immersion_id, Action.VIEW))

@@ -134,3 +134,16 @@ def test_another_networks_round_answers_404(demo_network, client):
     token = csrf_token(client.get("/coordination/").get_data(as_text=True))
     assert client.post(f"/coordination/tours/{round_.id}/publier", data={"csrf_token": token}).status_code == 404
     assert db.session.scalar(select(User).where(User.email == outsider.email)) is not None
+
+
+def test_coordinator_reads_an_immersion_of_the_network(client):
+    from tests.factories import ImmersionFactory
+
+    immersion = ImmersionFactory()
+    network = immersion.proposal.session.offer.organisation.network
+    coordinator = CoordinatorFactory(network_id=network.id)
+    login(client, coordinator.email)
+    page = client.get(f"/coordination/immersions/{immersion.id}")
+    assert page.status_code == 200
+    assert client.get(f"/coordination/immersions/{immersion.id}/recapitulatif.pdf").data.startswith(b"%PDF")
+    assert b"BEGIN:VCALENDAR" in client.get(f"/coordination/immersions/{immersion.id}/immersion.ics").data
