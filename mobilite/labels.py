@@ -75,9 +75,37 @@ LABELS: dict[type, dict] = {
 }
 
 
+# The terms of a proposal's score (appariement's soft goals), as a coordinator reads them.
+SCORE_TERMS = {
+    "base": _l("Placement"),
+    "interest": _l("Intérêts"),
+    "skill_fit": _l("Compétences"),
+    "wish": _l("Vœu"),
+    "distance": _l("Proximité"),
+    "waiting": _l("Attente"),
+    "fairness": _l("Équité"),
+    "reciprocity": _l("Réciprocité"),
+    "manual": _l("Choix manuel"),
+}
+
+
+# Why an eligible session could not take an unmatched request.
+BLOCKERS = {
+    "full": _l("complète"),
+    "diversity": _l("déjà assez d'agents de la même organisation"),
+    "continuity": _l("continuité de service de l'organisation d'origine"),
+    "not_chosen": _l("non retenue"),
+}
+
+
+def term_label(term: str) -> str:
+    return str(SCORE_TERMS.get(term, BLOCKERS.get(term, term)))
+
+
 def label(value) -> str:
     return str(LABELS.get(type(value), {}).get(value, value))
 
 
 def init_app(app) -> None:
     app.add_template_filter(label, "status_label")
+    app.add_template_filter(term_label, "term_label")
