@@ -156,7 +156,7 @@ def test_round_reviewed_published_answered_and_confirmed(demo_network, page, app
     assert agent.full_name in page.locator("main").inner_text()
     with page.expect_download() as download:
         page.get_by_role("link", name="Ajouter à mon agenda (.ics)").click()
-    calendar = Calendar.from_ical(open(download.value.path(), "rb").read())
+    calendar = Calendar.from_ical(download.value.path().read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
     assert event.decoded("dtstart") == proposal.session.start_date
     assert db.session.get(Proposal, proposal.id, populate_existing=True).status == ProposalStatus.CONFIRMED
