@@ -145,6 +145,9 @@ def load_network(n_offers: int, n_requests: int, n_orgs: int, seed: int = 7, *, 
         wishes += [{"request_id": rid, "offer_id": oid, "rank": rank} for rank, oid in enumerate(sorted(chosen), 1)]
     db.session.execute(insert(Wish), wishes)
     db.session.commit()
+    # Fresh planner statistics, as autovacuum would have gathered on a live database.
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
     return network.id
 
 
