@@ -1,0 +1,50 @@
+"""Command line: ``python -m appariement solve problem.json > solution.json``.
+
+    solve PROBLEM.json [--no-stats]   solve a round (``-`` reads stdin); --no-stats drops the
+                                      timing/memory block so the output is byte-for-byte
+                                      reproducible
+    generate --size S|M|L [--seed N] [--continuity K]   write a generated problem
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .engine import solve
+from .generator import SIZES, generate
+from .jsonio import dumps_problem, loads_problem
+from .model import InfeasiblePinsError, ProblemError
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m appariement")
+    sub = ap.add_subparsers(dest="command", required=True)
+    sp = sub.add_parser("solve", help="solve a problem JSON file, print the solution JSON")
+    sp.add_argument("problem", help="path of the problem JSON, or - for stdin")
+    sp.add_argument("--no-stats", action="store_true", help="omit timings and memory")
+    gp = sub.add_parser("generate", help="print a generated problem JSON")
+    gp.add_argument("--size", choices=sorted(SIZES), default="S")
+    gp.add_argument("--seed", type=int, default=1)
+    gp.add_argument("--continuity", type=int, default=None, help="service continuity K")
+    args = ap.parse_args(argv)
+
+    if args.command == "generate":
+        sys.stdout.write(dumps_problem(generate(args.size, args.seed, continuity=args.continuity)))
+        return 0
+    try:
+        if args.problem == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.problem, encoding="utf-8") as f:
+                text = f.read()
+        solution = solve(loads_problem(text))
+    except (ProblemError, InfeasiblePinsError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    sys.stdout.write(solution.to_json(stats=not args.no_stats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

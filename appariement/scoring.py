@@ -1,0 +1,93 @@
+"""Soft goals: integer points per eligible pair, then weighted by the settings.
+
+Each term gives 0–100 points; the pair's score is the sum of weight × points.
+Organisation-level goals (fairness floor, reciprocity) are not pair terms: the flow and CP-SAT
+models add them (see flow.py, cpsat.py) and the solution reports them separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrays import ProblemArrays, popcount
+from .eligibility import Pairs
+from .rules import haversine_km
+
+PAIR_TERMS = ("base", "interest", "skill_fit", "wish", "distance", "waiting")
+AGENT_SIDE = ("wish", "interest", "distance")  # what the agent wants (stable mode), wish first
+HOST_SIDE = ("wish", "interest", "skill_fit", "waiting")  # how the offer ranks applicants
+REMOTE_DISTANCE_POINTS = 50  # remote sessions: no trip, but a weaker immersion
+NO_SKILL_POINTS = 50  # session that lists no skill developed: neutral
+TIE_BITS = 25  # tie-break room in preference keys (up to 33 M requests/sessions)
+
+
+@dataclass
+class Scores:
+    points: dict[str, np.ndarray]  # term -> int32 points per pair
+    total: np.ndarray  # int64 weighted score per pair
+    agent_key: np.ndarray  # int64 strict preference of the agent (higher = better)
+    host_key: np.ndarray  # int64 strict preference of the session
+
+
+def pair_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
+    """Points (0–100) of every pair term for the pairs (r, s)."""
+    n = len(r)
+    matched = popcount(a.r_themes[r] & a.s_themes[s]) + popcount(a.r_skills[r] & a.s_skills[s])
+    wanted = a.r_nwanted[r]
+    interest = np.where(wanted > 0, (100 * matched) // np.maximum(wanted, 1), 0)
+
+    room = np.zeros(n, dtype=np.int32)
+    counted = np.zeros(n, dtype=np.int32)
+    for j in range(a.s_dev_skill.shape[1]):
+        skill = a.s_dev_skill[s, j]
+        valid = skill >= 0
+        level = a.r_level[r, np.maximum(skill, 0)].astype(np.int32)
+        room += np.where(valid, (4 - level) * 25, 0)  # unknown skill (0) = 100
+        counted += valid
+    skill_fit = np.where(counted > 0, room // np.maximum(counted, 1), NO_SKILL_POINTS)
+
+    wish = np.zeros(n, dtype=np.int32)
+    if len(a.wish_keys):
+        key = r.astype(np.int64) * len(a.offer_ids) + a.s_offer[s]
+        ix = np.minimum(np.searchsorted(a.wish_keys, key), len(a.wish_keys) - 1)
+        hit = a.wish_keys[ix] == key
+        wish = np.where(hit, (6 - a.wish_rank[ix]) * 20, 0)
+
+    km = haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[s], a.s_lon[s])
+    near = np.clip(100.0 * (1.0 - km / np.maximum(a.r_maxdist[r], 1e-9)), 0, 100)
+    dist = np.where(a.s_remote[s], REMOTE_DISTANCE_POINTS, np.floor(near))
+
+    waiting = np.minimum(a.r_wait[r], 5) * 20
+    out = {
+        "base": np.full(n, 100),
+        "interest": interest,
+        "skill_fit": skill_fit,
+        "wish": wish,
+        "distance": dist,
+        "waiting": waiting,
+    }
+    return {k: v.astype(np.int32) for k, v in out.items()}
+
+
+def weighted(points: dict[str, np.ndarray], weights, terms=PAIR_TERMS) -> np.ndarray:
+    """Sum of weight × points over the given terms (int64)."""
+    total = np.zeros(len(points["base"]), dtype=np.int64)
+    for t in terms:
+        total += getattr(weights, t) * points[t].astype(np.int64)
+    return total
+
+
+def score_pairs(a: ProblemArrays, pairs: Pairs) -> Scores:
+    """Score every eligible pair, with the strict preferences used by stable mode."""
+    w = a.problem.settings.weights
+    pts = pair_points(a, pairs.r, pairs.s)
+    tie = (1 << TIE_BITS) - 1
+    # Ties are broken by index (lower id first) so preferences are strict and reproducible.
+    # Agents rank their wished offers first, in their own order; then the rest by interest
+    # and distance.  Sessions rank applicants by the offer-side score.
+    agent = (pts["wish"].astype(np.int64) << 20) + weighted(pts, w, AGENT_SIDE[1:])
+    agent_key = (agent << TIE_BITS) + (tie - pairs.s)
+    host_key = (weighted(pts, w, HOST_SIDE) << TIE_BITS) + (tie - pairs.r)
+    return Scores(points=pts, total=weighted(pts, w), agent_key=agent_key, host_key=host_key)

@@ -1,0 +1,93 @@
+"""What comes out of the engine: assignments, unmatched requests, metrics, solver report.
+
+``Solution.to_dict()`` is the documented JSON form (see README.md).  Everything in it is
+deterministic except the ``stats`` block (wall-clock timings, peak memory), which
+``to_dict(stats=False)`` leaves out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "appariement/solution@1"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    request_id: str
+    agent_id: str
+    session_id: str
+    offer_id: str
+    host_org_id: str
+    score: int
+    breakdown: Mapping[str, int]  # term -> weighted points; sums to score
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class SessionBlock:
+    """An eligible session the request could not take, and why."""
+
+    session_id: str
+    why: str  # "full" | "diversity" | "continuity"
+    lowest_score: int | None  # lowest score placed in that session (None: no one placed)
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    request_id: str
+    agent_id: str
+    reason: str  # "no_eligible_session" | "outcompeted"
+    excluded: Mapping[str, int] = field(default_factory=dict)  # rule -> sessions excluded
+    sessions: tuple[SessionBlock, ...] = ()
+
+
+@dataclass(frozen=True)
+class Solution:
+    assignments: tuple[Assignment, ...]
+    unmatched: tuple[Unmatched, ...]
+    metrics: Mapping[str, Any]
+    solver: Mapping[str, Any]
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, stats: bool = True) -> dict:
+        out = {
+            "format": FORMAT,
+            "assignments": [
+                {
+                    "request": x.request_id,
+                    "agent": x.agent_id,
+                    "session": x.session_id,
+                    "offer": x.offer_id,
+                    "host": x.host_org_id,
+                    "score": x.score,
+                    "breakdown": dict(x.breakdown),
+                    "pinned": x.pinned,
+                }
+                for x in self.assignments
+            ],
+            "unmatched": [_unmatched(u) for u in self.unmatched],
+            "metrics": dict(self.metrics),
+            "solver": dict(self.solver),
+        }
+        if stats:
+            out["stats"] = dict(self.stats)
+        return out
+
+    def to_json(self, stats: bool = True) -> str:
+        return json.dumps(self.to_dict(stats), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _unmatched(u: Unmatched) -> dict:
+    d: dict[str, Any] = {"request": u.request_id, "agent": u.agent_id, "reason": u.reason}
+    if u.reason == "no_eligible_session":
+        d["excluded"] = dict(u.excluded)
+    else:
+        d["sessions"] = [
+            {"session": b.session_id, "why": b.why, "lowest_score": b.lowest_score}
+            for b in u.sessions
+        ]
+    return d

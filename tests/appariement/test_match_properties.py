@@ -1,0 +1,147 @@
+"""Properties on small random problems (hypothesis)."""
+
+import itertools
+import random
+from dataclasses import replace
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appariement import Problem, rules, solve
+from appariement.context import objective_parts
+from appariement.engine import optimise, prepare, stabilise
+from appariement.generator import small_problem
+
+SETTINGS = dict(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def problems(draw, max_req=5, max_ses=3):
+    return small_problem(
+        draw(st.integers(0, 10_000)),
+        n_req=draw(st.integers(1, max_req)),
+        n_ses=draw(st.integers(1, max_ses)),
+        n_org=draw(st.integers(3, 4)),
+        diversity=draw(st.sampled_from([None, 1, 2])),
+        continuity=draw(st.sampled_from([None, None, 1, 2])),
+        continuity_scope=draw(st.sampled_from(["organisation", "team"])),
+        fairness_floor=draw(st.sampled_from([0.0, 0.5])),
+        reciprocity=draw(st.booleans()),
+        objective=draw(st.sampled_from(["score", "placements_first"])),
+        mode=draw(st.sampled_from(["optimal", "optimal", "stable"])),
+        time_limit=10.0,
+    )
+
+
+def x_of(ctx, solution) -> np.ndarray:
+    """The solution's assignments as a boolean vector over the eligible pairs."""
+    pairs = zip(ctx.pairs.r, ctx.pairs.s, strict=True)
+    index = {(ctx.a.req_ids[r], ctx.a.ses_ids[s]): p for p, (r, s) in enumerate(pairs)}
+    x = np.zeros(len(ctx.pairs), dtype=bool)
+    for asg in solution.assignments:
+        x[index[(asg.request_id, asg.session_id)]] = True
+    return x
+
+
+def brute_force(ctx):
+    """Best objective over every feasible assignment (placements first if asked)."""
+    pr = ctx.pairs.r
+    choices = [[None] + np.flatnonzero(pr == r).tolist() for r in range(ctx.a.n_req)]
+    best = None
+    for combo in itertools.product(*choices):
+        x = np.zeros(len(pr), dtype=bool)
+        x[[p for p in combo if p is not None]] = True
+        if rules.all_rules_hold(ctx.a, ctx.pairs.r[x], ctx.pairs.s[x]):
+            continue
+        total = objective_parts(ctx, x)["total"]
+        key = (int(x.sum()), total) if ctx.settings.objective == "placements_first" else (0, total)
+        best = key if best is None or key > best else best
+    return best
+
+
+@settings(**SETTINGS)
+@given(problems())
+def test_no_hard_rule_is_ever_broken(problem):
+    solution = solve(problem)
+    ctx = prepare(problem)
+    x = x_of(ctx, solution)
+    assert rules.all_rules_hold(ctx.a, ctx.pairs.r[x], ctx.pairs.s[x]) == []
+
+
+@settings(**SETTINGS)
+@given(problems(max_req=5, max_ses=3).map(lambda p: replace(p, settings=replace(p.settings, mode="optimal"))))
+def test_engine_score_equals_brute_force_optimum(problem):
+    ctx = prepare(problem)
+    x, bound, report = optimise(ctx)
+    best = brute_force(ctx)
+    got = objective_parts(ctx, x)["total"]
+    if problem.settings.objective == "placements_first":
+        assert (int(x.sum()), got) == best
+    else:
+        assert got == best[1]
+    assert got <= bound
+
+
+@settings(**SETTINGS)
+@given(problems(), st.randoms(use_true_random=False))
+def test_output_is_deterministic_and_order_free(problem, rnd: random.Random):
+    first = solve(problem).to_json(stats=False)
+    assert solve(problem).to_json(stats=False) == first
+    shuffled = Problem(
+        organisations=tuple(rnd.sample(problem.organisations, len(problem.organisations))),
+        requests=tuple(rnd.sample(problem.requests, len(problem.requests))),
+        sessions=tuple(rnd.sample(problem.sessions, len(problem.sessions))),
+        settings=problem.settings,
+    )
+    assert solve(shuffled).to_json(stats=False) == first
+
+
+@settings(**SETTINGS)
+@given(problems(max_req=6, max_ses=4))
+def test_explanations_are_true(problem):
+    solution = solve(problem)
+    ctx = prepare(problem)
+    a, st_ = ctx.a, problem.settings
+    x = x_of(ctx, solution)
+    ses_ix = {s: i for i, s in enumerate(a.ses_ids)}
+    req_ix = {r: i for i, r in enumerate(a.req_ids)}
+    placed_r, placed_s = ctx.pairs.r[x], ctx.pairs.s[x]
+    for asg in solution.assignments:
+        assert sum(asg.breakdown.values()) == asg.score
+    assert len(solution.assignments) + len(solution.unmatched) == len(problem.requests)
+    for u in solution.unmatched:
+        r = req_ix[u.request_id]
+        eligible = sorted(a.ses_ids[s] for s in ctx.pairs.s[ctx.pairs.r == r])
+        if u.reason == "no_eligible_session":
+            assert eligible == []
+            first_failing = {}
+            for s in range(a.n_ses):
+                name = rules.failing_pair_rules(a, r, s)[0]
+                first_failing[name] = first_failing.get(name, 0) + 1
+            assert dict(u.excluded) == first_failing
+            assert sum(u.excluded.values()) == a.n_ses
+            continue
+        assert u.reason == "outcompeted"
+        assert [b.session_id for b in u.sessions] == eligible
+        for b in u.sessions:
+            s = ses_ix[b.session_id]
+            here = placed_r[placed_s == s]
+            if b.why == "full":
+                assert len(here) >= a.s_cap[s]
+            elif b.why == "diversity":
+                assert (a.r_org[here] == a.r_org[r]).sum() >= st_.diversity
+            else:
+                assert b.why == "continuity"
+                r2, s2 = np.append(placed_r, r), np.append(placed_s, s)
+                assert not rules.continuity(a, r2, s2, st_.continuity)
+
+
+@settings(**SETTINGS)
+@given(problems(max_req=6, max_ses=4).map(lambda p: replace(p, settings=replace(p.settings, continuity=None))))
+def test_stable_mode_has_no_blocking_pair(problem):
+    ctx = prepare(replace(problem, settings=replace(problem.settings, mode="stable")))
+    x, _, _ = stabilise(ctx)
+    from appariement.stable import blocking_pairs
+
+    assert blocking_pairs(ctx, x) == 0
