@@ -13,8 +13,13 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import (
+    Answer,
     AvailabilityWindow,
+    Feedback,
+    FeedbackSide,
+    Immersion,
     ImmersionRequest,
+    ImmersionStatus,
     Network,
     Offer,
     OfferPrerequisite,
@@ -22,9 +27,14 @@ from mobilite.models import (
     OfferStatus,
     Organisation,
     OrganisationKind,
+    Outcome,
     Place,
+    Proposal,
+    ProposalStatus,
     RequestStatus,
     Role,
+    Round,
+    RoundStatus,
     Skill,
     Theme,
     User,
@@ -269,5 +279,47 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
             request.wishes.append(Wish(offer=offer, rank=rank))
         db.session.add(request)
 
+    _history(rng, network, agents, published, today)
     db.session.commit()
     return demo_accounts()
+
+
+LEARNED = [
+    "Une autre façon d'organiser l'accueil du public, que je vais proposer à mon équipe.",
+    "Les contraintes d'un service voisin du mien : je comprends mieux leurs délais.",
+    "Des outils de suivi partagés que nous n'utilisons pas encore.",
+    "Le fonctionnement d'une intercommunalité vu de l'intérieur.",
+    "Des contacts utiles pour mes dossiers, et l'envie de préparer un concours.",
+]
+
+
+def _history(rng: random.Random, network: Network, agents: list[User], published: list[Offer], today: date) -> None:
+    """Five months of past rounds with immersions done and assessed, so quotas and the dashboard are alive."""
+    for months_ago in range(5, 0, -1):
+        week = next_monday(today - timedelta(days=30 * months_ago + 7))
+        round_ = Round(network=network, week_start=week, status=RoundStatus.PUBLISHED, trigger="schedule",
+                       solver_status="OPTIMAL", published_at=utcnow() - timedelta(days=30 * months_ago))
+        placed = 0
+        for agent in rng.sample(agents, 6):
+            offer = rng.choice([o for o in published if o.organisation_id != agent.organisation_id])
+            days = rng.choice([2, 3, 3, 5])
+            start = week + timedelta(weeks=2)
+            session = OfferSession(offer=offer, start_date=start, end_date=add_working_days(start, days),
+                                   working_days=days, capacity=1)
+            request = ImmersionRequest(agent=agent, organisation=agent.organisation, status=RequestStatus.CLOSED,
+                                       min_days=2, max_days=5, motivation=rng.choice(demo_data.MOTIVATIONS))
+            request.windows.append(AvailabilityWindow(start_date=week, end_date=week + timedelta(weeks=6)))
+            proposal = Proposal(round=round_, request=request, session=session, status=ProposalStatus.CONFIRMED,
+                                score=rng.randint(300, 900), breakdown={}, agent_answer=Answer.ACCEPTED,
+                                host_answer=Answer.ACCEPTED)
+            immersion = Immersion(proposal=proposal, agent_id=agent.id, home_organisation_id=agent.organisation_id,
+                                  host_organisation_id=offer.organisation_id, session=session, start_date=start,
+                                  end_date=session.end_date, working_days=days, status=ImmersionStatus.DONE)
+            for side in (FeedbackSide.AGENT, FeedbackSide.HOST):
+                immersion.feedback.append(Feedback(
+                    side=side, outcome=Outcome.DONE if rng.random() > 0.1 else Outcome.PARTLY_DONE,
+                    satisfaction=rng.choice([3, 4, 4, 5, 5]), learned=rng.choice(LEARNED), would_recommend=True))
+            db.session.add(immersion)
+            placed += 1
+        round_.metrics = {"placed": placed, "requests": placed + rng.randint(1, 4)}
+        db.session.add(round_)

@@ -47,7 +47,12 @@ def test_converter_loads_approved_requests_and_open_sessions_in_bounded_queries(
     problem.validate()
     assert len(problem.requests) >= 20 and len(problem.sessions) >= 40
     assert len(statements) <= 20  # a fixed number, whatever the size
-    assert all(r.quota_days == network.quota_days for r in problem.requests)
+    # Days of past immersions (the demo has five months of history) come off each agent's quota.
+    from mobilite.services.rules import remaining_quota
+
+    remaining = {r.agent_id: remaining_quota(int(r.agent_id), network, date.today()) for r in problem.requests}
+    assert all(r.quota_days == remaining[r.agent_id] for r in problem.requests)
+    assert any(r.quota_days < network.quota_days for r in problem.requests)
 
 
 def test_a_round_runs_end_to_end_on_the_demo_network(network):
@@ -69,7 +74,7 @@ def test_one_round_per_network_and_week(network):
     first = rounds.request_round(network, week, trigger="schedule")
     assert first is not None
     assert rounds.request_round(network, week, trigger="manual") is None
-    assert db.session.scalar(select(func.count(Round.id))) == 1
+    assert db.session.scalar(select(func.count(Round.id)).where(Round.week_start == week)) == 1
 
 
 def test_a_round_running_elsewhere_is_not_run_twice(network):
@@ -82,7 +87,7 @@ def test_failure_while_saving_leaves_nothing_and_a_rerun_gives_the_same_result(n
     reference = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
     rounds.run_round(reference.id)
     expected = [(r, s) for r, s, _score in _proposals(reference.id)]
-    db.session.execute(Proposal.__table__.delete())
+    db.session.execute(Proposal.__table__.delete().where(Proposal.round_id == reference.id))
     db.session.delete(reference)
     db.session.commit()
 
