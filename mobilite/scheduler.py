@@ -68,6 +68,7 @@ def build_scheduler(app) -> BlockingScheduler:
 def scheduler_command() -> None:
     """Run the background jobs until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our jobs log what they did; not every tick
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
     click.echo("mobilite scheduler: " + ", ".join(sorted(job.id for job in scheduler.get_jobs())))
