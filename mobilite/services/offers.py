@@ -26,6 +26,7 @@ from mobilite.models import (
 )
 from mobilite.services import audit, outbox
 from mobilite.services.errors import ServiceError
+from mobilite.services.taxonomy import vocabulary
 from mobilite.workdays import count_working_days
 
 # Fields compared to explain a concurrent edit; labels are msgids translated at display time.
@@ -51,22 +52,13 @@ class Conflict(ServiceError):
         self.current_version = current_version
 
 
-def _vocabulary(model, ids: list[int], field: str) -> list:
-    if not ids:
-        return []
-    rows = db.session.scalars(select(model).where(model.id.in_(set(ids)))).all()
-    if len(rows) != len(set(ids)):
-        raise ServiceError({field: [_("Valeur inconnue dans la liste.")]})
-    return sorted(rows, key=lambda row: row.id)
-
-
 def _apply(offer: Offer, data: dict) -> None:
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(offer, name, data[name])
-    offer.themes = _vocabulary(Theme, data.get("themes", []), "themes")
-    offer.skills = _vocabulary(Skill, data.get("skills", []), "skills")
-    skills = {s.id: s for s in _vocabulary(Skill, [p["skill_id"] for p in data.get("prerequisites", [])],
+    offer.themes = vocabulary(Theme, data.get("themes", []), "themes")
+    offer.skills = vocabulary(Skill, data.get("skills", []), "skills")
+    skills = {s.id: s for s in vocabulary(Skill, [p["skill_id"] for p in data.get("prerequisites", [])],
                                             "prerequisites")}
     wanted = {p["skill_id"]: p["min_level"] for p in data.get("prerequisites", [])}
     kept = []

@@ -35,6 +35,7 @@ from mobilite.models import (
 )
 from mobilite.services import audit, outbox, rules
 from mobilite.services.errors import ServiceError
+from mobilite.services.taxonomy import vocabulary
 
 EDITABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
 WITHDRAWABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.POSTPONED, RequestStatus.APPROVED)
@@ -87,15 +88,6 @@ def is_overdue(item: ImmersionRequest, today: date | None = None) -> bool:
 
 
 # --- reading and comparing ------------------------------------------------------------------------------
-
-def _vocabulary(model, ids: list[int], field: str) -> list:
-    if not ids:
-        return []
-    rows = db.session.scalars(select(model).where(model.id.in_(set(ids)))).all()
-    if len(rows) != len(set(ids)):
-        raise ServiceError({field: [_("Valeur inconnue dans la liste.")]})
-    return sorted(rows, key=lambda row: row.label_fr)
-
 
 def _wish_offers(agent: User, offer_ids: list[int], field: str = "wishes") -> list[Offer]:
     """The offers, in the given order, if each is published in the agent's network and not their own."""
@@ -185,8 +177,8 @@ def _guarded(item: ImmersionRequest, data: dict | None = None, message: str | No
 # --- the agent's side -----------------------------------------------------------------------------------
 
 def _apply(agent: User, item: ImmersionRequest, data: dict) -> None:
-    item.themes = _vocabulary(Theme, data.get("themes", []), "themes")
-    item.skills = _vocabulary(Skill, data.get("skills", []), "skills")
+    item.themes = vocabulary(Theme, data.get("themes", []), "themes")
+    item.skills = vocabulary(Skill, data.get("skills", []), "skills")
     offers = _wish_offers(agent, data.get("wishes", []))
     item.min_days, item.max_days = data["min_days"], data["max_days"]
     item.max_distance_km = data.get("max_distance_km")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
 from mobilite.models import Skill, Theme
+from mobilite.services.errors import ServiceError
 
 
 def themes_with_skills() -> list[Theme]:
@@ -20,3 +22,13 @@ def skills_by_code() -> dict[str, Skill]:
 
 def themes_by_code() -> dict[str, Theme]:
     return {theme.code: theme for theme in db.session.scalars(select(Theme))}
+
+
+def vocabulary(model: type[Theme] | type[Skill], ids: list[int], field: str) -> list:
+    """The themes or skills with these ids; an unknown id is an error on `field`, never silently dropped."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(model).where(model.id.in_(set(ids)))).all()
+    if len(rows) != len(set(ids)):
+        raise ServiceError({field: [_("Valeur inconnue dans la liste.")]})
+    return sorted(rows, key=lambda row: row.id)
