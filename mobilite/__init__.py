@@ -35,6 +35,10 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    from mobilite import api
+
+    api.init_app(app)
+
     from mobilite import errors
 
     errors.init_app(app)

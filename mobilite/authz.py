@@ -11,6 +11,7 @@ import enum
 from werkzeug.exceptions import NotFound
 
 from mobilite.models import (
+    ApiToken,
     Immersion,
     ImmersionRequest,
     Network,
@@ -161,7 +162,13 @@ def may_give_feedback(user: User, item: Immersion, side: str) -> bool:
     return False
 
 
+def _api_token(user: User, action: Action, token: ApiToken) -> bool:
+    """A personal API token is its owner's alone: nobody else sees or revokes it, not even an admin."""
+    return token.user_id == user.id
+
+
 _RULES = {
+    ApiToken: _api_token,
     Offer: _offer,
     ImmersionRequest: _request,
     Organisation: _organisation,

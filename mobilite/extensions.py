@@ -2,11 +2,22 @@
 
 from flask_babel import Babel
 from flask_login import LoginManager
+from flask_smorest import Api as _SmorestApi
 from flask_wtf.csrf import CSRFProtect
 
 from mobilite.db import Database
+
+
+class Api(_SmorestApi):
+    """flask-smorest, whose JSON error handler stays on the API's own blueprints (see mobilite.api):
+    the HTML pages keep their error pages."""
+
+    def _register_error_handlers(self):
+        pass
+
 
 db = Database()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+api = Api()

@@ -1,5 +1,6 @@
 """The data model. Importing this package registers every table on Base.metadata."""
 
+from mobilite.models.api import ApiToken
 from mobilite.models.base import Base, utcnow
 from mobilite.models.matching import (
     Answer,
@@ -30,6 +31,7 @@ from mobilite.models.user import Role, User, UserInterest, UserRole, UserSkill
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "AvailabilityWindow",
     "Base",

@@ -117,6 +117,8 @@ def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
     if expected != offer.version:
         raise _conflict(offer, data)
     _apply(offer, data)
+    # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
+    offer.updated_at = utcnow()
     audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
     try:
         db.session.commit()

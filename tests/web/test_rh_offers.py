@@ -168,6 +168,21 @@ def test_second_save_on_a_stale_version_gets_a_conflict_showing_what_changed(cli
     assert db.session.get(Offer, offer.id).title == "Titre de la collègue"
 
 
+def test_a_save_changing_only_themes_still_moves_the_version(client):
+    hr = _hr()
+    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT, description=DESCRIPTION)
+    theme = ThemeFactory()
+    version = offer.version
+    fields = {"title": offer.title, "team": offer.team, "description": DESCRIPTION, "place": "on_site",
+              "version": str(version)}
+    path = f"/rh/offres/{offer.id}/modifier"
+    login(client, hr.email)
+    assert _post(client, path, {**fields, "themes": [str(theme.id)]}).status_code == 302
+    assert db.session.get(Offer, offer.id).version > version
+    # A second save on the version read before the first one is a conflict, not a silent overwrite.
+    assert _post(client, path, {**fields, "themes": []}).status_code == 409
+
+
 def test_other_organisations_offers_answer_404(client):
     hr = _hr()
     foreign = OfferFactory(status=OfferStatus.DRAFT)

@@ -1,0 +1,188 @@
+"""The API's plumbing: who is calling (token or browser session), JSON errors, ETags.
+
+Every API view carries `api_view`, which answers, in this order:
+401 (no usable token and no session) → 429 (the token's rate limit) → 404 (a role the caller lacks, or a
+record that is not theirs, through authz.require) → 400 (a browser session's unsafe request without its
+CSRF token) → the view. So another organisation's record answers 404 whatever the method or the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import wraps
+
+from flask import current_app, g, jsonify, make_response, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import (
+    HTTPException,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    TooManyRequests,
+    Unauthorized,
+    UnprocessableEntity,
+)
+
+from mobilite.api import tokens
+from mobilite.authz import require
+from mobilite.extensions import csrf, db
+from mobilite.services.errors import ServiceError
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _default_message(exc: HTTPException) -> str:
+    messages = {
+        400: _("Requête non valable."),
+        401: _("Authentification requise : jeton d'API manquant, inconnu, expiré ou révoqué."),
+        404: _("Ressource introuvable."),
+        405: _("Méthode non permise sur cette ressource."),
+        409: _("La ressource a été modifiée entre-temps."),
+        412: _("La ressource a changé depuis votre lecture (If-Match) : relisez-la avant de la modifier."),
+        422: _("Données non valables."),
+        428: _("En-tête If-Match obligatoire : envoyez l'ETag lu avec GET."),
+        429: _("Trop de requêtes pour ce jeton : réessayez dans un instant."),
+        500: _("Une erreur est survenue. L'équipe technique a été prévenue ; réessayez dans un instant."),
+    }
+    if isinstance(exc, CSRFError):
+        return _("Jeton CSRF manquant ou non valable : envoyez-le dans l'en-tête X-CSRFToken.")
+    return messages.get(exc.code, exc.name)
+
+
+def _field_errors(data: dict) -> dict:
+    """Field errors, flat: webargs nests them by location ({"json": {...}, "query": {...}})."""
+    if data.get("errors"):
+        return data["errors"]
+    messages = data.get("messages") or {}
+    flat: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            flat.update(location_errors)
+    return flat
+
+
+def http_error(cls: type[HTTPException], message: str | None = None, errors: dict | None = None) -> HTTPException:
+    """An HTTP error carrying the message and field errors of the JSON body."""
+    exc = cls()
+    exc.data = {"message": message, "errors": errors or {}}
+    return exc
+
+
+def error_response(exc: HTTPException, errors: dict | None = None, message: str | None = None):
+    """flask-smorest's error format: {"code", "status", "message", "errors": {field: [...]}}."""
+    data = getattr(exc, "data", None) or {}
+    errors = errors if errors is not None else _field_errors(data)
+    if message is None:
+        schema_errors = errors.get("_schema") if isinstance(errors, dict) else None
+        message = data.get("message") or (" ".join(map(str, schema_errors)) if schema_errors else None) \
+            or _default_message(exc)
+    response = jsonify({"code": exc.code, "status": exc.name, "message": message, "errors": errors or {}})
+    response.status_code = exc.code
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if exc.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mobilite"'
+    return response
+
+
+def handle_http_error(exc: HTTPException):
+    """Registered on the API blueprints: anything not caught by api_view, a 500 included (no stack trace)."""
+    return error_response(exc)
+
+
+def json_errors(blp):
+    """Register the JSON error handler on an API blueprint (once, when the module defines it)."""
+    blp.register_error_handler(HTTPException, handle_http_error)
+    # By code too: Flask prefers the app's code-specific handlers (the HTML error pages) to a class handler.
+    for code in (404, 405, 409, 500):
+        blp.register_error_handler(code, handle_http_error)
+    return blp
+
+
+def _authenticate():
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise Unauthorized()
+        result = tokens.authenticate(raw.strip(), current_app.config["API_RATE_LIMIT_PER_MINUTE"])
+        if result.user is None:
+            raise Unauthorized()
+        if result.retry_after is not None:
+            exc = TooManyRequests()
+            exc.data = {"headers": {"Retry-After": str(result.retry_after)}}
+            raise exc
+        g.api_token_auth = True
+        return result.user
+    if current_user.is_authenticated:
+        g.api_token_auth = False
+        return current_user._get_current_object()
+    raise Unauthorized()
+
+
+def _check_csrf() -> None:
+    """Only a browser session's unsafe requests: a bearer token is not sent by the browser on its own."""
+    if g.api_token_auth or request.method in SAFE_METHODS:
+        return
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # the X-CSRFToken header (or a csrf_token form field); raises CSRFError
+
+
+def api_user():
+    return g.api_user
+
+
+def api_view(*roles, load=None):
+    """Access for an API view: any signed-in caller, or one holding one of `roles` (others get 404).
+
+    `load=(Model, action, "offer_id", "offer")` fetches the record named by the URL argument and passes it
+    to the view as `offer`, after authz.require: 404 when it does not exist or is not the caller's.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                g.api_user = user = _authenticate()
+                if roles and not user.has_role(*roles):
+                    raise NotFound()
+                if load is not None:
+                    model, action, arg, name = load
+                    kwargs[name] = require(user, action, db.session.get(model, kwargs.pop(arg)))
+                _check_csrf()
+                response = make_response(view(*args, **kwargs))
+            except HTTPException as exc:
+                db.session.rollback()
+                response = error_response(exc)
+            except ServiceError as exc:
+                db.session.rollback()
+                response = error_response(UnprocessableEntity(), errors=exc.errors)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        wrapper.access = ("api", *roles)
+        wrapper.api = True
+        return wrapper
+
+    return decorator
+
+
+def etag_of(schema, record) -> str:
+    """A strong ETag: the hash of the record's representation, so any change to what GET shows changes it."""
+    payload = json.dumps(schema.dump(record), sort_keys=True, default=str)
+    return '"' + hashlib.sha256(payload.encode()).hexdigest()[:40] + '"'
+
+
+def check_if_match(current_etag: str, *, required: bool) -> None:
+    """428 when If-Match is required and missing; 412 when it names another version of the record."""
+    if not request.if_match:
+        if required:
+            raise PreconditionRequired()
+        return
+    if request.if_match.star_tag:
+        return
+    if not request.if_match.contains(current_etag.strip('"')):
+        raise PreconditionFailed()

@@ -1,0 +1,58 @@
+"""Reference data, read-only: the caller's network's organisations and the controlled vocabulary."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.schemas import OrganisationOut, SkillOut, SkillQuery, ThemeOut
+from mobilite.models import Organisation, Skill, Theme
+from mobilite.services.pagination import paginate
+
+blp = json_errors(Blueprint("api_reference", __name__, url_prefix="/api/v1",
+                description="Organisations of the caller's network, themes and skills (read-only)."))
+
+
+def page_of(query, pagination_parameters) -> list:
+    """One page of the query, in flask-smorest's pagination (page, page_size; X-Pagination header)."""
+    page = paginate(query, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+@blp.route("/organisations", methods=["GET"])
+@api_view()
+@blp.response(200, OrganisationOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=50, max_page_size=200)
+def organisations(pagination_parameters):
+    """The organisations of the caller's network, by name."""
+    network_id = api_user().home_network_id
+    query = select(Organisation).where(Organisation.network_id == network_id).order_by(Organisation.name,
+                                                                                       Organisation.id)
+    return page_of(query, pagination_parameters)
+
+
+@blp.route("/themes", methods=["GET"])
+@api_view()
+@blp.response(200, ThemeOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=50, max_page_size=200)
+def themes(pagination_parameters):
+    """The themes (job families of the public sector), by French label."""
+    return page_of(select(Theme).order_by(Theme.label_fr, Theme.id), pagination_parameters)
+
+
+@blp.route("/skills", methods=["GET"])
+@api_view()
+@blp.arguments(SkillQuery, location="query", as_kwargs=True)
+@blp.response(200, SkillOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=50, max_page_size=200)
+def skills(pagination_parameters, theme_id=None):
+    """The skills of the vocabulary, by French label; optionally those of one theme."""
+    query = select(Skill).order_by(Skill.label_fr, Skill.id)
+    if theme_id is not None:
+        query = query.where(Skill.theme_id == theme_id)
+    return page_of(query, pagination_parameters)

@@ -1,0 +1,83 @@
+"""Immersion requests: agents read their own; HR officers read and answer their organisation's.
+
+Decisions use the HR form's DecisionSchema (its `version` is the concurrency check: a stale one gets 409)
+and services.requests.decide.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Conflict
+
+from mobilite.api.core import api_user, api_view, check_if_match, etag_of, http_error, json_errors
+from mobilite.api.reference import page_of
+from mobilite.api.schemas import RequestOut, RequestQuery
+from mobilite.authz import Action
+from mobilite.models import ImmersionRequest, Role
+from mobilite.schemas.requests import DecisionSchema
+from mobilite.services import requests as request_service
+from mobilite.services.errors import ServiceError
+
+blp = json_errors(Blueprint("api_requests", __name__, url_prefix="/api/v1",
+                description="Immersion requests: the caller's own, or (HR) their organisation's waiting ones."))
+
+_LOADS = (selectinload(ImmersionRequest.windows), selectinload(ImmersionRequest.wishes),
+          selectinload(ImmersionRequest.themes), selectinload(ImmersionRequest.skills))
+
+
+@blp.route("/requests", methods=["GET"])
+@api_view()
+@blp.arguments(RequestQuery, location="query", as_kwargs=True)
+@blp.response(200, RequestOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.paginate(page_size=50, max_page_size=200)
+def list_requests(pagination_parameters, scope=None):
+    """The caller's own requests (scope=mine), or, for HR, their organisation's requests waiting for an
+    answer, oldest first (scope=organisation, the default for HR)."""
+    user = api_user()
+    scope = scope or ("organisation" if user.has_role(Role.RH) else "mine")
+    if scope == "organisation":
+        if not user.has_role(Role.RH):
+            raise ServiceError({"scope": [_("Réservé aux RH de l'organisation.")]})
+        items, total = request_service.hr_requests(user, waiting_only=True, page=pagination_parameters.page,
+                                                   per_page=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return items
+    query = (select(ImmersionRequest).where(ImmersionRequest.agent_id == user.id).options(*_LOADS)
+             .order_by(ImmersionRequest.created_at.desc(), ImmersionRequest.id.desc()))
+    return page_of(query, pagination_parameters)
+
+
+@blp.route("/requests/<int:request_id>", methods=["GET"])
+@api_view(load=(ImmersionRequest, Action.VIEW, "request_id", "item"))
+@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(404, response="NOT_FOUND")
+def get_request(item):
+    """One request: the caller's own, one of their agents' once submitted (HR), or of their network
+    (coordination)."""
+    return item, 200, {"ETag": etag_of(RequestOut(), item)}
+
+
+@blp.route("/requests/<int:request_id>/decision", methods=["POST"])
+@api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "item"))
+@blp.arguments(DecisionSchema)
+@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+def decide(data, item):
+    """Approve, refuse or postpone one of the organisation's waiting requests (a reason is required to
+    refuse or postpone). `version` is the request's version as read; a stale one gets 409."""
+    check_if_match(etag_of(RequestOut(), item), required=False)
+    try:
+        request_service.decide(api_user(), item, data["decision"], data["reason"], data["version"],
+                               base_url=current_app.config["BASE_URL"])
+    except request_service.Conflict as exc:
+        raise http_error(Conflict, errors=exc.errors) from None
+    return item, 200, {"ETag": etag_of(RequestOut(), item)}

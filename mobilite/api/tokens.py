@@ -1,0 +1,114 @@
+"""Personal API tokens: create, revoke, authenticate, and count requests for the rate limit.
+
+The raw token is shown once, at creation; only its SHA-256 is stored. Authentication and counting are one
+atomic UPDATE … RETURNING on the token's row, so the limit holds across workers on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from marshmallow import fields, validate
+from sqlalchemy import case, or_, select, update
+
+from mobilite.extensions import db
+from mobilite.i18n import N_
+from mobilite.models import ApiToken, User, utcnow
+from mobilite.schemas.base import FormSchema
+from mobilite.services import audit
+from mobilite.services.errors import ServiceError
+
+TOKEN_PREFIX = "mob_"
+DISPLAY_LENGTH = 12  # "mob_" and eight characters of the secret: enough to recognise a token, not to use it
+MAX_ACTIVE_TOKENS = 20
+
+
+class TokenSchema(FormSchema):
+    name = fields.String(
+        required=True, validate=validate.Length(min=1, max=100, error=N_("Entre 1 et 100 caractères."))
+    )
+    expires_in_days = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=365, error=N_("Entre 1 et 365 jours, ou vide pour ne pas limiter.")),
+    )
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token of the user; returns it and the raw value, which is never stored nor shown again."""
+    now = utcnow()
+    active = [t for t in user_tokens(user) if t.is_usable(now)]
+    if len(active) >= MAX_ACTIVE_TOKENS:
+        raise ServiceError(_("Vous avez déjà %(n)d jetons actifs : révoquez-en un avant d'en créer un autre.",
+                             n=MAX_ACTIVE_TOKENS))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name, prefix=raw[:DISPLAY_LENGTH], token_hash=hash_token(raw), created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None, window_count=0,
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(user, "api_token.create", token, organisation_id=user.organisation_id)
+    db.session.commit()
+    return token, raw
+
+
+def revoke_token(user: User, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(user, "api_token.revoke", token, organisation_id=user.organisation_id)
+        db.session.commit()
+    return token
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User | None  # None: unknown, revoked or expired token, or inactive account
+    retry_after: int | None = None  # seconds, when the rate limit is exceeded
+
+
+def authenticate(raw: str, limit_per_minute: int, now: datetime | None = None) -> Authenticated:
+    """The token's owner, counting this request in the token's current one-minute window.
+
+    A fixed window: at most `limit_per_minute` requests per calendar minute, whatever the worker.
+    """
+    now = now or utcnow()
+    window = now.replace(second=0, microsecond=0)
+    db.begin_write()
+    row = db.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.token_hash == hash_token(raw),
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
+        .values(
+            window_count=case((ApiToken.window_start == window, ApiToken.window_count + 1), else_=1),
+            window_start=window,
+            last_used_at=now,
+        )
+        .returning(ApiToken.user_id, ApiToken.window_count)
+        .execution_options(synchronize_session=False)
+    ).first()
+    db.session.commit()
+    if row is None:
+        return Authenticated(None)
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return Authenticated(None)
+    if row.window_count > limit_per_minute:
+        return Authenticated(user, retry_after=max(1, 60 - now.second))
+    return Authenticated(user)

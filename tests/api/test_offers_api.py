@@ -1,0 +1,147 @@
+"""Offers through the API: create, If-Match updates (412 stale, 428 missing), sessions, submit, errors."""
+
+from datetime import date, timedelta
+
+from mobilite.models import Offer, OfferStatus, Role
+from tests.api.conftest import bearer
+from tests.conftest import csrf_token, fresh, login
+from tests.factories import NetworkFactory, OfferFactory, OrganisationFactory, UserFactory
+
+BODY = {
+    "team": "Service urbanisme",
+    "title": "Instruire un permis de construire",
+    "description": "Suivre l'instruction d'un dossier, du dépôt à la décision, avec un instructeur.",
+    "place": "hybrid",
+}
+
+
+def _hr(requires_validation=False):
+    organisation = OrganisationFactory(network=NetworkFactory(requires_offer_validation=requires_validation))
+    return UserFactory(organisation=organisation, roles=[Role.RH])
+
+
+def _next_monday() -> date:
+    today = date.today() + timedelta(days=7)
+    return today - timedelta(days=today.weekday())
+
+
+def test_hr_creates_updates_with_if_match_and_publishes_an_offer(app, client):
+    hr = _hr()
+    headers = bearer(app, hr)
+    created = client.post("/api/v1/offers", json=BODY, headers=headers)
+    assert created.status_code == 201, created.json
+    offer_id, etag = created.json["id"], created.headers["ETag"]
+    assert created.json["status"] == "draft" and created.json["organisation_id"] == hr.organisation_id
+
+    read = client.get(f"/api/v1/offers/{offer_id}", headers=headers)
+    assert read.status_code == 200 and read.headers["ETag"] == etag
+
+    changed = {**BODY, "title": "Instruire un permis (version 2)"}
+    missing = client.put(f"/api/v1/offers/{offer_id}", json=changed, headers=headers)
+    assert missing.status_code == 428 and missing.json["code"] == 428
+    updated = client.put(f"/api/v1/offers/{offer_id}", json=changed, headers={**headers, "If-Match": etag})
+    assert updated.status_code == 200, updated.json
+    assert updated.json["title"] == "Instruire un permis (version 2)"
+    assert updated.headers["ETag"] != etag
+
+    # A second writer still holding the first ETag loses: 412, and the first update stays.
+    stale = client.put(f"/api/v1/offers/{offer_id}", json={**BODY, "title": "Écrasé ?"},
+                       headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert fresh(Offer(id=offer_id)).title == "Instruire un permis (version 2)"
+
+    start = _next_monday()
+    session = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
+                          json={"start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat(),
+                                "capacity": 2})
+    assert session.status_code == 201, session.json
+    assert session.json["working_days"] == 3
+    submitted = client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.json
+    assert submitted.json["status"] == "published"
+    assert len(submitted.json["sessions"]) == 1
+
+
+def test_submitting_goes_to_the_coordination_where_the_network_validates(app, client):
+    hr = _hr(requires_validation=True)
+    headers = bearer(app, hr)
+    offer_id = client.post("/api/v1/offers", json=BODY, headers=headers).json["id"]
+    no_session = client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers)
+    assert no_session.status_code == 422 and "sessions" in no_session.json["errors"]
+    start = _next_monday()
+    client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
+                json={"start_date": start.isoformat(), "end_date": start.isoformat(), "capacity": 1})
+    assert client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers).json["status"] == "submitted"
+
+
+def test_validation_errors_name_the_fields(app, client):
+    headers = bearer(app, _hr())
+    response = client.post("/api/v1/offers", json={"title": "x", "place": "moon", "themes": [999999]},
+                           headers=headers)
+    assert response.status_code == 422
+    body = response.json
+    assert body["code"] == 422 and body["status"] == "Unprocessable Entity" and body["message"]
+    assert {"team", "title", "description", "place"} <= set(body["errors"])
+    assert all(isinstance(messages, list) for messages in body["errors"].values())
+
+    unknown_theme = client.post("/api/v1/offers", json={**BODY, "themes": [999999]}, headers=headers)
+    assert unknown_theme.status_code == 422 and "themes" in unknown_theme.json["errors"]
+
+    offer_id = client.post("/api/v1/offers", json=BODY, headers=headers).json["id"]
+    past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
+                       json={"start_date": "2020-01-06", "end_date": "2020-01-03", "capacity": 1})
+    assert past.status_code == 422 and set(past.json["errors"]) == {"end_date"}
+    full = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
+                       json={"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": 0})
+    assert full.status_code == 422 and set(full.json["errors"]) == {"capacity"}
+    in_the_past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
+                              json={"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": 1})
+    assert in_the_past.status_code == 422 and "start_date" in in_the_past.json["errors"]
+
+
+def test_another_organisation_s_offer_answers_404_like_a_missing_one(app, client):
+    hr = _hr()
+    other = OfferFactory(organisation=OrganisationFactory(network=hr.organisation.network), status=OfferStatus.DRAFT)
+    headers = bearer(app, hr)
+    missing = client.get("/api/v1/offers/999999", headers=headers)
+    assert missing.status_code == 404
+    for method, url, body in (
+        ("GET", f"/api/v1/offers/{other.id}", None),
+        ("PUT", f"/api/v1/offers/{other.id}", BODY),
+        ("POST", f"/api/v1/offers/{other.id}/sessions", {}),
+        ("POST", f"/api/v1/offers/{other.id}/submit", None),
+    ):
+        response = client.open(url, method=method, json=body, headers={**headers, "If-Match": "*"})
+        assert response.status_code == 404, (method, url)
+        assert response.json == missing.json
+    assert fresh(other).status == OfferStatus.DRAFT
+
+
+def test_offers_are_for_hr_and_list_their_organisation_s_only(app, client):
+    hr = _hr()
+    mine = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT)
+    OfferFactory(organisation=hr.organisation, status=OfferStatus.PUBLISHED)
+    OfferFactory(organisation=OrganisationFactory(network=hr.organisation.network))
+    headers = bearer(app, hr)
+    listed = client.get("/api/v1/offers?status=draft", headers=headers)
+    assert listed.status_code == 200
+    assert [o["id"] for o in listed.json] == [mine.id]
+    assert '"total": 1' in listed.headers["X-Pagination"]
+    assert len(client.get("/api/v1/offers", headers=headers).json) == 2
+    assert client.get("/api/v1/offers?status=nope", headers=headers).status_code == 422
+    agent = bearer(app, UserFactory(organisation=hr.organisation, roles=[Role.AGENT]))
+    assert client.get("/api/v1/offers", headers=agent).status_code == 404
+    assert client.post("/api/v1/offers", json=BODY, headers=agent).status_code == 404
+
+
+def test_a_browser_session_may_call_the_api_with_its_csrf_token(app, client):
+    hr = _hr()
+    login(client, hr.email)
+    token = csrf_token(client.get("/compte/jetons").get_data(as_text=True))
+    assert client.get("/api/v1/offers").status_code == 200
+    refused = client.post("/api/v1/offers", json=BODY)
+    assert refused.status_code == 400 and refused.json["code"] == 400
+    created = client.post("/api/v1/offers", json=BODY, headers={"X-CSRFToken": token})
+    assert created.status_code == 201
+    # A bearer token needs no CSRF token, even with a session cookie present.
+    assert client.post("/api/v1/offers", json=BODY, headers=bearer(app, hr)).status_code == 201
