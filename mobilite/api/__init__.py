@@ -24,7 +24,7 @@ API_DEFAULTS = {
 
 
 def init_app(app) -> None:
-    from mobilite.api import offers, pages, reference, requests
+    from mobilite.api import immersions, offers, pages, proposals, reference, requests, rounds
     from mobilite.api.core import api_view
     from mobilite.extensions import api, csrf
 
@@ -33,7 +33,7 @@ def init_app(app) -> None:
     api.init_app(app)
     # The OpenAPI document answers to a token or a session, like every operation.
     app.view_functions["api-docs.openapi_json"] = api_view()(app.view_functions["api-docs.openapi_json"])
-    for blp in (reference.blp, offers.blp, requests.blp):
+    for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp):
         csrf.exempt(blp)  # CSRF is checked by api_view, for browser sessions only
         api.register_blueprint(blp)
     app.register_blueprint(pages.bp)

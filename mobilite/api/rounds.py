@@ -1,0 +1,162 @@
+"""Matching rounds, for the coordination of the network: start, follow, rerun, publish, read the results.
+
+The same services as the coordination pages (services.rounds.request_round and rerun_round,
+services.round_review.publish_round). A round is never solved inside a request: starting or rerunning one
+answers 202 and the scheduler process runs it; GET /rounds/{round_id} shows its progress.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Conflict, NotFound
+
+from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.reference import page_of
+from mobilite.api.schemas_rounds import ProposalQuery, ProposalReviewOut, RoundOut, RoundQuery, UnmatchedOut
+from mobilite.authz import Action
+from mobilite.extensions import db
+from mobilite.models import (
+    Immersion,
+    ImmersionRequest,
+    Network,
+    OfferSession,
+    Proposal,
+    Role,
+    Round,
+)
+from mobilite.services import round_review, rounds
+
+blp = json_errors(Blueprint("api_rounds", __name__, url_prefix="/api/v1",
+                description="The network's matching rounds and their proposals (coordination)."))
+
+OWN_ROUND = (Round, Action.MANAGE, "round_id", "round_")
+_LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The round's URL, to follow it."}}
+
+
+def _location(round_: Round) -> dict:
+    return {"Location": url_for("api_rounds.get_round", round_id=round_.id)}
+
+
+def with_immersions(proposals: list[Proposal]) -> list[Proposal]:
+    """Set each proposal's `immersion_id` (None before confirmation), in one query for the whole page."""
+    ids = [p.id for p in proposals]
+    found = dict(db.session.execute(
+        select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()) if ids else {}
+    for proposal in proposals:
+        proposal.immersion_id = found.get(proposal.id)
+    return proposals
+
+
+@blp.route("/rounds", methods=["GET"])
+@api_view(Role.COORDINATOR)
+@blp.arguments(RoundQuery, location="query", as_kwargs=True)
+@blp.response(200, RoundOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=50, max_page_size=200)
+def list_rounds(pagination_parameters, status=None):
+    """The rounds of the caller's network, latest week first; optionally in one status."""
+    query = select(Round).where(Round.network_id == api_user().network_id)
+    if status is not None:
+        query = query.where(Round.status == status)
+    return page_of(query.order_by(Round.week_start.desc(), Round.id.desc()), pagination_parameters)
+
+
+@blp.route("/rounds", methods=["POST"])
+@api_view(Role.COORDINATOR)
+@blp.response(202, RoundOut, headers=_LOCATION)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(409, response="CONFLICT")
+def start_round():
+    """Ask for this week's round of the caller's network. It is scheduled, not run here: the scheduler
+    starts it within seconds; follow it with GET /rounds/{round_id}. There is one round per network and
+    week: when this week's exists already, 409 and its URL in the Location header (rerun it if needed)."""
+    user = api_user()
+    network = db.session.get(Network, user.network_id) if user.network_id is not None else None
+    if network is None:
+        raise NotFound()
+    week = rounds.week_of(date.today())
+    round_ = rounds.request_round(network, week, trigger="manual", actor=user)
+    if round_ is None:
+        existing = db.session.scalar(select(Round).where(Round.network_id == network.id, Round.week_start == week))
+        exc = Conflict()
+        exc.data = {"message": _("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."),
+                    "errors": {}, "headers": _location(existing) if existing is not None else {}}
+        raise exc
+    return round_, 202, _location(round_)
+
+
+@blp.route("/rounds/<int:round_id>", methods=["GET"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.response(200, RoundOut)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_round(round_):
+    """One round of the network: status and phase while it runs, then its solver status, timings and
+    metrics. Poll it after starting or rerunning a round."""
+    return round_
+
+
+@blp.route("/rounds/<int:round_id>/rerun", methods=["POST"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.response(202, RoundOut, headers=_LOCATION)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def rerun_round(round_):
+    """Run a proposed or failed round again, in the scheduler: pinned placements are kept, rejected pairs
+    stay out. 422 for a round in another status (scheduled, running or published)."""
+    return rounds.rerun_round(api_user(), round_), 202, _location(round_)
+
+
+@blp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.response(200, RoundOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def publish_round(round_):
+    """Publish every proposal not rejected: the agents, their HR and the host HR are told, and have the
+    network's response time to answer. 422 unless the round is in review (proposed)."""
+    round_review.publish_round(api_user(), round_)
+    return round_
+
+
+@blp.route("/rounds/<int:round_id>/proposals", methods=["GET"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.arguments(ProposalQuery, location="query", as_kwargs=True)
+@blp.response(200, ProposalReviewOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.paginate(page_size=50, max_page_size=200)
+def list_round_proposals(pagination_parameters, round_, status=None):
+    """The round's proposals, best score first, each with its score's breakdown; optionally in one status."""
+    query = select(Proposal).where(Proposal.round_id == round_.id)
+    if status is not None:
+        query = query.where(Proposal.status == status)
+    query = query.options(
+        selectinload(Proposal.request),
+        selectinload(Proposal.session).selectinload(OfferSession.offer),
+    ).order_by(Proposal.score.desc(), Proposal.id)
+    return with_immersions(page_of(query, pagination_parameters))
+
+
+@blp.route("/rounds/<int:round_id>/unmatched", methods=["GET"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.response(200, UnmatchedOut(many=True))
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.paginate(page_size=50, max_page_size=200)
+def list_unmatched(pagination_parameters, round_):
+    """The requests the round left without a proposal, with the engine's reason: no eligible session (and
+    how many sessions each hard rule excluded), or seats taken by better-scoring placements."""
+    unmatched = (round_.unmatched or {}).get("requests", [])
+    pagination_parameters.item_count = len(unmatched)
+    first = pagination_parameters.first_item
+    page = [dict(u) for u in unmatched[first:first + pagination_parameters.page_size]]
+    homes = dict(db.session.execute(
+        select(ImmersionRequest.id, ImmersionRequest.organisation_id)
+        .where(ImmersionRequest.id.in_([int(u["request"]) for u in page]))).all()) if page else {}
+    for item in page:
+        item["organisation_id"] = homes.get(int(item["request"]))
+    return page
