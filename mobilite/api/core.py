@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
     HTTPException,
+    MethodNotAllowed,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -29,6 +30,7 @@ from werkzeug.exceptions import (
 from mobilite.api import tokens
 from mobilite.authz import require
 from mobilite.extensions import csrf, db
+from mobilite.schemas.requests import flatten_errors
 from mobilite.services.errors import ServiceError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -53,15 +55,16 @@ def _default_message(exc: HTTPException) -> str:
 
 
 def _field_errors(data: dict) -> dict:
-    """Field errors, flat: webargs nests them by location ({"json": {...}, "query": {...}})."""
+    """Field errors, flat: webargs nests them by location ({"json": {...}, "query": {...}}), and list items
+    by index; an item's field is named as the forms and the services name it ("windows-0-end")."""
     if data.get("errors"):
-        return data["errors"]
+        return flatten_errors(data["errors"])
     messages = data.get("messages") or {}
     flat: dict = {}
     for location_errors in messages.values():
         if isinstance(location_errors, dict):
             flat.update(location_errors)
-    return flat
+    return flatten_errors(flat)
 
 
 def http_error(cls: type[HTTPException], message: str | None = None, errors: dict | None = None) -> HTTPException:
@@ -85,6 +88,8 @@ def error_response(exc: HTTPException, errors: dict | None = None, message: str 
         response.headers[name] = value
     if exc.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="mobilite"'
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 

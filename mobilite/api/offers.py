@@ -1,29 +1,36 @@
 """Offers and their sessions, for HR officers of the host organisation.
 
 The same OfferSchema and SessionSchema as the HR forms; the same services (offers.create_offer,
-update_offer, add_session, submit_offer). Updates need If-Match: a stale one gets 412, never a lost update
-(the version column guards the race between the check and the commit).
+update_offer, add_session, submit_offer, change_status, duplicate_offer, delete_session). Updates need
+If-Match: a stale one gets 412, never a lost update (the version column guards the race between the check
+and the commit). The other changes take If-Match too, optional: when sent, it is checked.
+
+The same blueprint carries the coordination's validation (api.offer_validation) and the agents' catalogue
+of published offers (api.catalogue), imported at the end of this module.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask import Response
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import PreconditionFailed
+from werkzeug.exceptions import NotFound, PreconditionFailed
 
 from mobilite.api.core import api_user, api_view, check_if_match, etag_of, json_errors
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
-from mobilite.models import Offer, Role
+from mobilite.extensions import db
+from mobilite.models import Offer, OfferSession, Role
 from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.services import offers as offer_service
 
 blp = json_errors(Blueprint("api_offers", __name__, url_prefix="/api/v1",
-                description="The offers of the caller's organisation and their sessions (HR)."))
+                description="Offers: HR manage their organisation's offers and sessions; the coordination "
+                            "validates submitted ones; everyone browses the network's published offers."))
 
 OWN_OFFER = (Offer, Action.EDIT, "offer_id", "offer")
 
@@ -109,3 +116,87 @@ def submit_offer(offer):
     to the coordination. Needs a future session. If-Match is optional here; when sent, it is checked."""
     check_if_match(etag_of(OfferOut(), offer), required=False)
     return _with_etag(offer_service.submit_offer(api_user(), offer))
+
+
+def _change_status(offer: Offer, action: str):
+    check_if_match(etag_of(OfferOut(), offer), required=False)
+    return _with_etag(offer_service.change_status(api_user(), offer, action))
+
+
+@blp.route("/offers/<int:offer_id>/close", methods=["POST"])
+@api_view(Role.RH, load=OWN_OFFER)
+@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def close_offer(offer):
+    """Close a published or submitted offer.
+
+    Agents no longer see it; its sessions and proposals stay. 422 from another status. If-Match is
+    optional; when sent, it is checked."""
+    return _change_status(offer, "close")
+
+
+@blp.route("/offers/<int:offer_id>/archive", methods=["POST"])
+@api_view(Role.RH, load=OWN_OFFER)
+@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def archive_offer(offer):
+    """Archive a draft or closed offer.
+
+    It is kept for the record and no longer changes (duplicate it to reuse it). 422 from another status.
+    If-Match is optional; when sent, it is checked."""
+    return _change_status(offer, "archive")
+
+
+@blp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
+@api_view(Role.RH, load=OWN_OFFER)
+@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def reopen_offer(offer):
+    """Reopen a closed offer as a draft.
+
+    Edit it, then submit it again. 422 from another status. If-Match is optional; when sent, it is
+    checked."""
+    return _change_status(offer, "reopen")
+
+
+@blp.route("/offers/<int:offer_id>/duplicate", methods=["POST"])
+@api_view(Role.RH, load=OWN_OFFER)
+@blp.response(201, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(404, response="NOT_FOUND")
+def duplicate_offer(offer):
+    """Duplicate an offer as a new draft.
+
+    The copy has the same content, its title prefixed « Copie de », and no sessions."""
+    return _with_etag(offer_service.duplicate_offer(api_user(), offer), 201)
+
+
+@blp.route("/offers/<int:offer_id>/sessions/<int:session_id>", methods=["DELETE"])
+@api_view(Role.RH, load=OWN_OFFER)
+@blp.response(204)
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+def delete_session(offer, session_id):
+    """Delete one of the offer's sessions.
+
+    404 when the session is not this offer's; 422 once it has proposals. If-Match (the offer's ETag) is
+    optional; when sent, it is checked."""
+    session = db.session.get(OfferSession, session_id)
+    if session is None or session.offer_id != offer.id:
+        raise NotFound()
+    check_if_match(etag_of(OfferOut(), offer), required=False)
+    offer_service.delete_session(api_user(), session)
+    return Response(status=204)
+
+
+from mobilite.api import catalogue, offer_validation  # noqa: E402,F401 - their routes are on this blueprint

@@ -4,12 +4,15 @@ names and their rules stay the same in forms, imports and the API; only the read
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import copy
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mobilite.models import OfferStatus, OrganisationKind, RequestStatus
-from mobilite.schemas.base import BaseSchema
-from mobilite.schemas.offers import OfferSchema, SessionSchema
+from mobilite.schemas.base import N_, BaseSchema
+from mobilite.schemas.offers import OfferSchema, SessionSchema, ValidationDecisionSchema
 from mobilite.schemas.requests import RequestSchema, WindowSchema
+from mobilite.schemas.search import OfferSearchSchema
 
 
 class _Ref(Schema):
@@ -62,6 +65,7 @@ class OfferOut(OfferSchema):
     status = fields.Enum(OfferStatus, by_value=True, dump_only=True)
     themes = fields.Pluck(_Ref, "id", many=True)
     skills = fields.Pluck(_Ref, "id", many=True)
+    tutor_email = fields.String(metadata={"description": "The tutor's e-mail address, or empty."})
     validation_comment = fields.String(dump_only=True)
     sessions = fields.List(fields.Nested(SessionOut), dump_only=True)
     published_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -72,6 +76,62 @@ class OfferOut(OfferSchema):
 class OfferQuery(BaseSchema):
     status = fields.Enum(OfferStatus, by_value=True, load_default=None,
                          metadata={"description": "Only the offers in this status."})
+
+
+class ValidationIn(ValidationDecisionSchema):
+    """The coordination's decision on a submitted offer (the review page's form)."""
+
+
+# --- the catalogue: the network's published offers, as agents browse them -------------------------------
+
+def _renamed(name: str, key: str, description: str):
+    """The search form's field under an English query parameter (the form's own keys are French)."""
+    field = copy.copy(OfferSearchSchema._declared_fields[name])
+    field.data_key = key
+    field.metadata = {**field.metadata, "description": description}
+    return field
+
+
+class CatalogueQuery(OfferSearchSchema):
+    """The agents' search form (same fields, same rules); its page is the API's pagination."""
+
+    class Meta(OfferSearchSchema.Meta):
+        exclude = ("page",)
+
+    themes = _renamed("themes", "theme", "Theme ids (repeat the parameter): offers with any of them.")
+    skills = _renamed("skills", "skill", "Skill ids (repeat the parameter): offers developing any of them.")
+    organisation = _renamed("organisation", "organisation", "Only the offers of this host organisation.")
+    city = _renamed("city", "city", "Only the offers of host organisations in this city.")
+    distance_km = _renamed("distance_km", "distance_km",
+                           "At most this far from the caller's work place (remote offers always qualify).")
+    date_from = _renamed("date_from", "date_from", "A session ends on or after this day.")
+    date_to = _renamed("date_to", "date_to", "A session starts on or before this day.")
+    remote = _renamed("remote", "remote", "Only remote or hybrid offers.")
+    q = _renamed("q", "q", "Words in the title, the team or the description.")
+    sort = _renamed("sort", "sort", "soonest (next session), closest (needs a work place) or newest.")
+
+    @validates_schema
+    def dates_in_order(self, data, **_kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError(N_("La date de fin doit être égale ou postérieure à la date de début."), "date_to")
+
+
+class HostOut(OrganisationOut):
+    class Meta(OrganisationOut.Meta):
+        fields = ("id", "name", "kind", "address", "city", "postcode")
+
+
+class CatalogueOfferOut(OfferOut):
+    """A published offer as agents see it: no tutor e-mail, no internal dates or version."""
+
+    class Meta(OfferOut.Meta):
+        exclude = ("tutor_email", "validation_comment", "version", "created_at", "updated_at")
+
+    organisation = fields.Nested(HostOut, dump_only=True)
+    distance_km = fields.Float(dump_only=True, allow_none=True,
+                               metadata={"description": "From the caller's work place, when it is known."})
+    next_session = fields.Date(dump_only=True, allow_none=True,
+                               metadata={"description": "The start of the next session to come."})
 
 
 # --- requests -------------------------------------------------------------------------------------------
@@ -96,6 +156,26 @@ class RequestOut(RequestSchema):
     decided_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+
+class _JsonBoolean(fields.Boolean):
+    """true or false, as JSON writes them (not 0, 1, "yes"…)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class RequestIn(RequestSchema):
+    """The request form's fields; the version is the ETag's business (If-Match), so it is not sent here."""
+
+    class Meta(RequestSchema.Meta):
+        exclude = ("version",)
+
+    submit = _JsonBoolean(load_default=False, metadata={
+        "description": "true: submit the request to the home employer at once (every legal rule is checked); "
+                       "false: keep it as a draft."})
 
 
 class RequestQuery(BaseSchema):

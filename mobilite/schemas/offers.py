@@ -6,10 +6,11 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 
 from mobilite.models import Place
 from mobilite.schemas.base import N_, FormSchema
+from mobilite.schemas.ids import Id
 
 
 class PrerequisiteSchema(FormSchema):
-    skill_id = fields.Integer(required=True)
+    skill_id = Id(required=True)
     min_level = fields.Integer(
         required=True, validate=validate.Range(1, 4, error=N_("Niveau attendu entre 1 et 4."))
     )
@@ -19,8 +20,8 @@ class OfferSchema(FormSchema):
     team = fields.String(required=True, validate=validate.Length(min=1, max=200))
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(required=True, validate=validate.Length(min=20, max=5000))
-    themes = fields.List(fields.Integer(), load_default=list)
-    skills = fields.List(fields.Integer(), load_default=list)
+    themes = fields.List(Id(), load_default=list)
+    skills = fields.List(Id(), load_default=list)
     prerequisites = fields.List(fields.Nested(PrerequisiteSchema), load_default=list)
     place = fields.Enum(Place, by_value=True, load_default=Place.ON_SITE,
                         error_messages={"unknown": N_("Choisissez sur site, hybride ou à distance.")})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mobilite.schemas.base import N_, FormSchema, form_data
+from mobilite.schemas.ids import Id
 
 MAX_WINDOWS = 10
 MAX_WISHES = 5
@@ -23,8 +24,8 @@ class WindowSchema(FormSchema):
 
 class RequestSchema(FormSchema):
     version = fields.Integer(load_default=None)
-    themes = fields.List(fields.Integer(), load_default=list)
-    skills = fields.List(fields.Integer(), load_default=list)
+    themes = fields.List(Id(), load_default=list)
+    skills = fields.List(Id(), load_default=list)
     windows = fields.List(
         fields.Nested(WindowSchema), load_default=list,
         validate=validate.Length(max=MAX_WINDOWS, error=N_("Dix périodes au plus.")),
@@ -43,7 +44,7 @@ class RequestSchema(FormSchema):
         load_default="", validate=validate.Length(max=4000, error=N_("4 000 caractères au plus."))
     )
     wishes = fields.List(
-        fields.Integer(), load_default=list,
+        Id(), load_default=list,
         validate=validate.Length(max=MAX_WISHES, error=N_("Cinq vœux au plus.")),
     )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mobilite.schemas.base import N_, FormSchema
+from mobilite.schemas.ids import Id
 from mobilite.services.search import SORTS
 
 
 class OfferSearchSchema(FormSchema):
-    themes = fields.List(fields.Integer(), load_default=list, data_key="theme")
-    skills = fields.List(fields.Integer(), load_default=list, data_key="skill")
-    organisation = fields.Integer(load_default=None)
+    themes = fields.List(Id(), load_default=list, data_key="theme")
+    skills = fields.List(Id(), load_default=list, data_key="skill")
+    organisation = Id(load_default=None)
     city = fields.String(load_default=None, validate=validate.Length(max=120))
     distance_km = fields.Integer(
         load_default=None, data_key="distance",

@@ -1,0 +1,70 @@
+"""The catalogue: the network's published offers, as agents browse them to choose their wishes.
+
+The agents' search (services.search.search_offers, the same filters as the search form under English
+parameter names) and the same rule for one offer (authz: published in the caller's network). Routes on the
+offers blueprint (api_offers).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from werkzeug.exceptions import NotFound
+
+from mobilite.api.core import api_user, api_view
+from mobilite.api.offers import blp
+from mobilite.api.schemas import CatalogueOfferOut, CatalogueQuery
+from mobilite.authz import Action, require
+from mobilite.models import Offer, OfferStatus
+from mobilite.services import search
+
+
+class _Listed:
+    """An offer with what the search worked out for the caller: its distance and its next session."""
+
+    def __init__(self, offer: Offer, distance_km: float | None, next_session: date | None):
+        self.offer, self.distance_km, self.next_session = offer, distance_km, next_session
+
+    def __getattr__(self, name):
+        return getattr(self.offer, name)
+
+
+@blp.route("/catalogue", methods=["GET"])
+@api_view()
+@blp.arguments(CatalogueQuery, location="query", as_kwargs=True)
+@blp.response(200, CatalogueOfferOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=20, max_page_size=100)
+def catalogue(pagination_parameters, **filters):
+    """Search the network's published offers.
+
+    The offers published in the caller's network by other organisations than theirs, as the agents'
+    search finds them: by default the soonest next session first. Their ids are what a request's `wishes`
+    name."""
+    result = search.search_offers(api_user(), filters, page=pagination_parameters.page,
+                                  per_page=pagination_parameters.page_size)
+    pagination_parameters.item_count = result.total
+    return [_Listed(offer, result.distances.get(offer.id), result.next_sessions.get(offer.id))
+            for offer in result.offers]
+
+
+@blp.route("/catalogue/<int:offer_id>", methods=["GET"])
+@api_view()
+@blp.response(200, CatalogueOfferOut)
+@blp.alt_response(404, response="NOT_FOUND")
+def catalogue_offer(offer_id):
+    """One published offer of the caller's network.
+
+    With its sessions, prerequisites and host organisation; 404 when it is not published there."""
+    user = api_user()
+    offer = require(user, Action.VIEW, search.offer_for_agent(user, offer_id))
+    if offer.status != OfferStatus.PUBLISHED:
+        raise NotFound()  # the catalogue holds published offers only (HR read their drafts at /offers)
+    today = date.today()
+    upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
+    distance = None
+    o = offer.organisation
+    if user.work_latitude is not None and user.work_longitude is not None and o.latitude is not None \
+            and o.longitude is not None:
+        distance = search.distance_km(user.work_latitude, user.work_longitude, o.latitude, o.longitude)
+    return _Listed(offer, distance, min(upcoming, default=None))

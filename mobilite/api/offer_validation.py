@@ -1,0 +1,57 @@
+"""The coordination validates offers before publication, where its network asks for it.
+
+Coordinators list their network's submitted offers, then publish each one or send it back to its
+organisation with a comment: the review page's ValidationDecisionSchema and services.offers.validate_offer.
+Routes on the offers blueprint (api_offers).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mobilite.api.core import api_user, api_view, check_if_match, etag_of
+from mobilite.api.offers import blp
+from mobilite.api.reference import page_of
+from mobilite.api.schemas import OfferOut, ValidationIn
+from mobilite.authz import Action
+from mobilite.models import Offer, OfferStatus, Organisation, Role
+from mobilite.services import offers as offer_service
+
+
+@blp.route("/offers/awaiting-validation", methods=["GET"])
+@api_view(Role.COORDINATOR)
+@blp.response(200, OfferOut(many=True))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.paginate(page_size=50, max_page_size=200)
+def offers_awaiting_validation(pagination_parameters):
+    """The network's offers awaiting validation (coordination).
+
+    The offers of the caller's network submitted for validation, the longest waiting first. Answer each
+    one with POST /offers/{offer_id}/validation."""
+    query = (
+        select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(Organisation.network_id == api_user().network_id, Offer.status == OfferStatus.SUBMITTED)
+        .options(selectinload(Offer.sessions), selectinload(Offer.themes), selectinload(Offer.skills),
+                 selectinload(Offer.prerequisites))
+        .order_by(Offer.updated_at, Offer.id)
+    )
+    return page_of(query, pagination_parameters)
+
+
+@blp.route("/offers/<int:offer_id>/validation", methods=["POST"])
+@api_view(Role.COORDINATOR, load=(Offer, Action.VALIDATE, "offer_id", "offer"))
+@blp.arguments(ValidationIn)
+@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(parameters=["IF_MATCH"])
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+def validate_offer(data, offer):
+    """Publish a submitted offer, or send it back (coordination).
+
+    decision=publish publishes it; decision=send_back returns it to its organisation as a draft, with a
+    comment saying what to change. The organisation's HR officers are told. 422 when the offer does not
+    wait for validation. If-Match is optional; when sent, it is checked."""
+    check_if_match(etag_of(OfferOut(), offer), required=False)
+    offer_service.validate_offer(api_user(), offer, data["decision"], data["comment"])
+    return offer, 200, {"ETag": etag_of(OfferOut(), offer)}

@@ -1,0 +1,55 @@
+"""Under /api/, every error is JSON in the API's format, even for URLs no API route matches; HTML elsewhere."""
+
+import pytest
+
+from tests.api.conftest import bearer
+from tests.factories import UserFactory
+
+KEYS = {"code", "status", "message", "errors"}
+
+
+def test_an_unknown_api_url_answers_json_404(app, client):
+    for headers in ({}, bearer(app, UserFactory())):
+        for url in ("/api/v1/nope", "/api/v2/themes", "/api/", "/api/v1/offers/abc"):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 404, url
+            assert response.is_json and set(response.json) == KEYS, url
+            assert response.json["code"] == 404 and response.json["status"] == "Not Found"
+            assert response.json["message"] and response.json["errors"] == {}
+
+
+def test_a_wrong_method_answers_json_405_with_allow(app, client):
+    headers = bearer(app, UserFactory())
+    for method, url in (("DELETE", "/api/v1/themes"), ("PATCH", "/api/v1/requests"), ("PUT", "/api/v1/catalogue")):
+        response = client.open(url, method=method, headers=headers, json={})
+        assert response.status_code == 405, (method, url)
+        assert response.is_json and set(response.json) == KEYS
+        assert response.json["code"] == 405 and response.json["message"]
+        assert "GET" in response.headers["Allow"]
+
+
+def test_pages_outside_the_api_keep_their_html_error_pages(app, client):
+    response = client.get("/nope")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert client.get("/apiculture").mimetype == "text/html"
+
+
+@pytest.fixture
+def server_errors(app):
+    saved = app.config.get("PROPAGATE_EXCEPTIONS")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    yield
+    app.config["PROPAGATE_EXCEPTIONS"] = saved
+
+
+def test_an_error_outside_any_api_view_is_json_without_a_stack_trace(app, server_errors):
+    with app.test_request_context("/api/v1/anything"):
+        response = app.handle_exception(RuntimeError("secret internals"))
+    assert response.status_code == 500 and response.is_json
+    assert set(response.json) == KEYS and response.json["code"] == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    with app.test_request_context("/tableau"):
+        page = app.handle_exception(RuntimeError("secret internals"))
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "secret internals" not in page.get_data(as_text=True)
