@@ -41,8 +41,9 @@ run: demo
 scheduler: migrate
 	$(DEV_ENV) $(BIN)/flask --app wsgi scheduler
 
+# One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_smorest import Api as _SmorestApi
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_wtf.csrf import CSRFProtect
 
 from mobilite.db import Database
@@ -14,6 +15,14 @@ class Api(_SmorestApi):
 
     def _register_error_handlers(self):
         pass
+
+    def _register_pagination_header(self):
+        # X-Pagination carries a JSON object: say so (content), rather than a header "of type object",
+        # which OpenAPI would read as comma-separated key,value pairs.
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata, as a JSON object.",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
 
 
 db = Database()

@@ -1,7 +1,8 @@
 """Fixtures: every test that uses `app` runs on SQLite and on PostgreSQL, inside a transaction rolled back
 at its end (savepoints keep the code under test free to commit).
 
-- MOBILITE_TEST_POSTGRES_URL points the PostgreSQL half at a database (its tables are recreated).
+- MOBILITE_TEST_POSTGRES_URL points the PostgreSQL half at a database (its tables are recreated); under
+  pytest-xdist (`make test` runs one worker per core) each worker uses a database of its own beside it.
   Without it, those tests skip and say why.
 - MOBILITE_TEST_STRICT=1 (set by .ci/run) turns every skip into a failure, so CI runs everything.
 """
@@ -52,16 +53,39 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def worker_postgres_url(url: str) -> str:
+    """Under pytest-xdist, each worker gets its own database beside the configured one (test → test_gw0…),
+    created on first use, so that workers never drop each other's tables or share advisory locks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    from mobilite.db import make_engine
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = make_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def database_url_for(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL half skipped: set MOBILITE_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)")
     try:
-        reset_postgres(POSTGRES_URL)
+        url = worker_postgres_url(POSTGRES_URL)
+        reset_postgres(url)
     except Exception as exc:  # noqa: BLE001 - any connection failure means "not available here"
         pytest.skip(f"PostgreSQL at MOBILITE_TEST_POSTGRES_URL is not reachable: {exc}")
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

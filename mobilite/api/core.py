@@ -30,6 +30,7 @@ from werkzeug.exceptions import (
 from mobilite.api import tokens
 from mobilite.authz import require
 from mobilite.extensions import csrf, db
+from mobilite.schemas.base import strict_input
 from mobilite.schemas.requests import flatten_errors
 from mobilite.services.errors import ServiceError
 
@@ -136,6 +137,27 @@ def _check_csrf() -> None:
         csrf.protect()  # the X-CSRFToken header (or a csrf_token form field); raises CSRFError
 
 
+def _documented_query_names(view) -> frozenset[str]:
+    """The query parameters the operation documents: its query schemas' fields, and paging if it pages."""
+    names = set()
+    doc = getattr(view, "_apidoc", {})
+    for parameter in doc.get("arguments", {}).get("parameters", []):
+        if parameter.get("in") == "query":
+            schema = parameter["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            names.update(f.data_key or n for n, f in schema.fields.items() if not f.dump_only)
+    if "pagination" in doc:
+        names.update(("page", "page_size"))
+    return frozenset(names)
+
+
+def _check_query(view) -> None:
+    """An unknown query parameter is a mistake the caller should hear about (a misspelt filter)."""
+    unknown = sorted(set(request.args) - _documented_query_names(view))
+    if unknown:
+        raise http_error(UnprocessableEntity, errors={name: [_("Paramètre inconnu.")] for name in unknown})
+
+
 def api_user():
     return g.api_user
 
@@ -158,7 +180,12 @@ def api_view(*roles, load=None):
                     model, action, arg, name = load
                     kwargs[name] = require(user, action, db.session.get(model, kwargs.pop(arg)))
                 _check_csrf()
-                response = make_response(view(*args, **kwargs))
+                _check_query(view)
+                strict = strict_input.set(True)
+                try:
+                    response = make_response(view(*args, **kwargs))
+                finally:
+                    strict_input.reset(strict)
             except HTTPException as exc:
                 db.session.rollback()
                 response = error_response(exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
@@ -47,20 +49,26 @@ class BaseSchema(Schema):
                               valid_data=error.valid_data) from error
 
 
+# Set by the API while it parses a call: JSON says "missing" by leaving a key out, so an empty string there
+# is a value, checked like any other (an empty date is an error), not an empty form input.
+strict_input: ContextVar[bool] = ContextVar("strict_input", default=False)
+
+
 class FormSchema(BaseSchema):
-    """For HTML forms: trims text and treats an empty input as a missing one."""
+    """For HTML forms: trims text and treats an empty input as a missing one (not for API calls)."""
 
     @pre_load
     def drop_empty(self, data, **_kwargs):
+        keep_empty = strict_input.get()
         cleaned = {}
         for key, value in data.items():
             if isinstance(value, str):
                 value = value.strip()
-                if value == "":
+                if value == "" and not keep_empty:
                     continue
             elif isinstance(value, list):
                 value = [v.strip() if isinstance(v, str) else v for v in value]
-                value = [v for v in value if v != ""]
+                value = value if keep_empty else [v for v in value if v != ""]
             cleaned[key] = value
         return cleaned
 

@@ -24,5 +24,8 @@ class Page:
 def paginate(query: Select, page: int, per_page: int = 50) -> Page:
     page = max(page, 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if (page - 1) * per_page >= total:
+        # Past the last page: nothing to fetch (and no offset too large for the database's integers).
+        return Page([], total, page, per_page)
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)

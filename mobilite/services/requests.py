@@ -378,6 +378,8 @@ def hr_requests(actor: User, *, waiting_only: bool, page: int = 1, per_page: int
     if waiting_only:
         query = query.where(ImmersionRequest.status.in_(WAITING))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if (page - 1) * per_page >= total:
+        return [], total  # past the last page (and no offset too large for the database's integers)
     order = (ImmersionRequest.submitted_at, ImmersionRequest.id) if waiting_only else (
         ImmersionRequest.submitted_at.desc(), ImmersionRequest.id.desc())
     rows = db.session.scalars(

@@ -151,7 +151,8 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
             .scalar_subquery()
         )
         order = [func.coalesce(next_session, NEVER), Offer.id]
-    ids = list(db.session.scalars(
+    past_the_end = (page - 1) * per_page >= total  # nothing to fetch, and no offset too large for the database
+    ids = [] if past_the_end else list(db.session.scalars(
         query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
     ))
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
