@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import copy
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from mobilite.models import OfferStatus, OrganisationKind, RequestStatus
 from mobilite.schemas.base import N_, BaseSchema
+from mobilite.schemas.ids import Id
 from mobilite.schemas.offers import OfferSchema, SessionSchema, ValidationDecisionSchema
 from mobilite.schemas.requests import RequestSchema, WindowSchema
 from mobilite.schemas.search import OfferSearchSchema
@@ -49,7 +50,7 @@ class SkillOut(ThemeOut):
 
 
 class SkillQuery(BaseSchema):
-    theme_id = fields.Integer(load_default=None, metadata={"description": "Only the skills of this theme."})
+    theme_id = Id(load_default=None, metadata={"description": "Only the skills of this theme."})
 
 
 # --- offers ---------------------------------------------------------------------------------------------
@@ -65,12 +66,18 @@ class OfferOut(OfferSchema):
     status = fields.Enum(OfferStatus, by_value=True, dump_only=True)
     themes = fields.Pluck(_Ref, "id", many=True)
     skills = fields.Pluck(_Ref, "id", many=True)
-    tutor_email = fields.String(metadata={"description": "The tutor's e-mail address, or empty."})
     validation_comment = fields.String(dump_only=True)
     sessions = fields.List(fields.Nested(SessionOut), dump_only=True)
     published_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @post_dump
+    def tutor_email_null_when_none(self, data, **_kwargs):
+        """No e-mail is null, as the input takes it: what GET gives, PUT accepts back."""
+        if data.get("tutor_email") == "":
+            data["tutor_email"] = None
+        return data
 
 
 class OfferQuery(BaseSchema):

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from mobilite.models import Role
 from mobilite.schemas.base import N_, FormSchema
+from mobilite.schemas.ids import Id
 
 
 class AccountSchema(FormSchema):
@@ -17,7 +18,7 @@ class AccountSchema(FormSchema):
         required=True,
         validate=validate.Length(min=1, error=N_("Choisissez au moins un rôle.")),
     )
-    organisation_id = fields.Integer(load_default=None)
-    network_id = fields.Integer(load_default=None)
+    organisation_id = Id(load_default=None)
+    network_id = Id(load_default=None)
     team = fields.String(load_default="", validate=validate.Length(max=200))
     job_title = fields.String(load_default="", validate=validate.Length(max=200))

@@ -59,6 +59,8 @@ class FormSchema(BaseSchema):
 
     @pre_load
     def drop_empty(self, data, **_kwargs):
+        if not isinstance(data, dict):
+            return data  # not an object: marshmallow answers "Données non valables."
         keep_empty = strict_input.get()
         cleaned = {}
         for key, value in data.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from mobilite.models import Place
 from mobilite.schemas.base import N_, FormSchema
@@ -28,8 +28,15 @@ class OfferSchema(FormSchema):
     accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
     tutor_name = fields.String(load_default="", validate=validate.Length(max=200))
     tutor_role = fields.String(load_default="", validate=validate.Length(max=200))
-    tutor_email = fields.Email(load_default="", validate=validate.Length(max=254))
+    tutor_email = fields.Email(load_default="", allow_none=True, validate=validate.Length(max=254),
+                               metadata={"description": "The tutor's e-mail address; null (or left out) for none."})
     version = fields.Integer(load_default=None)
+
+    @post_load
+    def no_tutor_email(self, data, **_kwargs):
+        if data.get("tutor_email") is None:
+            data["tutor_email"] = ""
+        return data
 
     @pre_load
     def prerequisites_from_form(self, data, **_kwargs):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mobilite.schemas.base import N_, FormSchema, form_data
+from mobilite.schemas.ids import Id
 
 MAX_SKILL_ROWS = 40
 OTHER_SITE = "other"
 
 
 class SkillLevelSchema(FormSchema):
-    skill_id = fields.Integer(required=True)
+    skill_id = Id(required=True)
     level = fields.Integer(
         required=True, validate=validate.Range(min=1, max=4, error=N_("Niveau de 1 (notions) à 4 (expertise)."))
     )

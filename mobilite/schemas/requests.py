@@ -111,4 +111,4 @@ class VersionSchema(FormSchema):
     """The small forms (submit, withdraw, add a wish) carry the version they were shown."""
 
     version = fields.Integer(required=True)
-    offer_id = fields.Integer(load_default=None)
+    offer_id = Id(load_default=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mobilite.schemas.base import N_, FormSchema
+from mobilite.schemas.ids import Id
 
 
 class ProposalDecisionSchema(FormSchema):
@@ -18,7 +19,7 @@ class ProposalDecisionSchema(FormSchema):
 
 
 class ReplaceSchema(FormSchema):
-    session_id = fields.Integer(required=True)
+    session_id = Id(required=True)
 
 
 class PinSchema(FormSchema):

@@ -169,3 +169,19 @@ def test_nobody_else_edits_submits_or_withdraws_a_request(app, client):
     # HR officers without the agent role create no requests.
     hr_only = bearer(app, UserFactory(organisation=agent.organisation, roles=[Role.RH]))
     assert client.post("/api/v1/requests", headers=hr_only, json=_body()).status_code == 404
+
+
+def test_what_get_returns_put_accepts_back(app, client):
+    agent = _agent()
+    headers = bearer(app, agent)
+    created = client.post("/api/v1/requests", json=_body(max_distance_km=None), headers=headers)
+    assert created.status_code == 201, created.json
+    read = client.get(f"/api/v1/requests/{created.json['id']}", headers=headers)
+    writable = {k: v for k, v in read.json.items()
+                if k in {"themes", "skills", "windows", "min_days", "max_days", "max_distance_km", "motivation",
+                         "wishes"}}
+    assert writable["max_distance_km"] is None
+    response = client.put(f"/api/v1/requests/{created.json['id']}", json=writable,
+                          headers={**headers, "If-Match": read.headers["ETag"]})
+    assert response.status_code == 200, response.json
+    assert response.json["windows"] == read.json["windows"]

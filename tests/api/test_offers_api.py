@@ -145,3 +145,21 @@ def test_a_browser_session_may_call_the_api_with_its_csrf_token(app, client):
     assert created.status_code == 201
     # A bearer token needs no CSRF token, even with a session cookie present.
     assert client.post("/api/v1/offers", json=BODY, headers=bearer(app, hr)).status_code == 201
+
+
+def test_what_get_returns_put_accepts_back_unchanged(app, client):
+    hr = _hr()
+    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT, tutor_email="")
+    headers = bearer(app, hr)
+    read = client.get(f"/api/v1/offers/{offer.id}", headers=headers)
+    assert read.status_code == 200 and read.json["tutor_email"] is None
+    writable = {k: v for k, v in read.json.items()
+                if k not in {"id", "organisation_id", "status", "validation_comment", "sessions", "published_at",
+                             "created_at", "updated_at"}}
+    response = client.put(f"/api/v1/offers/{offer.id}", json=writable,
+                          headers={**headers, "If-Match": read.headers["ETag"]})
+    assert response.status_code == 200, response.json
+    assert fresh(offer).tutor_email == ""
+    bad = client.put(f"/api/v1/offers/{offer.id}", json={**writable, "tutor_email": ""},
+                     headers={**headers, "If-Match": response.headers["ETag"]})
+    assert bad.status_code == 422 and list(bad.json["errors"]) == ["tutor_email"]

@@ -1,0 +1,109 @@
+"""schemathesis, in process, against the app's own OpenAPI document: every operation, at least 100 generated
+examples each, as an agent, an HR officer and a coordinator, with schemathesis' default checks (the auth
+check, ignored_auth, among them). Expected: no server error and no response outside the document.
+
+Generated record ids are mapped onto real records, ours and other organisations' alike, so that the
+examples reach the services rather than stopping at a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import ignored_auth
+
+from mobilite.models import OfferStatus, RequestStatus, Role
+from tests.api.conftest import bearer
+from tests.factories import (
+    ImmersionFactory,
+    OfferFactory,
+    OfferSessionFactory,
+    ProposalFactory,
+    RequestFactory,
+    RoundFactory,
+    UserFactory,
+)
+from tests.web.test_idor_matrix import _world
+
+EXAMPLES = 100
+# Valid input may still break a business rule the document cannot express (a date in the past, the
+# quota, a stale version): that is a documented 412/422/428, not a rejected valid request.
+ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "428", "429"]
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+def _own_records(people) -> dict[str, list[int]]:
+    """A few records of the caller's organisation in every state the operations care about."""
+    agent = people["agent"]
+    home = agent.organisation
+    start = date.today() + timedelta(days=21)
+    offers = [OfferFactory(organisation=home, status=status)
+              for status in (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUBMITTED)]
+    sessions = [OfferSessionFactory(offer=offer, start_date=start, end_date=start + timedelta(days=1))
+                for offer in offers]
+    requests = [RequestFactory(agent=agent, status=status)
+                for status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.APPROVED)]
+    requests.append(RequestFactory(agent=UserFactory(organisation=home, roles=[Role.AGENT]),
+                                   status=RequestStatus.SUBMITTED))
+    round_ = RoundFactory(network=home.network)
+    proposals = [ProposalFactory(round=round_, session=sessions[1], request=requests[2])]
+    immersion = ImmersionFactory(proposal__request__agent=agent)
+    return {
+        "offer_id": [o.id for o in offers],
+        "session_id": [s.id for s in sessions],
+        "request_id": [r.id for r in requests],
+        "round_id": [round_.id],
+        "proposal_id": [p.id for p in proposals] + [immersion.proposal_id],
+        "immersion_id": [immersion.id],
+    }
+
+
+class FuzzContext:
+    def __init__(self, headers: dict[str, str], pools: dict[str, list[int]]):
+        self.headers, self.pools = headers, pools
+        # Operations whose auth check already ran its probes (no token, a wrong token) on a success.
+        self.auth_confirmed: set[str] = set()
+
+
+@pytest.fixture(params=["agent", "rh", "coordinator"])
+def fuzz_context(request, app, rate_limit) -> FuzzContext:
+    rate_limit(10**9)  # thousands of calls from one token in a few seconds: not what the limit is about
+    people, foreign, neighbours = _world()
+    pools = _own_records(people)
+    for records in (foreign, neighbours):
+        for kind, ids in records.items():
+            pools.setdefault(kind, []).extend(ids)
+    return FuzzContext(bearer(app, people[request.param]), pools)
+
+
+@pytest.fixture
+def api_schema(app, fuzz_context):
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=fuzz_context.headers)
+    loaded.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED_FOR_VALID_DATA
+    # The token is the caller's, sent with every call; schemathesis does not generate Authorization headers.
+    loaded.config.generation.update(max_examples=EXAMPLES, with_security_parameters=False)
+    # The coverage phase would add hundreds of boundary cases per operation: the suite keeps to the
+    # generated examples (positive and negative) of the fuzzing phase, plus the document's own examples.
+    loaded.config.phases.update(phases=["examples", "fuzzing"])
+    return loaded
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_every_operation_holds_under_generated_input(case, fuzz_context):
+    for name, value in list((case.path_parameters or {}).items()):
+        pool = fuzz_context.pools.get(name)
+        if pool and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            case.path_parameters[name] = pool[value % len(pool)]
+    # Like schemathesis' own runner: once the auth check has seen an operation refuse calls without the
+    # token and with a wrong one, it need not probe that operation again for every example.
+    label = case.operation.label
+    excluded = [ignored_auth] if label in fuzz_context.auth_confirmed else []
+    response = case.call_and_validate(headers=fuzz_context.headers, excluded_checks=excluded)
+    if 200 <= response.status_code < 300:
+        fuzz_context.auth_confirmed.add(label)
