@@ -43,7 +43,7 @@ scheduler: migrate
 
 # One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

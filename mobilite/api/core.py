@@ -208,6 +208,13 @@ def etag_of(schema, record) -> str:
     return '"' + hashlib.sha256(payload.encode()).hexdigest()[:40] + '"'
 
 
+# Where If-Match is optional (checked when sent): flask-smorest's own IF_MATCH component says "required".
+OPTIONAL_IF_MATCH = {
+    "name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+    "description": "Optional: the ETag read with GET. When sent, a changed record answers 412.",
+}
+
+
 def check_if_match(current_etag: str, *, required: bool) -> None:
     """428 when If-Match is required and missing; 412 when it names another version of the record."""
     if not request.if_match:

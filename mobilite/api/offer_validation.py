@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mobilite.api.core import api_user, api_view, check_if_match, etag_of
+from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of
 from mobilite.api.offers import blp
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, ValidationIn
@@ -43,7 +43,7 @@ def offers_awaiting_validation(pagination_parameters):
 @api_view(Role.COORDINATOR, load=(Offer, Action.VALIDATE, "offer_id", "offer"))
 @blp.arguments(ValidationIn)
 @blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 def validate_offer(data, offer):

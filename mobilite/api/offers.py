@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound, PreconditionFailed
 
-from mobilite.api.core import api_user, api_view, check_if_match, etag_of, json_errors
+from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of, json_errors
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
@@ -108,7 +108,7 @@ def add_session(data, offer):
 @blp.route("/offers/<int:offer_id>/submit", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 def submit_offer(offer):
@@ -126,7 +126,7 @@ def _change_status(offer: Offer, action: str):
 @blp.route("/offers/<int:offer_id>/close", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -141,7 +141,7 @@ def close_offer(offer):
 @blp.route("/offers/<int:offer_id>/archive", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -156,7 +156,7 @@ def archive_offer(offer):
 @blp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -182,7 +182,7 @@ def duplicate_offer(offer):
 @blp.route("/offers/<int:offer_id>/sessions/<int:session_id>", methods=["DELETE"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.response(204)
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, PreconditionFailed
 
-from mobilite.api.core import api_user, api_view, check_if_match, etag_of, http_error, json_errors
+from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of, http_error, json_errors
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action
@@ -92,7 +92,7 @@ def get_request(item):
 @api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "item"))
 @blp.arguments(DecisionSchema)
 @blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
@@ -135,7 +135,7 @@ def update_request(data, item):
 @blp.route("/requests/<int:request_id>/submit", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -156,7 +156,7 @@ def submit_request(item):
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
+@blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -59,3 +59,44 @@ def test_the_api_matrix_covers_every_api_route_with_a_record_id(app):
     with_ids = {rule.endpoint for rule in api_rules(app) if any(re.fullmatch(r"\w+_id", a) for a in rule.arguments)}
     assert with_ids == covered
     assert len(covered) >= 6
+
+
+# What each list answers with: the kind of record its items are (themes and skills are shared by all).
+LIST_KINDS = {"organisations": "organisation_id", "offers": "offer_id", "awaiting-validation": "offer_id",
+              "catalogue": "offer_id", "requests": "request_id", "proposals": "proposal_id",
+              "immersions": "immersion_id", "rounds": "round_id"}
+SCOPES = [None, "mine", "organisation", "network"]
+
+
+def _list_rules(app):
+    for rule in api_rules(app):
+        last = rule.rule.rstrip("/").rsplit("/", 1)[-1]
+        if not rule.arguments and "GET" in rule.methods and last in LIST_KINDS:
+            yield rule, LIST_KINDS[last]
+
+
+@pytest.mark.parametrize("role", ["agent", "rh", "coordinator"])
+def test_no_api_list_shows_records_that_are_not_theirs(app, client, role):
+    people, foreign, neighbours = _world()
+    headers = bearer(app, people[role])
+    targets = [("foreign", foreign)] + ([] if role == "coordinator" else [("neighbour", neighbours)])
+    leaks, answered = [], set()
+    for rule, kind in _list_rules(app):
+        for scope in SCOPES:
+            query = {"page_size": 100, **({"scope": scope} if scope else {})}
+            response = client.get(rule.rule, query_string=query, headers=headers)
+            if response.status_code != 200:
+                continue  # a scope this list does not have, or a list the role may not read (404)
+            answered.add(rule.rule)
+            shown = {item["id"] for item in response.get_json()}
+            for label, records in targets:
+                for record_id in set(records.get(kind, [])) & shown:
+                    leaks.append(f"{role} → {label} {kind} {record_id} in {rule.rule} (scope={scope})")
+    assert leaks == []
+    assert {"/api/v1/organisations", "/api/v1/catalogue", "/api/v1/immersions"} <= answered
+
+
+def test_the_list_matrix_covers_every_api_list(app):
+    lists = {rule.rule for rule in api_rules(app) if not rule.arguments and "GET" in rule.methods
+             and rule.rule.rsplit("/", 1)[-1] not in {"themes", "skills", "openapi.json"}}
+    assert lists == {rule.rule for rule, _ in _list_rules(app)}

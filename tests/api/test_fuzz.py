@@ -1,18 +1,24 @@
-"""schemathesis, in process, against the app's own OpenAPI document: every operation, at least 100 generated
-examples each, as an agent, an HR officer and a coordinator, with schemathesis' default checks (the auth
-check, ignored_auth, among them). Expected: no server error and no response outside the document.
+"""schemathesis, in process, against the app's own OpenAPI document, as an agent, an HR officer and a
+coordinator, with schemathesis' default checks (the auth check, ignored_auth, among them). Expected: no
+server error and no response outside the document.
 
-Generated record ids are mapped onto real records, ours and other organisations' alike, so that the
-examples reach the services rather than stopping at a 404.
+- Every operation gets 100 generated examples (positive and negative) from each role that may call it.
+- A role the operation refuses outright (api_view's roles: 404 before the input is even read) gets 20:
+  enough to see every kind of input refused alike, without paying the suite's time for a foregone answer.
+  The IDOR matrix (test_api_idor.py) checks those refusals record by record.
+- Generated record ids are mapped onto real records, ours and other organisations' alike, so that the
+  examples reach the services rather than stopping at a 404.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.config import OperationConfig
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from mobilite.models import OfferStatus, RequestStatus, Role
@@ -29,6 +35,7 @@ from tests.factories import (
 from tests.web.test_idor_matrix import _world
 
 EXAMPLES = 100
+EXAMPLES_WHEN_REFUSED = 20
 # Valid input may still break a business rule the document cannot express (a date in the past, the
 # quota, a stale version): that is a documented 412/422/428, not a rejected valid request.
 ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "428", "429"]
@@ -63,8 +70,8 @@ def _own_records(people) -> dict[str, list[int]]:
 
 
 class FuzzContext:
-    def __init__(self, headers: dict[str, str], pools: dict[str, list[int]]):
-        self.headers, self.pools = headers, pools
+    def __init__(self, user, headers: dict[str, str], pools: dict[str, list[int]]):
+        self.user, self.headers, self.pools = user, headers, pools
         # Operations whose auth check already ran its probes (no token, a wrong token) on a success.
         self.auth_confirmed: set[str] = set()
 
@@ -77,7 +84,19 @@ def fuzz_context(request, app, rate_limit) -> FuzzContext:
     for records in (foreign, neighbours):
         for kind, ids in records.items():
             pools.setdefault(kind, []).extend(ids)
-    return FuzzContext(bearer(app, people[request.param]), pools)
+    return FuzzContext(people[request.param], bearer(app, people[request.param]), pools)
+
+
+def _refused_operations(app, user) -> list[str]:
+    """The labels ("GET /api/v1/offers") of the operations whose api_view roles the user lacks."""
+    labels = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "access", ("",))[1:]
+        if getattr(view, "api", False) and roles and not user.has_role(*roles):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            labels += [f"{method} {path}" for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return labels
 
 
 @pytest.fixture
@@ -85,7 +104,15 @@ def api_schema(app, fuzz_context):
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=fuzz_context.headers)
     loaded.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED_FOR_VALID_DATA
     # The token is the caller's, sent with every call; schemathesis does not generate Authorization headers.
-    loaded.config.generation.update(max_examples=EXAMPLES, with_security_parameters=False)
+    loaded.config.generation.update(max_examples=EXAMPLES, with_security_parameters=False, deterministic=True,
+                                    database="none")
+    refused = _refused_operations(app, fuzz_context.user)
+    documented = {f"{method.upper()} {path}" for path, item in loaded.raw_schema["paths"].items()
+                  for method in item if method != "parameters"}
+    assert refused and set(refused) <= documented  # the labels name real operations
+    loaded.config.operations.operations.extend(
+        OperationConfig.from_dict({"include-name": label, "generation": {"max-examples": EXAMPLES_WHEN_REFUSED}})
+        for label in refused)
     # The coverage phase would add hundreds of boundary cases per operation: the suite keeps to the
     # generated examples (positive and negative) of the fuzzing phase, plus the document's own examples.
     loaded.config.phases.update(phases=["examples", "fuzzing"])
@@ -93,8 +120,7 @@ def api_schema(app, fuzz_context):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_holds_under_generated_input(case, fuzz_context):
     for name, value in list((case.path_parameters or {}).items()):
         pool = fuzz_context.pools.get(name)
