@@ -215,6 +215,27 @@ OPTIONAL_IF_MATCH = {
 }
 
 
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}}}
+_ERROR_RESPONSES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED", 422: "UNPROCESSABLE_ENTITY",
+                    428: "PRECONDITION_REQUIRED"}
+
+
+def etagged_change(blp, schema, *, if_match: str, errors=(404, 412), status: int = 200):
+    """The documentation of a change to a record that has an ETag: the record and its new ETag, If-Match
+    ("required", with its 428, or "optional") and the error answers."""
+    decorators = [blp.response(status, schema, headers=ETAG_HEADER),
+                  blp.doc(parameters=["IF_MATCH" if if_match == "required" else OPTIONAL_IF_MATCH])]
+    codes = set(errors) | ({428} if if_match == "required" else set())
+    decorators += [blp.alt_response(code, response=_ERROR_RESPONSES[code]) for code in sorted(codes)]
+
+    def decorator(view):
+        for apply in reversed(decorators):
+            view = apply(view)
+        return view
+
+    return decorator
+
+
 def check_if_match(current_etag: str, *, required: bool) -> None:
     """428 when If-Match is required and missing; 412 when it names another version of the record."""
     if not request.if_match:

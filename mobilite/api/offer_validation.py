@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of
+from mobilite.api.core import api_user, api_view, check_if_match, etag_of, etagged_change
 from mobilite.api.offers import blp
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, ValidationIn
@@ -42,10 +42,7 @@ def offers_awaiting_validation(pagination_parameters):
 @blp.route("/offers/<int:offer_id>/validation", methods=["POST"])
 @api_view(Role.COORDINATOR, load=(Offer, Action.VALIDATE, "offer_id", "offer"))
 @blp.arguments(ValidationIn)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
+@etagged_change(blp, OfferOut, if_match="optional")
 def validate_offer(data, offer):
     """Publish a submitted offer, or send it back (coordination).
 

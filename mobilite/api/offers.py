@@ -19,7 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound, PreconditionFailed
 
-from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of, json_errors
+from mobilite.api.core import (
+    OPTIONAL_IF_MATCH,
+    api_user,
+    api_view,
+    check_if_match,
+    etag_of,
+    etagged_change,
+    json_errors,
+)
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
@@ -78,11 +86,7 @@ def get_offer(offer):
 @blp.route("/offers/<int:offer_id>", methods=["PUT"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.arguments(OfferSchema)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+@etagged_change(blp, OfferOut, if_match="required")
 def update_offer(data, offer):
     """Replace an offer's content. Requires If-Match with the ETag read by GET: 428 without it, 412 when
     the offer changed since. Sessions are added separately."""
@@ -107,10 +111,7 @@ def add_session(data, offer):
 
 @blp.route("/offers/<int:offer_id>/submit", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
+@etagged_change(blp, OfferOut, if_match="optional")
 def submit_offer(offer):
     """Submit a draft offer: published at once where the network does not validate offers, otherwise sent
     to the coordination. Needs a future session. If-Match is optional here; when sent, it is checked."""
@@ -125,11 +126,7 @@ def _change_status(offer: Offer, action: str):
 
 @blp.route("/offers/<int:offer_id>/close", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
 def close_offer(offer):
     """Close a published or submitted offer.
 
@@ -140,11 +137,7 @@ def close_offer(offer):
 
 @blp.route("/offers/<int:offer_id>/archive", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
 def archive_offer(offer):
     """Archive a draft or closed offer.
 
@@ -155,11 +148,7 @@ def archive_offer(offer):
 
 @blp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@blp.response(200, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
 def reopen_offer(offer):
     """Reopen a closed offer as a draft.
 

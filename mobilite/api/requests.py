@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, PreconditionFailed
 
-from mobilite.api.core import OPTIONAL_IF_MATCH, api_user, api_view, check_if_match, etag_of, http_error, json_errors
+from mobilite.api.core import api_user, api_view, check_if_match, etag_of, etagged_change, http_error, json_errors
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action
@@ -91,11 +91,7 @@ def get_request(item):
 @blp.route("/requests/<int:request_id>/decision", methods=["POST"])
 @api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "item"))
 @blp.arguments(DecisionSchema)
-@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
+@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 409, 412))
 def decide(data, item):
     """Approve, refuse or postpone one of the organisation's waiting requests (a reason is required to
     refuse or postpone). `version` is the request's version as read; a stale one gets 409."""
@@ -111,11 +107,7 @@ def decide(data, item):
 @blp.route("/requests/<int:request_id>", methods=["PUT"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.arguments(RequestIn)
-@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=["IF_MATCH"])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+@etagged_change(blp, RequestOut, if_match="required")
 def update_request(data, item):
     """Replace one of the caller's requests (agent).
 
@@ -134,11 +126,7 @@ def update_request(data, item):
 
 @blp.route("/requests/<int:request_id>/submit", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 412, 422))
 def submit_request(item):
     """Submit a draft request to the home employer (agent).
 
@@ -155,11 +143,7 @@ def submit_request(item):
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.doc(parameters=[OPTIONAL_IF_MATCH])
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 412, 422))
 def withdraw_request(item):
     """Withdraw one of the caller's requests (agent).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 
 from flask_babel import gettext
@@ -38,11 +39,31 @@ for field_class, messages in _MESSAGES.items():
     field_class.default_error_messages = {**field_class.default_error_messages, **messages}
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
+
+
 class BaseSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
     error_messages = {"type": N_("Données non valables."), "unknown": N_("Champ inconnu.")}
+
+    @pre_load
+    def no_nul_character(self, data, **_kwargs):
+        """A NUL character is never text anyone typed, and PostgreSQL refuses to store one."""
+        if isinstance(data, Mapping):
+            errors = {key: [N_("Caractère nul non accepté.")] for key, value in data.items()
+                      if _holds_nul(key) or _holds_nul(value)}
+            if errors:
+                raise ValidationError(errors)
+        return data
 
     def handle_error(self, error: ValidationError, data, **kwargs):
         raise ValidationError(translate_errors(error.messages), error.field_name, data,

@@ -3,7 +3,7 @@ coordinator, with schemathesis' default checks (the auth check, ignored_auth, am
 server error and no response outside the document.
 
 - Every operation gets 100 generated examples (positive and negative) from each role that may call it.
-- A role the operation refuses outright (api_view's roles: 404 before the input is even read) gets 20:
+- A role the operation refuses outright (api_view's roles: 404 before the input is even read) gets 10:
   enough to see every kind of input refused alike, without paying the suite's time for a foregone answer.
   The IDOR matrix (test_api_idor.py) checks those refusals record by record.
 - Generated record ids are mapped onto real records, ours and other organisations' alike, so that the
@@ -35,7 +35,16 @@ from tests.factories import (
 from tests.web.test_idor_matrix import _world
 
 EXAMPLES = 100
-EXAMPLES_WHEN_REFUSED = 20
+# The operations in groups, so that pytest-xdist can spread the work over the cores.
+GROUPS = {
+    "reference": r"^/api/v1/(organisations|themes|skills|catalogue|immersions)(/|$)",
+    "offers": r"^/api/v1/offers(/|$)",
+    "requests": r"^/api/v1/requests(/|$)",
+    "rounds": r"^/api/v1/rounds(/|$)",
+    "proposals": r"^/api/v1/proposals(/|$)",
+}
+ROLES = ("agent", "rh", "coordinator")
+EXAMPLES_WHEN_REFUSED = 10
 # Valid input may still break a business rule the document cannot express (a date in the past, the
 # quota, a stale version): that is a documented 412/422/428, not a rejected valid request.
 ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "428", "429"]
@@ -72,11 +81,12 @@ def _own_records(people) -> dict[str, list[int]]:
 class FuzzContext:
     def __init__(self, user, headers: dict[str, str], pools: dict[str, list[int]]):
         self.user, self.headers, self.pools = user, headers, pools
+        self.group = ""
         # Operations whose auth check already ran its probes (no token, a wrong token) on a success.
         self.auth_confirmed: set[str] = set()
 
 
-@pytest.fixture(params=["agent", "rh", "coordinator"])
+@pytest.fixture(params=[(role, group) for role in ROLES for group in GROUPS], ids="-".join)
 def fuzz_context(request, app, rate_limit) -> FuzzContext:
     rate_limit(10**9)  # thousands of calls from one token in a few seconds: not what the limit is about
     people, foreign, neighbours = _world()
@@ -84,7 +94,10 @@ def fuzz_context(request, app, rate_limit) -> FuzzContext:
     for records in (foreign, neighbours):
         for kind, ids in records.items():
             pools.setdefault(kind, []).extend(ids)
-    return FuzzContext(people[request.param], bearer(app, people[request.param]), pools)
+    role, group = request.param
+    context = FuzzContext(people[role], bearer(app, people[role]), pools)
+    context.group = group
+    return context
 
 
 def _refused_operations(app, user) -> list[str]:
@@ -116,7 +129,17 @@ def api_schema(app, fuzz_context):
     # The coverage phase would add hundreds of boundary cases per operation: the suite keeps to the
     # generated examples (positive and negative) of the fuzzing phase, plus the document's own examples.
     loaded.config.phases.update(phases=["examples", "fuzzing"])
+    # This test's group only: the operations outside it are switched off.
+    loaded.config.operations.operations.append(
+        OperationConfig.from_dict({"exclude-path-regex": GROUPS[fuzz_context.group], "enabled": False}))
     return loaded
+
+
+def test_the_groups_hold_every_operation_once(app, client):
+    agent = UserFactory(roles=[Role.AGENT])
+    paths = client.get("/api/v1/openapi.json", headers=bearer(app, agent)).get_json()["paths"]
+    for path in paths:
+        assert sum(bool(re.search(pattern, path)) for pattern in GROUPS.values()) == 1, path
 
 
 @schema.parametrize()

@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from sqlalchemy import func, select
+
+from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, Role
 from tests.api.conftest import bearer
 from tests.conftest import csrf_token, fresh, login
@@ -163,3 +166,12 @@ def test_what_get_returns_put_accepts_back_unchanged(app, client):
     bad = client.put(f"/api/v1/offers/{offer.id}", json={**writable, "tutor_email": ""},
                      headers={**headers, "If-Match": response.headers["ETag"]})
     assert bad.status_code == 422 and list(bad.json["errors"]) == ["tutor_email"]
+
+
+def test_a_nul_character_is_refused_by_name_not_by_the_database(app, client):
+    hr = _hr()
+    body = {"team": "Service", "title": "Une offre", "description": "Une description\x00 assez longue pour passer."}
+    response = client.post("/api/v1/offers", json=body, headers=bearer(app, hr))
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["description"]
+    assert db.session.scalar(select(func.count(Offer.id)).where(Offer.organisation_id == hr.organisation_id)) == 0
