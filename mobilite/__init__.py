@@ -12,6 +12,10 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(env_name, overrides))
 
+    from mobilite.converters import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter
+
     from mobilite import cli, i18n, labels, security
     from mobilite.extensions import csrf, db, login_manager
 

@@ -6,6 +6,8 @@ See mobilite.api.core for the order of the checks, and the README for a curl exa
 
 from __future__ import annotations
 
+from apispec import BasePlugin
+
 API_DEFAULTS = {
     "API_TITLE": "mobilite",
     "API_VERSION": "v1",
@@ -14,13 +16,29 @@ API_DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_RATE_LIMIT_PER_MINUTE": 300,
     "API_SPEC_OPTIONS": {
-        "info": {"description": "Immersions entre organisations publiques : offres, demandes, référentiels. "
-                                "Authentification : Authorization: Bearer <jeton personnel> (page « Jetons "
-                                "d'API »)."},
+        "info": {"description": "Immersions between public organisations: offers, requests, rounds and proposals, "
+                                "reference data. Authentication: `Authorization: Bearer <personal token>` (page "
+                                "« Jetons d'API », /compte/jetons); a signed-in browser session works too, "
+                                "with its CSRF token in the X-CSRFToken header for unsafe methods."},
         "security": [{"bearerAuth": []}],
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     },
 }
+
+
+class CommonResponses(BasePlugin):
+    """What any operation may answer, whatever its input: 401 (no usable token), 429 (the token's rate
+    limit), 400 (a browser session's unsafe call without its CSRF token) and 422 (an unknown query
+    parameter, or input that breaks a rule)."""
+
+    COMMON = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 422: "UNPROCESSABLE_ENTITY", 429: "TOO_MANY_REQUESTS"}
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for code, name in self.COMMON.items():
+                if code not in responses and str(code) not in responses:
+                    responses[str(code)] = name
 
 
 def init_app(app) -> None:
@@ -30,7 +48,7 @@ def init_app(app) -> None:
 
     for name, value in API_DEFAULTS.items():
         app.config.setdefault(name, value)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [CommonResponses()]})
     # The OpenAPI document answers to a token or a session, like every operation.
     app.view_functions["api-docs.openapi_json"] = api_view()(app.view_functions["api-docs.openapi_json"])
     for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp):

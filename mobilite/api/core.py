@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
+    Conflict,
     HTTPException,
     MethodNotAllowed,
     NotFound,
@@ -32,7 +33,7 @@ from mobilite.authz import require
 from mobilite.extensions import csrf, db
 from mobilite.schemas.base import strict_input
 from mobilite.schemas.requests import flatten_errors
-from mobilite.services.errors import ServiceError
+from mobilite.services.errors import ServiceError, StaleRecord
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -189,6 +190,9 @@ def api_view(*roles, load=None):
             except HTTPException as exc:
                 db.session.rollback()
                 response = error_response(exc)
+            except StaleRecord as exc:
+                db.session.rollback()
+                response = error_response(Conflict(), errors=exc.errors)
             except ServiceError as exc:
                 db.session.rollback()
                 response = error_response(UnprocessableEntity(), errors=exc.errors)
@@ -225,7 +229,8 @@ def etagged_change(blp, schema, *, if_match: str, errors=(404, 412), status: int
     ("required", with its 428, or "optional") and the error answers."""
     decorators = [blp.response(status, schema, headers=ETAG_HEADER),
                   blp.doc(parameters=["IF_MATCH" if if_match == "required" else OPTIONAL_IF_MATCH])]
-    codes = set(errors) | ({428} if if_match == "required" else set())
+    # 409: another worker saved the record between our read and our write.
+    codes = set(errors) | {409} | ({428} if if_match == "required" else set())
     decorators += [blp.alt_response(code, response=_ERROR_RESPONSES[code]) for code in sorted(codes)]
 
     def decorator(view):
@@ -237,8 +242,11 @@ def etagged_change(blp, schema, *, if_match: str, errors=(404, 412), status: int
 
 
 def check_if_match(current_etag: str, *, required: bool) -> None:
-    """428 when If-Match is required and missing; 412 when it names another version of the record."""
-    if not request.if_match:
+    """428 when If-Match is required and missing; 412 when it names another version of the record.
+
+    Where it is required, `If-Match: *` ("whatever the version") does not count: it would let a stale
+    update through, which is what the header is there to stop."""
+    if not request.if_match or (required and request.if_match.star_tag):
         if required:
             raise PreconditionRequired()
         return

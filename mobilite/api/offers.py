@@ -29,11 +29,11 @@ from mobilite.api.core import (
     json_errors,
 )
 from mobilite.api.reference import page_of
-from mobilite.api.schemas import OfferOut, OfferQuery, SessionOut
+from mobilite.api.schemas import OfferIn, OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferSession, Role
-from mobilite.schemas.offers import OfferSchema, SessionSchema
+from mobilite.schemas.offers import SessionSchema
 from mobilite.services import offers as offer_service
 
 blp = json_errors(Blueprint("api_offers", __name__, url_prefix="/api/v1",
@@ -65,12 +65,11 @@ def list_offers(pagination_parameters, status=None):
 
 @blp.route("/offers", methods=["POST"])
 @api_view(Role.RH)
-@blp.arguments(OfferSchema)
+@blp.arguments(OfferIn)
 @blp.response(201, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
 @blp.alt_response(401, response="UNAUTHORIZED")
 def create_offer(data):
     """Create a draft offer of the caller's organisation. Add its sessions, then submit it."""
-    data.pop("version", None)
     return _with_etag(offer_service.create_offer(api_user(), data), 201)
 
 
@@ -85,7 +84,7 @@ def get_offer(offer):
 
 @blp.route("/offers/<int:offer_id>", methods=["PUT"])
 @api_view(Role.RH, load=OWN_OFFER)
-@blp.arguments(OfferSchema)
+@blp.arguments(OfferIn)
 @etagged_change(blp, OfferOut, if_match="required")
 def update_offer(data, offer):
     """Replace an offer's content. Requires If-Match with the ETag read by GET: 428 without it, 412 when

@@ -146,6 +146,7 @@ def get_proposal(proposal):
 @blp.arguments(AnswerSchema)
 @blp.response(200, ProposalOut)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def answer(data, proposal):
     """Accept or decline a published proposal, by its deadline (a reason is required to decline). The

@@ -71,6 +71,7 @@ def list_rounds(pagination_parameters, status=None):
 @api_view(Role.COORDINATOR)
 @blp.response(202, RoundOut, headers=_LOCATION)
 @blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def start_round():
     """Ask for this week's round of the caller's network. It is scheduled, not run here: the scheduler

@@ -80,6 +80,13 @@ class OfferOut(OfferSchema):
         return data
 
 
+class OfferIn(OfferSchema):
+    """The offer form's fields; the version is the ETag's business (If-Match), so it is not sent here."""
+
+    class Meta(OfferSchema.Meta):
+        exclude = ("version",)
+
+
 class OfferQuery(BaseSchema):
     status = fields.Enum(OfferStatus, by_value=True, load_default=None,
                          metadata={"description": "Only the offers in this status."})

@@ -70,8 +70,8 @@ class BaseSchema(Schema):
                               valid_data=error.valid_data) from error
 
 
-# Set by the API while it parses a call: JSON says "missing" by leaving a key out, so an empty string there
-# is a value, checked like any other (an empty date is an error), not an empty form input.
+# Set by the API while it parses a call: JSON says "missing" by leaving a key out, so what it sends is taken
+# as sent, checked like any other value (an empty date is an error; a title's length is the length sent).
 strict_input: ContextVar[bool] = ContextVar("strict_input", default=False)
 
 
@@ -80,18 +80,17 @@ class FormSchema(BaseSchema):
 
     @pre_load
     def drop_empty(self, data, **_kwargs):
-        if not isinstance(data, dict):
-            return data  # not an object: marshmallow answers "Données non valables."
-        keep_empty = strict_input.get()
+        if not isinstance(data, dict) or strict_input.get():
+            return data  # not an object (marshmallow answers "Données non valables."), or an API call
         cleaned = {}
         for key, value in data.items():
             if isinstance(value, str):
                 value = value.strip()
-                if value == "" and not keep_empty:
+                if value == "":
                     continue
             elif isinstance(value, list):
                 value = [v.strip() if isinstance(v, str) else v for v in value]
-                value = value if keep_empty else [v for v in value if v != ""]
+                value = [v for v in value if v != ""]
             cleaned[key] = value
         return cleaned
 

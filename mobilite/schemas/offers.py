@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from mobilite.models import Place
-from mobilite.schemas.base import N_, FormSchema
+from mobilite.schemas.base import N_, FormSchema, strict_input
 from mobilite.schemas.ids import Id
 
 
@@ -40,15 +40,17 @@ class OfferSchema(FormSchema):
 
     @pre_load
     def prerequisites_from_form(self, data, **_kwargs):
-        """HTML forms send parallel lists prerequisite_skill / prerequisite_level; pair them."""
-        if "prerequisite_skill" in data:
-            skills = data.pop("prerequisite_skill") or []
-            levels = data.pop("prerequisite_level", []) or []
-            data["prerequisites"] = [
-                {"skill_id": skill, "min_level": level}
-                for skill, level in zip(skills, levels + [""] * (len(skills) - len(levels)), strict=False)
-                if str(skill).strip()
-            ]
+        """HTML forms send parallel lists prerequisite_skill / prerequisite_level; pair them (forms only: the
+        API and the imports send `prerequisites` as objects)."""
+        if strict_input.get() or not isinstance(data, dict) or "prerequisite_skill" not in data:
+            return data
+        skills = list(data.pop("prerequisite_skill") or [])
+        levels = list(data.pop("prerequisite_level", []) or [])
+        data["prerequisites"] = [
+            {"skill_id": skill, "min_level": level}
+            for skill, level in zip(skills, levels + [""] * (len(skills) - len(levels)), strict=False)
+            if str(skill).strip()
+        ]
         return data
 
     @validates_schema

@@ -17,3 +17,7 @@ class Throttled(ServiceError):
     def __init__(self, message: str, retry_after_minutes: int):
         super().__init__(message)
         self.retry_after_minutes = retry_after_minutes
+
+
+class StaleRecord(ServiceError):
+    """Someone saved the record between our read and our write: the version column caught it."""

@@ -25,6 +25,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, outbox
+from mobilite.services.concurrency import commit_or_stale
 from mobilite.services.errors import ServiceError
 from mobilite.services.taxonomy import vocabulary
 from mobilite.workdays import count_working_days
@@ -139,6 +140,9 @@ def _notify_hr(offer: Offer, kind: str, subject: str, body: str, **params) -> No
                 outbox.queue(officer, kind, _(subject, **params), _(body, **params))
 
 
+_STALE = N_("Cette offre a été modifiée entre-temps : rechargez-la avant de recommencer.")
+
+
 def _has_future_session(offer: Offer, today: date) -> bool:
     return any(session.start_date >= today for session in offer.sessions)
 
@@ -156,7 +160,7 @@ def submit_offer(actor: User, offer: Offer, today: date | None = None) -> Offer:
         offer.status, offer.published_at = OfferStatus.PUBLISHED, utcnow()
     offer.validation_comment = ""
     audit.record(actor, f"offer.{offer.status.value}", offer, organisation_id=offer.organisation_id)
-    db.session.commit()
+    commit_or_stale(_(_STALE))
     return offer
 
 
@@ -175,7 +179,7 @@ def validate_offer(actor: User, offer: Offer, decision: str, comment: str = "") 
                    title=offer.title, comment=comment)
     audit.record(actor, f"offer.{decision}", offer, organisation_id=offer.organisation_id,
                  network_id=offer.organisation.network_id)
-    db.session.commit()
+    commit_or_stale(_(_STALE))
     return offer
 
 
@@ -192,7 +196,7 @@ def change_status(actor: User, offer: Offer, action: str) -> Offer:
         raise ServiceError(_("Action impossible pour une offre dans cet état."))
     offer.status = target
     audit.record(actor, f"offer.{action}", offer, organisation_id=offer.organisation_id)
-    db.session.commit()
+    commit_or_stale(_(_STALE))
     return offer
 
 
@@ -248,6 +252,8 @@ def add_session(actor: User, offer: Offer, data: dict, today: date | None = None
 
 
 def delete_session(actor: User, session: OfferSession) -> None:
+    if session.offer.status in (OfferStatus.CLOSED, OfferStatus.ARCHIVED):
+        raise ServiceError(_("Les sessions d'une offre close ou archivée ne changent plus."))
     in_use = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.session_id == session.id))
     if in_use:
         raise ServiceError(_("Cette session a déjà des propositions : elle ne peut plus être supprimée."))

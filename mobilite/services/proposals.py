@@ -46,6 +46,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, outbox, rules
+from mobilite.services.concurrency import commit_or_stale
 from mobilite.services.errors import ServiceError
 
 SIDES = ("agent", "host")
@@ -207,7 +208,7 @@ def answer_proposal(actor: User, proposal: Proposal, side: str, accept: bool, re
         _notify_confirmed(proposal, immersion)
     else:
         _notify_accepted(proposal, side, actor)
-    db.session.commit()
+    commit_or_stale(_("Cette proposition a changé entre-temps : rechargez la page avant de répondre."))
     return proposal
 
 

@@ -29,3 +29,12 @@ def rate_limit(app):
 
     yield set_limit
     app.config["API_RATE_LIMIT_PER_MINUTE"] = saved
+
+
+@pytest.fixture
+def server_errors(app):
+    """Unexpected exceptions become 500 answers, as in production, instead of reaching the test."""
+    saved = app.config.get("PROPAGATE_EXCEPTIONS")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    yield
+    app.config["PROPAGATE_EXCEPTIONS"] = saved

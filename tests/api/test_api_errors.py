@@ -1,6 +1,5 @@
 """Under /api/, every error is JSON in the API's format, even for URLs no API route matches; HTML elsewhere."""
 
-import pytest
 
 from tests.api.conftest import bearer
 from tests.factories import UserFactory
@@ -32,14 +31,6 @@ def test_pages_outside_the_api_keep_their_html_error_pages(app, client):
     response = client.get("/nope")
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert client.get("/apiculture").mimetype == "text/html"
-
-
-@pytest.fixture
-def server_errors(app):
-    saved = app.config.get("PROPAGATE_EXCEPTIONS")
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    yield
-    app.config["PROPAGATE_EXCEPTIONS"] = saved
 
 
 def test_an_error_outside_any_api_view_is_json_without_a_stack_trace(app, server_errors):

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-
 from mobilite.api import reference
 from tests.api.conftest import api_rules, bearer
 from tests.conftest import login
@@ -69,14 +67,6 @@ def test_the_docs_page_lists_the_operations_without_external_scripts(app, client
     assert "PUT /api/v1/offers/{offer_id}" in html
     assert "POST /api/v1/requests/{request_id}/decision" in html
     assert "<script" not in html
-
-
-@pytest.fixture
-def server_errors(app):
-    saved = app.config.get("PROPAGATE_EXCEPTIONS")
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    yield
-    app.config["PROPAGATE_EXCEPTIONS"] = saved
 
 
 def test_a_server_error_is_json_without_a_stack_trace(app, client, server_errors, monkeypatch):
