@@ -33,7 +33,6 @@ class _Listed:
 @api_view()
 @blp.arguments(CatalogueQuery, location="query", as_kwargs=True)
 @blp.response(200, CatalogueOfferOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=20, max_page_size=100)
 def catalogue(pagination_parameters, **filters):
     """Search the network's published offers.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import wraps
+from functools import cache, wraps
 
 from flask import current_app, g, jsonify, make_response, request
 from flask_babel import gettext as _
@@ -138,6 +138,7 @@ def _check_csrf() -> None:
         csrf.protect()  # the X-CSRFToken header (or a csrf_token form field); raises CSRFError
 
 
+@cache  # once per operation, not per call
 def _documented_query_names(view) -> frozenset[str]:
     """The query parameters the operation documents: its query schemas' fields, and paging if it pages."""
     names = set()
@@ -224,19 +225,25 @@ _ERROR_RESPONSES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED
                     428: "PRECONDITION_REQUIRED"}
 
 
-def etagged_change(blp, schema, *, if_match: str, errors=(404, 412), status: int = 200):
-    """The documentation of a change to a record that has an ETag: the record and its new ETag, If-Match
-    ("required", with its 428, or "optional") and the error answers."""
+def etagged_change(blp, schema, *, record: str, if_match: str, status: int = 200):
+    """A change to a record that has an ETag: checks If-Match ("required": 428 without it; "optional":
+    checked when sent; 412 when stale) against the `record` keyword argument before the view runs, and
+    documents it, with the record and its new ETag, 404, 409 (another worker saved first) and 412."""
+    required = if_match == "required"
     decorators = [blp.response(status, schema, headers=ETAG_HEADER),
-                  blp.doc(parameters=["IF_MATCH" if if_match == "required" else OPTIONAL_IF_MATCH])]
-    # 409: another worker saved the record between our read and our write.
-    codes = set(errors) | {409} | ({428} if if_match == "required" else set())
+                  blp.doc(parameters=["IF_MATCH" if required else OPTIONAL_IF_MATCH])]
+    codes = {404, 409, 412} | ({428} if required else set())
     decorators += [blp.alt_response(code, response=_ERROR_RESPONSES[code]) for code in sorted(codes)]
 
     def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            check_if_match(etag_of(schema(), kwargs[record]), required=required)
+            return view(*args, **kwargs)
+
         for apply in reversed(decorators):
-            view = apply(view)
-        return view
+            checked = apply(checked)
+        return checked
 
     return decorator
 

@@ -29,8 +29,6 @@ def _default_scope(user) -> str:
 @api_view()
 @blp.arguments(ImmersionQuery, location="query", as_kwargs=True)
 @blp.response(200, ImmersionOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.paginate(page_size=50, max_page_size=200)
 def list_immersions(pagination_parameters, scope=None, status=None):
     """Immersions, latest start first: the caller's own (scope=mine), those their organisation hosts or

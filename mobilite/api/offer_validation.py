@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mobilite.api.core import api_user, api_view, check_if_match, etag_of, etagged_change
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change
 from mobilite.api.offers import blp
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, ValidationIn
@@ -22,7 +22,6 @@ from mobilite.services import offers as offer_service
 @blp.route("/offers/awaiting-validation", methods=["GET"])
 @api_view(Role.COORDINATOR)
 @blp.response(200, OfferOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def offers_awaiting_validation(pagination_parameters):
     """The network's offers awaiting validation (coordination).
@@ -42,13 +41,12 @@ def offers_awaiting_validation(pagination_parameters):
 @blp.route("/offers/<int:offer_id>/validation", methods=["POST"])
 @api_view(Role.COORDINATOR, load=(Offer, Action.VALIDATE, "offer_id", "offer"))
 @blp.arguments(ValidationIn)
-@etagged_change(blp, OfferOut, if_match="optional")
+@etagged_change(blp, OfferOut, record="offer", if_match="optional")
 def validate_offer(data, offer):
     """Publish a submitted offer, or send it back (coordination).
 
     decision=publish publishes it; decision=send_back returns it to its organisation as a draft, with a
     comment saying what to change. The organisation's HR officers are told. 422 when the offer does not
     wait for validation. If-Match is optional; when sent, it is checked."""
-    check_if_match(etag_of(OfferOut(), offer), required=False)
     offer_service.validate_offer(api_user(), offer, data["decision"], data["comment"])
     return offer, 200, {"ETag": etag_of(OfferOut(), offer)}

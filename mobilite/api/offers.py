@@ -51,7 +51,6 @@ def _with_etag(offer: Offer, status: int = 200):
 @api_view(Role.RH)
 @blp.arguments(OfferQuery, location="query", as_kwargs=True)
 @blp.response(200, OfferOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def list_offers(pagination_parameters, status=None):
     """The offers of the caller's organisation, most recently changed first; optionally in one status."""
@@ -67,7 +66,6 @@ def list_offers(pagination_parameters, status=None):
 @api_view(Role.RH)
 @blp.arguments(OfferIn)
 @blp.response(201, OfferOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.alt_response(401, response="UNAUTHORIZED")
 def create_offer(data):
     """Create a draft offer of the caller's organisation. Add its sessions, then submit it."""
     return _with_etag(offer_service.create_offer(api_user(), data), 201)
@@ -85,11 +83,10 @@ def get_offer(offer):
 @blp.route("/offers/<int:offer_id>", methods=["PUT"])
 @api_view(Role.RH, load=OWN_OFFER)
 @blp.arguments(OfferIn)
-@etagged_change(blp, OfferOut, if_match="required")
+@etagged_change(blp, OfferOut, record="offer", if_match="required")
 def update_offer(data, offer):
     """Replace an offer's content. Requires If-Match with the ETag read by GET: 428 without it, 412 when
     the offer changed since. Sessions are added separately."""
-    check_if_match(etag_of(OfferOut(), offer), required=True)
     data["version"] = offer.version  # the version the If-Match named; a concurrent save still loses the race
     try:
         offer_service.update_offer(api_user(), offer, data)
@@ -110,22 +107,20 @@ def add_session(data, offer):
 
 @blp.route("/offers/<int:offer_id>/submit", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@etagged_change(blp, OfferOut, if_match="optional")
+@etagged_change(blp, OfferOut, record="offer", if_match="optional")
 def submit_offer(offer):
     """Submit a draft offer: published at once where the network does not validate offers, otherwise sent
     to the coordination. Needs a future session. If-Match is optional here; when sent, it is checked."""
-    check_if_match(etag_of(OfferOut(), offer), required=False)
     return _with_etag(offer_service.submit_offer(api_user(), offer))
 
 
 def _change_status(offer: Offer, action: str):
-    check_if_match(etag_of(OfferOut(), offer), required=False)
     return _with_etag(offer_service.change_status(api_user(), offer, action))
 
 
 @blp.route("/offers/<int:offer_id>/close", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
+@etagged_change(blp, OfferOut, record="offer", if_match="optional")
 def close_offer(offer):
     """Close a published or submitted offer.
 
@@ -136,7 +131,7 @@ def close_offer(offer):
 
 @blp.route("/offers/<int:offer_id>/archive", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
+@etagged_change(blp, OfferOut, record="offer", if_match="optional")
 def archive_offer(offer):
     """Archive a draft or closed offer.
 
@@ -147,7 +142,7 @@ def archive_offer(offer):
 
 @blp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
 @api_view(Role.RH, load=OWN_OFFER)
-@etagged_change(blp, OfferOut, if_match="optional", errors=(404, 412, 422))
+@etagged_change(blp, OfferOut, record="offer", if_match="optional")
 def reopen_offer(offer):
     """Reopen a closed offer as a draft.
 
@@ -173,7 +168,6 @@ def duplicate_offer(offer):
 @blp.doc(parameters=[OPTIONAL_IF_MATCH])
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def delete_session(offer, session_id):
     """Delete one of the offer's sessions.
 

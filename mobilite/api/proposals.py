@@ -63,7 +63,6 @@ def _side(proposal: Proposal) -> str:
 @blp.arguments(ProposalDecisionSchema)
 @blp.response(200, ProposalReviewOut)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def decide(data, proposal):
     """Approve a proposal of a round in review, or reject it with a reason (required: 422 naming `reason`
     without one). A rejected pair is never proposed again in later rounds."""
@@ -76,7 +75,6 @@ def decide(data, proposal):
 @blp.arguments(PinIn)
 @blp.response(200, ProposalReviewOut)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def pin(data, proposal):
     """Pin a placement (it is then forced when the round is rerun) or unpin it. Not a rejected one."""
     round_review.set_pinned(api_user(), _reviewed(proposal), data["pinned"])
@@ -88,7 +86,6 @@ def pin(data, proposal):
 @blp.arguments(ReplaceSchema)
 @blp.response(200, ProposalReviewOut)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def replace(data, proposal):
     """Move a placement to another session of the network by hand. Every hard rule must still hold for the
     whole round: otherwise 422 on `session_id`, naming the rules it would break. The placement is then
@@ -103,8 +100,6 @@ def replace(data, proposal):
 @api_view(Role.AGENT, Role.RH)
 @blp.arguments(PartyProposalQuery, location="query", as_kwargs=True)
 @blp.response(200, ProposalOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.paginate(page_size=50, max_page_size=200)
 def list_proposals(pagination_parameters, scope=None, status=None):
     """Published proposals, and what followed them: the caller's own (scope=mine), or, for HR, those made
@@ -147,7 +142,6 @@ def get_proposal(proposal):
 @blp.response(200, ProposalOut)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def answer(data, proposal):
     """Accept or decline a published proposal, by its deadline (a reason is required to decline). The
     agent of the proposal answers as the agent, an HR officer of the host organisation as the host; the

@@ -24,7 +24,6 @@ def page_of(query, pagination_parameters) -> list:
 @blp.route("/organisations", methods=["GET"])
 @api_view()
 @blp.response(200, OrganisationOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def organisations(pagination_parameters):
     """The organisations of the caller's network, by name."""
@@ -37,7 +36,6 @@ def organisations(pagination_parameters):
 @blp.route("/themes", methods=["GET"])
 @api_view()
 @blp.response(200, ThemeOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def themes(pagination_parameters):
     """The themes (job families of the public sector), by French label."""
@@ -48,7 +46,6 @@ def themes(pagination_parameters):
 @api_view()
 @blp.arguments(SkillQuery, location="query", as_kwargs=True)
 @blp.response(200, SkillOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def skills(pagination_parameters, theme_id=None):
     """The skills of the vocabulary, by French label; optionally those of one theme."""

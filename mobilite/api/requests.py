@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, PreconditionFailed
 
-from mobilite.api.core import api_user, api_view, check_if_match, etag_of, etagged_change, http_error, json_errors
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, http_error, json_errors
 from mobilite.api.reference import page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action
@@ -39,8 +39,6 @@ _LOADS = (selectinload(ImmersionRequest.windows), selectinload(ImmersionRequest.
 @api_view()
 @blp.arguments(RequestQuery, location="query", as_kwargs=True)
 @blp.response(200, RequestOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.paginate(page_size=50, max_page_size=200)
 def list_requests(pagination_parameters, scope=None):
     """The caller's own requests (scope=mine), or, for HR, their organisation's requests waiting for an
@@ -67,7 +65,6 @@ def _with_etag(item: ImmersionRequest, status: int = 200):
 @api_view(Role.AGENT)
 @blp.arguments(RequestIn)
 @blp.response(201, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
-@blp.alt_response(401, response="UNAUTHORIZED")
 def create_request(data):
     """Create an immersion request (agent).
 
@@ -91,11 +88,10 @@ def get_request(item):
 @blp.route("/requests/<int:request_id>/decision", methods=["POST"])
 @api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "item"))
 @blp.arguments(DecisionSchema)
-@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 409, 412))
+@etagged_change(blp, RequestOut, record="item", if_match="optional")
 def decide(data, item):
     """Approve, refuse or postpone one of the organisation's waiting requests (a reason is required to
     refuse or postpone). `version` is the request's version as read; a stale one gets 409."""
-    check_if_match(etag_of(RequestOut(), item), required=False)
     try:
         request_service.decide(api_user(), item, data["decision"], data["reason"], data["version"],
                                base_url=current_app.config["BASE_URL"])
@@ -107,14 +103,13 @@ def decide(data, item):
 @blp.route("/requests/<int:request_id>", methods=["PUT"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.arguments(RequestIn)
-@etagged_change(blp, RequestOut, if_match="required")
+@etagged_change(blp, RequestOut, record="item", if_match="required")
 def update_request(data, item):
     """Replace one of the caller's requests (agent).
 
     While it is a draft or waits for an answer (422 once answered). A submitted request stays submitted,
     so the legal rules apply again; `submit: true` submits a draft. Requires If-Match with the ETag read
     by GET: 428 without it, 412 when the request changed since."""
-    check_if_match(etag_of(RequestOut(), item), required=True)
     submit = data.pop("submit")
     data["version"] = item.version  # the version the If-Match named; a concurrent save still loses the race
     try:
@@ -126,14 +121,13 @@ def update_request(data, item):
 
 @blp.route("/requests/<int:request_id>/submit", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 412, 422))
+@etagged_change(blp, RequestOut, record="item", if_match="optional")
 def submit_request(item):
     """Submit a draft request to the home employer (agent).
 
     The employer answers within the network's deadline. Every legal rule is checked: 422 names each field
     that breaks one (min_days, max_days, windows, windows-<i>-start, windows-<i>-end). If-Match is
     optional; when sent, it is checked."""
-    check_if_match(etag_of(RequestOut(), item), required=False)
     try:
         request_service.submit_request(api_user(), item, item.version)
     except request_service.Conflict:
@@ -143,13 +137,12 @@ def submit_request(item):
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@etagged_change(blp, RequestOut, if_match="optional", errors=(404, 412, 422))
+@etagged_change(blp, RequestOut, record="item", if_match="optional")
 def withdraw_request(item):
     """Withdraw one of the caller's requests (agent).
 
     Until it is matched (422 after); the home employer is told if it had been submitted. If-Match is
     optional; when sent, it is checked."""
-    check_if_match(etag_of(RequestOut(), item), required=False)
     try:
         request_service.withdraw_request(api_user(), item, item.version)
     except request_service.Conflict:

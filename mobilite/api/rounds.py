@@ -57,7 +57,6 @@ def with_immersions(proposals: list[Proposal]) -> list[Proposal]:
 @api_view(Role.COORDINATOR)
 @blp.arguments(RoundQuery, location="query", as_kwargs=True)
 @blp.response(200, RoundOut(many=True))
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.paginate(page_size=50, max_page_size=200)
 def list_rounds(pagination_parameters, status=None):
     """The rounds of the caller's network, latest week first; optionally in one status."""
@@ -70,7 +69,6 @@ def list_rounds(pagination_parameters, status=None):
 @blp.route("/rounds", methods=["POST"])
 @api_view(Role.COORDINATOR)
 @blp.response(202, RoundOut, headers=_LOCATION)
-@blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def start_round():
@@ -106,7 +104,6 @@ def get_round(round_):
 @api_view(Role.COORDINATOR, load=OWN_ROUND)
 @blp.response(202, RoundOut, headers=_LOCATION)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def rerun_round(round_):
     """Run a proposed or failed round again, in the scheduler: pinned placements are kept, rejected pairs
     stay out. 422 for a round in another status (scheduled, running or published)."""
@@ -117,7 +114,6 @@ def rerun_round(round_):
 @api_view(Role.COORDINATOR, load=OWN_ROUND)
 @blp.response(200, RoundOut)
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def publish_round(round_):
     """Publish every proposal not rejected: the agents, their HR and the host HR are told, and have the
     network's response time to answer. 422 unless the round is in review (proposed)."""

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,6 +35,7 @@ from mobilite.models import (
 )
 from mobilite.services import audit, outbox, rules
 from mobilite.services.errors import ServiceError
+from mobilite.services.pagination import paginate
 from mobilite.services.taxonomy import vocabulary
 
 EDITABLE = (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
@@ -377,16 +378,11 @@ def hr_requests(actor: User, *, waiting_only: bool, page: int = 1, per_page: int
     )
     if waiting_only:
         query = query.where(ImmersionRequest.status.in_(WAITING))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    if (page - 1) * per_page >= total:
-        return [], total  # past the last page (and no offset too large for the database's integers)
     order = (ImmersionRequest.submitted_at, ImmersionRequest.id) if waiting_only else (
         ImmersionRequest.submitted_at.desc(), ImmersionRequest.id.desc())
-    rows = db.session.scalars(
-        query.options(selectinload(ImmersionRequest.agent), selectinload(ImmersionRequest.windows))
-        .order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(rows), total
+    found = paginate(query.options(selectinload(ImmersionRequest.agent), selectinload(ImmersionRequest.windows))
+                     .order_by(*order), page, per_page)
+    return found.items, found.total
 
 
 def organisation_sites(user: User) -> list[Organisation]:

@@ -25,7 +25,7 @@ from schemathesis.config import OperationConfig
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from mobilite.models import OfferStatus, RequestStatus, Role
-from tests.api.conftest import bearer
+from tests.api.conftest import api_rules, bearer
 from tests.factories import (
     ImmersionFactory,
     OfferFactory,
@@ -109,10 +109,9 @@ def fuzz_context(request, app, rate_limit) -> FuzzContext:
 def _refused_operations(app, user) -> list[str]:
     """The labels ("GET /api/v1/offers") of the operations whose api_view roles the user lacks."""
     labels = []
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions[rule.endpoint]
-        roles = getattr(view, "access", ("",))[1:]
-        if getattr(view, "api", False) and roles and not user.has_role(*roles):
+    for rule in api_rules(app):
+        roles = app.view_functions[rule.endpoint].access[1:]
+        if roles and not user.has_role(*roles):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             labels += [f"{method} {path}" for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return labels
