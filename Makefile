@@ -8,7 +8,7 @@ DEV_ENV := MOBILITE_ENV=development
 MO := mobilite/translations/en/LC_MESSAGES/messages.mo
 PO := mobilite/translations/en/LC_MESSAGES/messages.po
 
-.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match bench-web bench-round clean
+.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match bench-web bench-round bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -60,6 +60,11 @@ bench-web: install
 bench-round: install
 	MOBILITE_BENCH_POSTGRES_URL=$${MOBILITE_BENCH_POSTGRES_URL-postgresql://postgres@127.0.0.1:5432/mobilite_bench} \
 	$(PY) -m benchmarks.bench_round $(BENCH_ARGS)
+
+# gunicorn (4 workers) on PostgreSQL under 30 concurrent clients for 2 minutes: throughput, p50/p95/p99, errors.
+bench-load: install
+	MOBILITE_BENCH_LOAD_POSTGRES_URL=$${MOBILITE_BENCH_LOAD_POSTGRES_URL-postgresql://postgres@127.0.0.1:5432/mobilite_bench_load} \
+	$(PY) -m benchmarks.bench_load $(BENCH_ARGS)
 
 extract-messages: install
 	$(BIN)/pybabel extract --no-location --sort-output -k _l -k lazy_gettext -F babel.cfg -o mobilite/translations/messages.pot .

@@ -41,7 +41,7 @@ def catalogue(pagination_parameters, **filters):
     search finds them: by default the soonest next session first. Their ids are what a request's `wishes`
     name."""
     result = search.search_offers(api_user(), filters, page=pagination_parameters.page,
-                                  per_page=pagination_parameters.page_size)
+                                  per_page=pagination_parameters.page_size, with_details=True)
     pagination_parameters.item_count = result.total
     return [_Listed(offer, result.distances.get(offer.id), result.next_sessions.get(offer.id))
             for offer in result.offers]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from mobilite.extensions import db
 from mobilite.models import (
     Offer,
+    OfferPrerequisite,
     OfferSession,
     OfferSkill,
     OfferStatus,
@@ -90,10 +91,11 @@ def published_offers(user: User):
 
 
 def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = PER_PAGE,
-                  today: date | None = None) -> SearchResult:
+                  today: date | None = None, with_details: bool = False) -> SearchResult:
     """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
     date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
-    sort (soonest session, closest, newest)."""
+    sort (soonest session, closest, newest). `with_details` also loads skills and prerequisites (the API
+    shows them; the search page does not)."""
     today = today or date.today()
     query = published_offers(user)
     if filters.get("themes"):
@@ -156,11 +158,11 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
         query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
     ))
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
+    options = [joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions)]
+    if with_details:
+        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
     loaded = {
-        offer.id: offer for offer in db.session.scalars(
-            select(Offer).where(Offer.id.in_(ids)).options(
-                joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions))
-        )
+        offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))
     } if ids else {}
     offers = [loaded[i] for i in ids]
     result = SearchResult(offers, total, page, per_page)
@@ -206,7 +208,7 @@ def offer_for_agent(user: User, offer_id: int) -> Offer | None:
         select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
         .where(Offer.id == offer_id)
         .options(contains_eager(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.skills),
-                 selectinload(Offer.sessions), selectinload(Offer.prerequisites))
+                 selectinload(Offer.sessions), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill))
     )
 
 
