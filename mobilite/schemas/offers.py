@@ -28,7 +28,7 @@ class OfferSchema(FormSchema):
     accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
     tutor_name = fields.String(load_default="", validate=validate.Length(max=200))
     tutor_role = fields.String(load_default="", validate=validate.Length(max=200))
-    tutor_email = fields.Email(load_default="", allow_none=True, validate=validate.Length(max=254),
+    tutor_email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
                                metadata={"description": "The tutor's e-mail address; null (or left out) for none."})
     version = fields.Integer(load_default=None)
 
