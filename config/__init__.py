@@ -31,10 +31,21 @@ class BaseConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = "fr,en"
 
-    # Sign-in throttling: failures allowed per window, per account and per address.
+    # Sign-in throttling. Per address: failures allowed per window. Per account: that many attempts go
+    # through at once, then each next one waits LOGIN_ACCOUNT_DELAY_SECONDS, doubling up to the window
+    # (a slow-down, not a lockout; a completed e-mailed reset link lifts it; forgotten after a quiet day).
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 30
+    LOGIN_ACCOUNT_DELAY_SECONDS = 15
+    LOGIN_ACCOUNT_MEMORY_HOURS = 24
+    # Password-reset e-mails asked for, per window, per typed address and per client address.
+    RESET_WINDOW_MINUTES = 60
+    RESET_MAX_PER_ACCOUNT = 3
+    RESET_MAX_PER_IP = 10
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto: the client address used by the
+    # throttles is the one the outermost trusted proxy saw. 0: none, the socket address is the client.
+    TRUSTED_PROXIES = 0
     PASSWORD_TOKEN_HOURS = 48
     PASSWORD_MIN_LENGTH = 12
 
@@ -44,6 +55,23 @@ class BaseConfig:
     SMTP_USERNAME = ""
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
+
+    # Outbox: messages claimed per transaction, the sending rate (a per-run budget: rate × interval), and
+    # how long a sender's claim lasts before a crashed sender's messages are tried again.
+    OUTBOX_BATCH_SIZE = 50
+    OUTBOX_RATE_PER_MINUTE = 1200
+    OUTBOX_CLAIM_SECONDS = 300
+
+    # Scheduler: job intervals, and how often a standby tries to take the leader lease (and the leader
+    # checks it still holds it). A standby takes over within this interval of the leader's death.
+    SCHEDULER_OUTBOX_SECONDS = 30
+    SCHEDULER_ROUNDS_SECONDS = 5
+    SCHEDULER_NETWORK_SYNC_SECONDS = 600
+    SCHEDULER_LEASE_CHECK_SECONDS = 10
+    # A running round's heartbeat period, and the silence after which its runner counts as dead
+    # (0: the defaults of mobilite.services.rounds). Shorter only for tests.
+    ROUND_HEARTBEAT_SECONDS = 0
+    ROUND_STALE_SECONDS = 0
 
     DEMO_PASSWORD = "capacites-2026"
     HSTS = True

@@ -7,10 +7,22 @@ from flask import Flask
 from config import load_config
 
 
+def behind_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address (the sign-in throttles count per address)
+    and scheme are those the outermost trusted proxy saw, from X-Forwarded-For/-Proto; never more hops than
+    configured, so a client cannot choose its own address."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def create_app(env_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the app for an environment (MOBILITE_ENV, production by default)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(env_name, overrides))
+    behind_proxies(app)
 
     from mobilite.converters import RecordIdConverter
 

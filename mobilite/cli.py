@@ -84,7 +84,7 @@ def _format_errors(errors: dict) -> str:
 @click.command("send-outbox")
 @with_appcontext
 def send_outbox_command() -> None:
-    """Send the e-mails that are due now (the scheduler does this every minute)."""
+    """Send the e-mails that are due now (the scheduler does this every 30 seconds)."""
     from mobilite.services import outbox
 
     sent, failed = outbox.send_pending(outbox.transport_from_config(current_app.config),

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from mobilite.extensions import db
+from mobilite.models import RoundStatus
 from mobilite.services import feedback, immersions, outbox, proposals, retention, rounds
 from mobilite.workdays import paris_today
 
@@ -32,19 +34,35 @@ def job(func: Callable) -> Callable:
     return wrapper
 
 
+def outbox_budget(config) -> int:
+    """Messages one run may try: the per-minute rate spread over the job's interval (one batch at least)."""
+    per_run = config["OUTBOX_RATE_PER_MINUTE"] * config["SCHEDULER_OUTBOX_SECONDS"] // 60
+    return max(per_run, config["OUTBOX_BATCH_SIZE"])
+
+
 @job
 def send_outbox(app) -> None:
-    """Send due e-mails; failures stay in the outbox with a backoff."""
-    sent, failed = outbox.send_pending(outbox.transport_from_config(app.config), app.config["MAIL_SENDER"])
+    """Send due e-mails, most urgent first, up to the rate; failures stay in the outbox with a backoff."""
+    config = app.config
+    sent, failed = outbox.send_pending(
+        outbox.transport_from_config(config),
+        config["MAIL_SENDER"],
+        limit=outbox_budget(config),
+        batch_size=config["OUTBOX_BATCH_SIZE"],
+        lease=timedelta(seconds=config["OUTBOX_CLAIM_SECONDS"]),
+    )
     if sent or failed:
         log.info("outbox: %d sent, %d failed", sent, failed)
 
 
 @job
 def run_requested_rounds(app) -> None:
-    """Run rounds asked for by coordinators (and fail those a killed process left running)."""
-    for round_id in rounds.run_due_rounds():
-        log.info("round %s done", round_id)
+    """Run rounds asked for by coordinators (and requeue or fail those a killed process left running)."""
+    for round_id, status in rounds.run_due_round_outcomes():
+        if status == RoundStatus.PROPOSED:
+            log.info("round %s done: proposals ready for review", round_id)
+        else:  # the cause is logged by the round's runner, with its traceback
+            log.warning("round %s ended %s", round_id, status.value)
 
 
 @job

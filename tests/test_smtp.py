@@ -53,3 +53,32 @@ def test_outbox_survives_an_smtp_outage(app):
     body = envelope.content.decode()
     assert "Subject: Votre immersion" in body and "commence lundi" in body
     assert db.session.scalar(select(Notification)).status == NotificationStatus.SENT
+
+
+def test_one_connection_per_run_and_a_poisoned_subject_arrives_on_one_line(app):
+    port = _free_port()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    connections = []
+
+    class CountingTransport(outbox.SmtpTransport):
+        def _connection(self):
+            if self._smtp is None:
+                connections.append(1)
+            return super()._connection()
+
+    user = UserFactory(email="claire.martin@example.fr")
+    outbox.queue(user, "offer.published", "Cuisine\u2028centrale\r\nBcc: victime@example.fr", "Corps")
+    for n in range(4):
+        outbox.queue(user, "test", f"Message {n}", "Corps")
+    db.session.commit()
+    try:
+        assert outbox.send_pending(CountingTransport("127.0.0.1", port), "no-reply@example.fr", utcnow()) == (5, 0)
+    finally:
+        controller.stop()
+    assert len(connections) == 1 and len(inbox.messages) == 5
+    assert all(envelope.rcpt_tos == ["claire.martin@example.fr"] for envelope in inbox.messages)
+    poisoned = inbox.messages[0].content.decode()
+    assert "Subject: Cuisine centrale Bcc: victime@example.fr\r\n" in poisoned
+    assert "\nBcc:" not in poisoned

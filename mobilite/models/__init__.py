@@ -17,7 +17,17 @@ from mobilite.models.matching import (
 )
 from mobilite.models.network import DEFAULT_WEIGHTS, MatchingMode, Network, Organisation, OrganisationKind
 from mobilite.models.offer import Offer, OfferPrerequisite, OfferSession, OfferSkill, OfferStatus, OfferTheme, Place
-from mobilite.models.ops import AuditEvent, LoginAttempt, Notification, NotificationStatus, PasswordToken, TokenPurpose
+from mobilite.models.ops import (
+    AuditEvent,
+    LoginAttempt,
+    Notification,
+    NotificationPriority,
+    NotificationStatus,
+    PasswordToken,
+    SignInThrottle,
+    ThrottleScope,
+    TokenPurpose,
+)
 from mobilite.models.request import (
     AvailabilityWindow,
     ImmersionRequest,
@@ -45,6 +55,7 @@ __all__ = [
     "MatchingMode",
     "Network",
     "Notification",
+    "NotificationPriority",
     "NotificationStatus",
     "Offer",
     "OfferPrerequisite",
@@ -65,8 +76,10 @@ __all__ = [
     "Role",
     "Round",
     "RoundStatus",
+    "SignInThrottle",
     "Skill",
     "Theme",
+    "ThrottleScope",
     "TokenPurpose",
     "User",
     "UserInterest",

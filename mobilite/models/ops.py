@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mobilite.models.base import Base, UTCDateTime, str_enum, utcnow
@@ -18,11 +18,23 @@ class NotificationStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class NotificationPriority(enum.IntEnum):
+    """Lower goes first: account and security e-mails never wait behind a round's publication."""
+
+    ACCOUNT = 0
+    NORMAL = 5
+    BULK = 9
+
+
 class Notification(Base):
-    """An e-mail waiting in the outbox; a job sends it, retrying with backoff."""
+    """An e-mail waiting in the outbox; a job sends it, retrying with backoff.
+
+    A sender claims a batch (claimed_by, claimed_until) in one short transaction, then sends it: another
+    sender skips claimed messages, and a crashed sender's claim lapses, so its messages are tried again.
+    """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_status_next_attempt", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_notifications_status_priority_next_attempt", "status", "priority", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int | None] = mapped_column(
@@ -35,8 +47,11 @@ class Notification(Base):
     status: Mapped[NotificationStatus] = mapped_column(
         str_enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
     )
+    priority: Mapped[int] = mapped_column(SmallInteger, default=NotificationPriority.NORMAL)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -77,6 +92,30 @@ class LoginAttempt(Base):
     account_key: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThrottleScope(enum.StrEnum):
+    SIGN_IN_ACCOUNT = "sign_in_account"
+    SIGN_IN_ADDRESS = "sign_in_address"
+    RESET_ACCOUNT = "reset_account"
+    RESET_ADDRESS = "reset_address"
+
+
+class SignInThrottle(Base):
+    """One counter per scope and key (a hashed e-mail or a client address), changed only under its row lock,
+    so simultaneous attempts are counted one after the other whatever the worker."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[ThrottleScope] = mapped_column(str_enum(ThrottleScope, "throttle_scope"))
+    key: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Sign-in per account: the next attempt allowed (an exponential delay, not a lockout).
+    next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class TokenPurpose(enum.StrEnum):
