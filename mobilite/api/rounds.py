@@ -32,8 +32,14 @@ from mobilite.models import (
 )
 from mobilite.services import round_review, rounds
 
-blp = json_errors(Blueprint("api_rounds", __name__, url_prefix="/api/v1",
-                description="The network's matching rounds and their proposals (coordination)."))
+blp = json_errors(
+    Blueprint(
+        "api_rounds",
+        __name__,
+        url_prefix="/api/v1",
+        description="The network's matching rounds and their proposals (coordination).",
+    )
+)
 
 OWN_ROUND = (Round, Action.MANAGE, "round_id", "round_")
 _LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The round's URL, to follow it."}}
@@ -46,8 +52,13 @@ def _location(round_: Round) -> dict:
 def with_immersions(proposals: list[Proposal]) -> list[Proposal]:
     """Set each proposal's `immersion_id` (None before confirmation), in one query for the whole page."""
     ids = [p.id for p in proposals]
-    found = dict(db.session.execute(
-        select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()) if ids else {}
+    found = (
+        dict(
+            db.session.execute(select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()
+        )
+        if ids
+        else {}
+    )
     for proposal in proposals:
         proposal.immersion_id = found.get(proposal.id)
     return proposals
@@ -84,8 +95,11 @@ def start_round():
     if round_ is None:
         existing = db.session.scalar(select(Round).where(Round.network_id == network.id, Round.week_start == week))
         exc = Conflict()
-        exc.data = {"message": _("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."),
-                    "errors": {}, "headers": _location(existing) if existing is not None else {}}
+        exc.data = {
+            "message": _("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."),
+            "errors": {},
+            "headers": _location(existing) if existing is not None else {},
+        }
         raise exc
     return round_, 202, _location(round_)
 
@@ -104,9 +118,11 @@ def get_round(round_):
 @api_view(Role.COORDINATOR, load=OWN_ROUND)
 @blp.response(202, RoundOut, headers=_LOCATION)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
 def rerun_round(round_):
     """Run a proposed or failed round again, in the scheduler: pinned placements are kept, rejected pairs
-    stay out. 422 for a round in another status (scheduled, running or published)."""
+    stay out. 409 for a round in another status: scheduled or running (it will run anyway), or published
+    (final)."""
     return rounds.rerun_round(api_user(), round_), 202, _location(round_)
 
 
@@ -114,9 +130,12 @@ def rerun_round(round_):
 @api_view(Role.COORDINATOR, load=OWN_ROUND)
 @blp.response(200, RoundOut)
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
 def publish_round(round_):
     """Publish every proposal not rejected: the agents, their HR and the host HR are told, and have the
-    network's response time to answer. 422 unless the round is in review (proposed)."""
+    network's response time to answer. 409 unless the round is in review (proposed): in particular while a
+    rerun is pending or running, since publishing would race the new proposals; publish once it is back in
+    review. Proposals whose request was withdrawn since the round ran are left out."""
     round_review.publish_round(api_user(), round_)
     return round_
 
@@ -150,10 +169,18 @@ def list_unmatched(pagination_parameters, round_):
     unmatched = (round_.unmatched or {}).get("requests", [])
     pagination_parameters.item_count = len(unmatched)
     first = pagination_parameters.first_item
-    page = [dict(u) for u in unmatched[first:first + pagination_parameters.page_size]]
-    homes = dict(db.session.execute(
-        select(ImmersionRequest.id, ImmersionRequest.organisation_id)
-        .where(ImmersionRequest.id.in_([int(u["request"]) for u in page]))).all()) if page else {}
+    page = [dict(u) for u in unmatched[first : first + pagination_parameters.page_size]]
+    homes = (
+        dict(
+            db.session.execute(
+                select(ImmersionRequest.id, ImmersionRequest.organisation_id).where(
+                    ImmersionRequest.id.in_([int(u["request"]) for u in page])
+                )
+            ).all()
+        )
+        if page
+        else {}
+    )
     for item in page:
         item["organisation_id"] = homes.get(int(item["request"]))
     return page

@@ -13,6 +13,7 @@ from mobilite import immersions_views as immersions_shared
 from mobilite.authz import Action, require
 from mobilite.coordination import bp
 from mobilite.extensions import db
+from mobilite.lifecycles.round import MAX_ATTEMPTS, SHOWS_PROGRESS, failure_message
 from mobilite.models import Network, Proposal, Role, Round, RoundStatus
 from mobilite.schemas.base import form_data
 from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema, ReplaceSchema
@@ -52,8 +53,11 @@ def start_round():
 @roles_required(Role.COORDINATOR)
 def round_page(round_id: int):
     round_ = _round(round_id)
-    if round_.status in (RoundStatus.SCHEDULED, RoundStatus.RUNNING, RoundStatus.FAILED):
-        return render_template("coordination/round_progress.html", round=round_)
+    if round_.status in SHOWS_PROGRESS:
+        failure = failure_message(round_.error) if round_.status == RoundStatus.FAILED else ""
+        return render_template(
+            "coordination/round_progress.html", round=round_, failure=failure, max_attempts=MAX_ATTEMPTS
+        )
     return render_template("coordination/round_review.html", **round_review.review_data(round_))
 
 
@@ -77,8 +81,7 @@ def publish_round(round_id: int):
     except ServiceError as exc:
         flash(_errors_text(exc), "error")
     else:
-        flash(_("Tour publié : %(n)d proposition(s) envoyée(s) aux agents et aux organisations.", n=count),
-              "success")
+        flash(_("Tour publié : %(n)d proposition(s) envoyée(s) aux agents et aux organisations.", n=count), "success")
     return redirect(url_for("coordination.round_page", round_id=round_id))
 
 
@@ -124,16 +127,20 @@ def replace_proposal(proposal_id: int):
 @roles_required(Role.COORDINATOR)
 def proposal_page(proposal_id: int):
     proposal = _proposal(proposal_id)
-    return render_template("coordination/proposal.html", proposal=proposal,
-                           sessions=round_review.open_sessions(proposal.round),
-                           rule_labels=round_review.RULE_LABELS)
+    return render_template(
+        "coordination/proposal.html",
+        proposal=proposal,
+        sessions=round_review.open_sessions(proposal.round),
+        rule_labels=round_review.RULE_LABELS,
+    )
 
 
 @bp.get("/immersions/<int:immersion_id>")
 @roles_required(Role.COORDINATOR)
 def immersion(immersion_id: int):
-    return immersions_shared.show_immersion(immersions_shared.immersion_or_404(immersion_id, Action.VIEW),
-                                            "coordination", None)
+    return immersions_shared.show_immersion(
+        immersions_shared.immersion_or_404(immersion_id, Action.VIEW), "coordination", None
+    )
 
 
 @bp.get("/immersions/<int:immersion_id>/recapitulatif.pdf")

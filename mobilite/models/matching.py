@@ -15,6 +15,8 @@ from mobilite.models.request import ImmersionRequest
 
 
 class RoundStatus(enum.StrEnum):
+    """Allowed transitions and named sets: mobilite.lifecycles.round."""
+
     SCHEDULED = "scheduled"
     RUNNING = "running"
     PROPOSED = "proposed"
@@ -43,8 +45,12 @@ class Round(TimestampedMixin, Base):
     timings: Mapped[dict] = mapped_column(JSON, default=dict)
     metrics: Mapped[dict] = mapped_column(JSON, default=dict)
     unmatched: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A failure code (mobilite.lifecycles.round.RoundFailure), never the exception text: that goes to the log.
     error: Mapped[str] = mapped_column(Text, default="")
+    # Runs since the round was last asked for (started or rerun); the scheduler retries up to MAX_ATTEMPTS.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Written by the runner while it works: a round running with an old heartbeat lost its process.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     network: Mapped[Network] = relationship()
     proposals: Mapped[list[Proposal]] = relationship(back_populates="round", cascade="all, delete-orphan")

@@ -2,25 +2,32 @@
 
 - A round is claimed by inserting its (network, week) row: the unique key lets exactly one claimant win,
   and on PostgreSQL a transaction-level advisory lock serialises claims on the same key as well.
+- Every later change of a round's status (rerun, claim, save, fail, requeue, publish) takes the round's
+  row lock (`lock_round`: SELECT … FOR UPDATE on PostgreSQL, the write lock taken up front on SQLite)
+  and is checked against mobilite.lifecycles.round.TRANSITIONS.
 - Running happens in the scheduler process only (`run_due_rounds`); the web app only asks for a round.
+  The runner writes a heartbeat while it works; a round whose heartbeat stopped (a killed scheduler) is
+  requeued, up to MAX_ATTEMPTS runs, then failed. Each run carries its attempt number, so a runner that
+  was taken over can no longer write anything.
 - Proposals are written in one transaction; any failure leaves none and marks the round failed, and a
-  failed round can be run again with the same result.
+  failed round can be run again with the same result. Coordinators read a failure code; details go to the log.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-import traceback
 import zlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import appariement
 from mobilite.extensions import db
+from mobilite.lifecycles.round import MAX_ATTEMPTS, RoundFailure, check_transition
 from mobilite.models import Network, Proposal, ProposalStatus, Round, RoundStatus, User, utcnow
 from mobilite.services import audit
 from mobilite.services.errors import ServiceError
@@ -28,10 +35,15 @@ from mobilite.services.round_problem import load_problem, settings_snapshot
 
 log = logging.getLogger(__name__)
 
-# A running round whose heartbeat is older than this was killed: it is marked failed.
-STALE_AFTER = timedelta(minutes=15)
-RERUNNABLE = (RoundStatus.FAILED, RoundStatus.PROPOSED)
+# The runner beats this often; a running round whose last beat is older than STALE_AFTER lost its process.
+# With the scheduler's 5-second tick, a killed runner's round is started again well within two minutes.
+HEARTBEAT_EVERY = timedelta(seconds=15)
+STALE_AFTER = timedelta(seconds=75)
 LOCK_RETRIES = 20
+
+
+class RunLost(Exception):
+    """This runner's attempt is no longer the round's current one (requeued or failed meanwhile)."""
 
 
 def week_of(day: date) -> date:
@@ -62,8 +74,13 @@ def request_round(network: Network, week_start: date, *, trigger: str, actor: Us
         try:
             db.begin_write()
             _advisory_lock(network_id, week_start)
-            round_ = Round(network_id=network_id, week_start=week_start, status=RoundStatus.SCHEDULED,
-                           trigger=trigger, started_by_id=actor_id)
+            round_ = Round(
+                network_id=network_id,
+                week_start=week_start,
+                status=RoundStatus.SCHEDULED,
+                trigger=trigger,
+                started_by_id=actor_id,
+            )
             db.session.add(round_)
             db.session.flush()
         except IntegrityError:
@@ -81,121 +98,275 @@ def request_round(network: Network, week_start: date, *, trigger: str, actor: Us
     return None
 
 
-def rerun_round(actor: User, round_: Round) -> Round:
-    """Run a proposed or failed round again; pinned placements are kept."""
-    claimed = db.session.execute(
-        update(Round)
-        .where(Round.id == round_.id, Round.status.in_(RERUNNABLE))
-        .values(status=RoundStatus.SCHEDULED, phase="", error="")
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
-        raise ServiceError(_("Ce tour ne peut pas être relancé dans son état actuel."))
-    audit.record(actor, "round.rerun", round_, network_id=round_.network_id)
-    db.session.commit()
-    db.session.refresh(round_)
-    return round_
+def lock_round(round_id: int) -> Round | None:
+    """Start a write transaction holding the round's row lock, and read the round afresh.
 
-
-def _claim_for_running(round_id: int) -> bool:
-    """scheduled → running, atomically: of two schedulers, one gets rowcount 1."""
+    On PostgreSQL a second writer waits here until the first commits, then reads what it committed; on
+    SQLite begin_write takes the database's write lock first, which serialises writers the same way.
+    FOR NO KEY UPDATE (key_share): the runner's new proposals, which reference the row, are not blocked by it.
+    """
     db.begin_write()
-    claimed = db.session.execute(
-        update(Round)
-        .where(Round.id == round_id, Round.status == RoundStatus.SCHEDULED)
-        .values(status=RoundStatus.RUNNING, phase="loading", started_at=utcnow(), finished_at=None,
-                attempts=Round.attempts + 1, updated_at=utcnow())
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
+    return db.session.scalars(
+        select(Round)
+        .where(Round.id == round_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).first()
 
 
-def _set_phase(round_: Round, phase: str, **values) -> None:
-    """Record progress in its own short write transaction (the page polls it)."""
-    db.begin_write()
-    for name, value in {"phase": phase, "updated_at": utcnow(), **values}.items():
+def move(round_: Round, target: RoundStatus, **values) -> None:
+    """Change a locked round's status, if the lifecycle allows it (else RoundStateConflict)."""
+    check_transition(round_.status, target)
+    round_.status = target
+    for name, value in values.items():
         setattr(round_, name, value)
-    db.session.commit()
+    round_.updated_at = utcnow()
 
 
-def save_solution(round_: Round, solution: appariement.Solution, timings: dict) -> None:
-    """Replace the round's proposals by the solution's, in one transaction."""
-    started = time.perf_counter()
-    db.begin_write()
-    db.session.execute(delete(Proposal).where(Proposal.round_id == round_.id))
-    db.session.add_all([
-        Proposal(round_id=round_.id, request_id=int(a.request_id), session_id=int(a.session_id), score=a.score,
-                 breakdown=dict(a.breakdown), pinned=a.pinned, status=ProposalStatus.PROPOSED)
-        for a in solution.assignments
-    ])
-    result = solution.to_dict(stats=False)
-    round_.metrics = result["metrics"]
-    round_.unmatched = {"requests": result["unmatched"]}
-    round_.solver_status = str(solution.solver.get("status", ""))
-    round_.timings = {**timings, "save": round(time.perf_counter() - started, 3),
-                      "engine": dict(solution.stats.get("seconds", {})),
-                      "peak_memory_mb": solution.stats.get("peak_memory_mb")}
-    round_.status = RoundStatus.PROPOSED
-    round_.phase = ""
-    round_.finished_at = utcnow()
-    db.session.commit()
-
-
-def run_round(round_id: int, today: date | None = None) -> Round | None:
-    """Load, solve, save. Returns the round, or None if another process is running it."""
-    if not _claim_for_running(round_id):
-        return None
-    round_ = db.session.get(Round, round_id)
-    timings: dict[str, float] = {}
+def rerun_round(actor: User | None, round_: Round) -> Round:
+    """Run a proposed or failed round again; pinned placements are kept. Refused while it is scheduled or
+    running (it will be anyway) and once published (RoundStateConflict)."""
+    locked = lock_round(round_.id)
     try:
-        started = time.perf_counter()
-        network = round_.network
-        loaded = load_problem(network, round_.week_start, round_, today)
-        timings["load"] = round(time.perf_counter() - started, 3)
-        _set_phase(round_, "solving", settings_snapshot=settings_snapshot(network))
-
-        started = time.perf_counter()
-        solution = appariement.solve(loaded.problem)
-        timings["solve"] = round(time.perf_counter() - started, 3)
-        _set_phase(round_, "saving")
-
-        save_solution(round_, solution, timings)
-    except Exception as exc:  # noqa: BLE001 - whatever broke, the round must end failed and empty
+        if locked is None:
+            raise ServiceError(_("Ce tour n'existe plus."))
+        # A new request for the round: its automatic retries start again.
+        move(locked, RoundStatus.SCHEDULED, phase="", error="", attempts=0, heartbeat_at=None)
+    except ServiceError:
         db.session.rollback()
-        _mark_failed(round_id, f"{type(exc).__name__}: {exc}")
-        log.error("round %s failed:\n%s", round_id, traceback.format_exc())
-        return db.session.get(Round, round_id)
-    return round_
+        raise
+    audit.record(actor, "round.rerun", locked, network_id=locked.network_id)
+    db.session.commit()
+    return locked
 
 
-def _mark_failed(round_id: int, error: str) -> None:
+def _claim_for_running(round_id: int) -> int | None:
+    """scheduled → running under the row lock: of two schedulers, one gets the attempt number, the other None."""
+    round_ = lock_round(round_id)
+    if round_ is None or round_.status != RoundStatus.SCHEDULED:
+        db.session.rollback()
+        return None
+    now = utcnow()
+    move(
+        round_,
+        RoundStatus.RUNNING,
+        phase="loading",
+        started_at=now,
+        finished_at=None,
+        heartbeat_at=now,
+        attempts=round_.attempts + 1,
+        error="",
+    )
+    attempt = round_.attempts
+    db.session.commit()
+    return attempt
+
+
+def _current_run(round_id: int, attempt: int):
+    return (Round.id == round_id) & (Round.status == RoundStatus.RUNNING) & (Round.attempts == attempt)
+
+
+def _beat(round_id: int, attempt: int, **values) -> None:
+    """Record progress and a heartbeat in a short write transaction (the page polls it); RunLost if this
+    attempt was taken over."""
     db.begin_write()
-    db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
-    db.session.execute(
-        update(Round).where(Round.id == round_id)
-        .values(status=RoundStatus.FAILED, phase="", error=error[:2000], finished_at=utcnow(), updated_at=utcnow())
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Round).where(_current_run(round_id, attempt)).values(heartbeat_at=now, updated_at=now, **values)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        raise RunLost(round_id)
+
+
+class Heartbeat:
+    """Beats from a thread of its own, on a connection of its own, while the runner loads, solves and saves:
+    a long solve is not mistaken for a dead process."""
+
+    def __init__(self, round_id: int, attempt: int, every: timedelta | None = None) -> None:
+        self.round_id, self.attempt = round_id, attempt
+        self.every = (every or HEARTBEAT_EVERY).total_seconds()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"round-{round_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        engine = db.engine
+        while not self._stop.wait(self.every):
+            try:
+                with engine.begin() as connection:
+                    beating = connection.execute(
+                        update(Round).where(_current_run(self.round_id, self.attempt)).values(heartbeat_at=utcnow())
+                    ).rowcount
+            except Exception:  # noqa: BLE001 - a missed beat is not fatal; the next one may pass
+                log.warning("round %s: heartbeat not written", self.round_id, exc_info=True)
+                continue
+            if beating != 1:
+                return  # finished, failed or taken over: nothing left to keep alive
+
+
+def save_solution(round_: Round, solution: appariement.Solution, timings: dict, attempt: int | None = None) -> None:
+    """Replace the round's proposals by the solution's, in one transaction, if this run still owns the round.
+
+    Only a running round's proposals are replaced: those of a round in review are never published (a
+    published round cannot be running), so no published proposal, and no request matched by one, is lost.
+    """
+    started = time.perf_counter()
+    locked = lock_round(round_.id)
+    if locked is None or locked.status != RoundStatus.RUNNING or (attempt is not None and locked.attempts != attempt):
+        db.session.rollback()
+        raise RunLost(round_.id)
+    db.session.execute(delete(Proposal).where(Proposal.round_id == locked.id))
+    db.session.add_all(
+        [
+            Proposal(
+                round_id=locked.id,
+                request_id=int(a.request_id),
+                session_id=int(a.session_id),
+                score=a.score,
+                breakdown=dict(a.breakdown),
+                pinned=a.pinned,
+                status=ProposalStatus.PROPOSED,
+            )
+            for a in solution.assignments
+        ]
+    )
+    result = solution.to_dict(stats=False)
+    move(
+        locked,
+        RoundStatus.PROPOSED,
+        phase="",
+        finished_at=utcnow(),
+        heartbeat_at=utcnow(),
+        metrics=result["metrics"],
+        unmatched={"requests": result["unmatched"]},
+        solver_status=str(solution.solver.get("status", "")),
+        timings={
+            **timings,
+            "save": round(time.perf_counter() - started, 3),
+            "engine": dict(solution.stats.get("seconds", {})),
+            "peak_memory_mb": solution.stats.get("peak_memory_mb"),
+        },
     )
     db.session.commit()
 
 
-def fail_stale_rounds(now=None) -> int:
-    """Rounds left running by a killed process are marked failed, so they can be run again."""
+def run_round(round_id: int, today: date | None = None) -> Round | None:
+    """Load, solve, save. Returns the round, or None if another process is running it (or took it over)."""
+    attempt = _claim_for_running(round_id)
+    if attempt is None:
+        return None
+    round_ = db.session.get(Round, round_id)
+    timings: dict[str, float] = {}
+    with Heartbeat(round_id, attempt):
+        try:
+            started = time.perf_counter()
+            network = round_.network
+            loaded = load_problem(network, round_.week_start, round_, today)
+            timings["load"] = round(time.perf_counter() - started, 3)
+            _beat(round_id, attempt, phase="solving", settings_snapshot=settings_snapshot(network))
+
+            started = time.perf_counter()
+            solution = appariement.solve(loaded.problem)
+            timings["solve"] = round(time.perf_counter() - started, 3)
+            _beat(round_id, attempt, phase="saving")
+
+            save_solution(round_, solution, timings, attempt)
+        except RunLost:
+            db.session.rollback()
+            log.warning(
+                "round %s: attempt %d was taken over by another scheduler; its result is dropped", round_id, attempt
+            )
+            return None
+        except Exception:  # noqa: BLE001 - whatever broke, the round must end failed and empty
+            db.session.rollback()
+            log.exception("round %s failed (attempt %d)", round_id, attempt)
+            _mark_failed(round_id, attempt, RoundFailure.ERROR)
+    return db.session.get(Round, round_id)
+
+
+def _mark_failed(round_id: int, attempt: int | None, failure: RoundFailure) -> bool:
+    """running → failed, empty: the proposals of a running round were never published."""
+    round_ = lock_round(round_id)
+    if round_ is None or round_.status != RoundStatus.RUNNING or (attempt is not None and round_.attempts != attempt):
+        db.session.rollback()
+        return False
+    db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
+    move(round_, RoundStatus.FAILED, phase="", error=failure.value, finished_at=utcnow())
+    db.session.commit()
+    return True
+
+
+def _last_sign_of_life(round_: Round) -> datetime:
+    return round_.heartbeat_at or round_.updated_at
+
+
+def fail_stale_rounds(now: datetime | None = None) -> int:
+    """Rounds whose runner stopped beating (a killed process) are requeued, or failed after MAX_ATTEMPTS runs.
+
+    Returns how many were requeued or failed. The check is made again under the row lock, so a runner that
+    beat in the meantime keeps its round.
+    """
     now = now or utcnow()
+    cutoff = now - STALE_AFTER
     stale = db.session.scalars(
-        select(Round.id).where(Round.status == RoundStatus.RUNNING, Round.updated_at < now - STALE_AFTER)
+        select(Round.id).where(
+            Round.status == RoundStatus.RUNNING, func.coalesce(Round.heartbeat_at, Round.updated_at) < cutoff
+        )
     ).all()
+    handled = 0
     for round_id in stale:
-        _mark_failed(round_id, "interrupted: the process running this round stopped")
-    return len(stale)
+        round_ = lock_round(round_id)
+        if round_ is None or round_.status != RoundStatus.RUNNING or _last_sign_of_life(round_) >= cutoff:
+            db.session.rollback()
+            continue
+        if round_.attempts < MAX_ATTEMPTS:
+            log.warning(
+                "round %s: its runner stopped beating (attempt %d of %d); requeued",
+                round_id,
+                round_.attempts,
+                MAX_ATTEMPTS,
+            )
+            move(round_, RoundStatus.SCHEDULED, phase="", heartbeat_at=None)
+            audit.record(None, "round.requeue", round_, network_id=round_.network_id, attempts=round_.attempts)
+        else:
+            log.error("round %s: its runner stopped beating at each of %d attempts; failed", round_id, round_.attempts)
+            db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
+            move(round_, RoundStatus.FAILED, phase="", error=RoundFailure.INTERRUPTED.value, finished_at=now)
+            audit.record(None, "round.fail", round_, network_id=round_.network_id, attempts=round_.attempts)
+        db.session.commit()
+        handled += 1
+    return handled
 
 
-def run_due_rounds(today: date | None = None) -> list[int]:
-    """The scheduler's job: run every scheduled round, oldest first."""
+def run_due_round_outcomes(today: date | None = None) -> list[tuple[int, RoundStatus]]:
+    """Requeue or fail rounds left running by a dead process, then run every scheduled round, oldest first.
+
+    Returns (round id, status it ended in) for each round this process ran: proposed, or failed.
+    """
     fail_stale_rounds()
     ids = db.session.scalars(
         select(Round.id).where(Round.status == RoundStatus.SCHEDULED).order_by(Round.created_at, Round.id)
     ).all()
-    return [round_id for round_id in ids if run_round(round_id, today) is not None]
+    outcomes = []
+    for round_id in ids:
+        round_ = run_round(round_id, today)
+        if round_ is not None:
+            outcomes.append((round_id, round_.status))
+    return outcomes
+
+
+def run_due_rounds(today: date | None = None) -> list[int]:
+    """The scheduler's job: run every scheduled round. Returns the ids of the rounds it ran that are now in
+    review (proposed); failures are logged here, with their traceback, and are not in the list."""
+    return [round_id for round_id, status in run_due_round_outcomes(today) if status == RoundStatus.PROPOSED]
 
 
 def schedule_weekly_round(network_id: int, today: date | None = None) -> Round | None:

@@ -39,11 +39,16 @@ def _network(requests: int = 2):
     start = date.today() + timedelta(days=14)
     while start.weekday() != 0:
         start += timedelta(days=1)
-    session = OfferSessionFactory(offer=OfferFactory(organisation=host, status=OfferStatus.PUBLISHED),
-                                  start_date=start, end_date=start + timedelta(days=2), working_days=3,
-                                  capacity=requests)
-    items = [RequestFactory(agent=UserFactory(organisation=home), status=RequestStatus.APPROVED)
-             for _ in range(requests)]
+    session = OfferSessionFactory(
+        offer=OfferFactory(organisation=host, status=OfferStatus.PUBLISHED),
+        start_date=start,
+        end_date=start + timedelta(days=2),
+        working_days=3,
+        capacity=requests,
+    )
+    items = [
+        RequestFactory(agent=UserFactory(organisation=home), status=RequestStatus.APPROVED) for _ in range(requests)
+    ]
     return coordinator, session, items
 
 
@@ -122,21 +127,25 @@ def test_review_then_publish(app, client):
     coordinator, _session, _items = _network()
     headers = bearer(app, coordinator)
     round_id = _proposed(app, client, coordinator)
-    kept, rejected = db.session.scalars(select(Proposal.id).where(Proposal.round_id == round_id)
-                                        .order_by(Proposal.id)).all()
+    kept, rejected = db.session.scalars(
+        select(Proposal.id).where(Proposal.round_id == round_id).order_by(Proposal.id)
+    ).all()
 
     # A rejection needs a reason: 422 naming `reason`, and nothing changes.
-    response = client.post(f"/api/v1/proposals/{rejected}/decision", headers=headers,
-                           json={"decision": "reject"})
+    response = client.post(f"/api/v1/proposals/{rejected}/decision", headers=headers, json={"decision": "reject"})
     assert response.status_code == 422 and "reason" in response.get_json()["errors"]
-    response = client.post(f"/api/v1/proposals/{rejected}/decision", headers=headers,
-                           json={"decision": "maybe", "reason": "x"})
+    response = client.post(
+        f"/api/v1/proposals/{rejected}/decision", headers=headers, json={"decision": "maybe", "reason": "x"}
+    )
     assert response.status_code == 422 and "decision" in response.get_json()["errors"]
     db.session.expire_all()
     assert db.session.get(Proposal, rejected).status == ProposalStatus.PROPOSED
 
-    response = client.post(f"/api/v1/proposals/{rejected}/decision", headers=headers,
-                           json={"decision": "reject", "reason": "Déjà parti dans ce service."})
+    response = client.post(
+        f"/api/v1/proposals/{rejected}/decision",
+        headers=headers,
+        json={"decision": "reject", "reason": "Déjà parti dans ce service."},
+    )
     assert response.status_code == 200
     assert response.get_json()["status"] == "rejected"
     assert response.get_json()["coordinator_reason"] == "Déjà parti dans ce service."
@@ -161,11 +170,14 @@ def test_review_then_publish(app, client):
     assert published.request.status == RequestStatus.MATCHED
     assert db.session.get(Proposal, rejected).status == ProposalStatus.REJECTED
 
-    # Published: no more review, no second publication, no rerun.
-    assert client.post(f"/api/v1/rounds/{round_id}/publish", headers=headers).status_code == 422
-    assert client.post(f"/api/v1/rounds/{round_id}/rerun", headers=headers).status_code == 422
-    response = client.post(f"/api/v1/proposals/{kept}/decision", headers=headers,
-                           json={"decision": "reject", "reason": "Trop tard."})
+    # Published: no more review, no second publication, no rerun (409: the round's state says no).
+    again = client.post(f"/api/v1/rounds/{round_id}/publish", headers=headers)
+    assert again.status_code == 409 and "déjà publié" in again.get_json()["message"]
+    rerun = client.post(f"/api/v1/rounds/{round_id}/rerun", headers=headers)
+    assert rerun.status_code == 409 and "ne peut plus être relancé" in rerun.get_json()["message"]
+    response = client.post(
+        f"/api/v1/proposals/{kept}/decision", headers=headers, json={"decision": "reject", "reason": "Trop tard."}
+    )
     assert response.status_code == 422
     assert db.session.get(Proposal, kept).status == ProposalStatus.PUBLISHED
 
@@ -181,8 +193,11 @@ def test_rerun_keeps_pins_and_is_left_to_the_scheduler(app, client):
     response = client.post(f"/api/v1/rounds/{round_id}/rerun", headers=headers)
     assert response.status_code == 202 and response.get_json()["status"] == "scheduled"
     assert response.headers["Location"].endswith(f"/api/v1/rounds/{round_id}")
-    # Scheduled again: rerunning it twice is refused until it has run.
-    assert client.post(f"/api/v1/rounds/{round_id}/rerun", headers=headers).status_code == 422
+    # Scheduled again: rerunning it twice is refused until it has run, and so is publishing it (409).
+    assert client.post(f"/api/v1/rounds/{round_id}/rerun", headers=headers).status_code == 409
+    refused = client.post(f"/api/v1/rounds/{round_id}/publish", headers=headers)
+    assert refused.status_code == 409 and "relance de ce tour est en attente" in refused.get_json()["message"]
+    assert db.session.get(Round, round_id).published_at is None
     assert rounds.run_round(round_id).status == RoundStatus.PROPOSED
     again = db.session.scalars(select(Proposal).where(Proposal.round_id == round_id)).all()
     assert any((p.request_id, p.session_id) == pair and p.pinned for p in again)
@@ -195,22 +210,26 @@ def test_replacing_by_hand_names_the_broken_rule(app, client):
     proposal = db.session.scalar(select(Proposal).where(Proposal.round_id == round_id).order_by(Proposal.id))
     proposal_id, session_id = proposal.id, session.id
     home_offer = OfferFactory(organisation=proposal.request.organisation, status=OfferStatus.PUBLISHED)
-    home_session = OfferSessionFactory(offer=home_offer, start_date=session.start_date,
-                                       end_date=session.end_date, working_days=3).id
+    home_session = OfferSessionFactory(
+        offer=home_offer, start_date=session.start_date, end_date=session.end_date, working_days=3
+    ).id
     foreign = OfferSessionFactory().id
-    response = client.post(f"/api/v1/proposals/{proposal_id}/replacement", headers=headers,
-                           json={"session_id": home_session})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/replacement", headers=headers, json={"session_id": home_session}
+    )
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert list(errors) == ["session_id"] and "sa propre organisation" in errors["session_id"][0]
-    response = client.post(f"/api/v1/proposals/{proposal_id}/replacement", headers=headers,
-                           json={"session_id": foreign})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/replacement", headers=headers, json={"session_id": foreign}
+    )
     assert response.status_code == 422 and "session_id" in response.get_json()["errors"]
     db.session.expire_all()
     assert db.session.get(Proposal, proposal_id).session_id == session_id
 
-    response = client.post(f"/api/v1/proposals/{proposal_id}/replacement", headers=headers,
-                           json={"session_id": session_id})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/replacement", headers=headers, json={"session_id": session_id}
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "approved" and body["pinned"] is True and body["breakdown"] == {"manual": 0}
@@ -222,14 +241,21 @@ def test_another_networks_rounds_and_proposals_answer_404(app, client):
     foreign_round = RoundFactory(status=RoundStatus.PROPOSED)
     foreign_proposal = ProposalFactory(status=ProposalStatus.PROPOSED, round=foreign_round, respond_by=None)
     round_id, proposal_id, session_id = foreign_round.id, foreign_proposal.id, foreign_proposal.session_id
-    for path in (f"/rounds/{round_id}", f"/rounds/{round_id}/proposals",
-                 f"/rounds/{round_id}/unmatched", "/rounds/999999"):
+    for path in (
+        f"/rounds/{round_id}",
+        f"/rounds/{round_id}/proposals",
+        f"/rounds/{round_id}/unmatched",
+        "/rounds/999999",
+    ):
         response = client.get(f"/api/v1{path}", headers=headers)
         assert response.status_code == 404 and response.get_json()["code"] == 404, path
-    for path, body in ((f"/rounds/{round_id}/rerun", None), (f"/rounds/{round_id}/publish", None),
-                       (f"/proposals/{proposal_id}/decision", {"decision": "approve"}),
-                       (f"/proposals/{proposal_id}/pin", {"pinned": True}),
-                       (f"/proposals/{proposal_id}/replacement", {"session_id": session_id})):
+    for path, body in (
+        (f"/rounds/{round_id}/rerun", None),
+        (f"/rounds/{round_id}/publish", None),
+        (f"/proposals/{proposal_id}/decision", {"decision": "approve"}),
+        (f"/proposals/{proposal_id}/pin", {"pinned": True}),
+        (f"/proposals/{proposal_id}/replacement", {"session_id": session_id}),
+    ):
         assert client.post(f"/api/v1{path}", headers=headers, json=body).status_code == 404, path
     assert client.get("/api/v1/rounds", headers=headers).get_json() == []
     db.session.expire_all()
@@ -244,8 +270,12 @@ def test_agents_and_hr_have_no_round_operations(app, client):
     host_hr = UserFactory(organisation=session.offer.organisation, roles=[Role.RH, Role.AGENT])
     for user in (items[0].agent, host_hr):
         headers = bearer(app, user)
-        for path in ("/rounds", f"/rounds/{round_id}", f"/rounds/{round_id}/proposals",
-                     f"/rounds/{round_id}/unmatched"):
+        for path in (
+            "/rounds",
+            f"/rounds/{round_id}",
+            f"/rounds/{round_id}/proposals",
+            f"/rounds/{round_id}/unmatched",
+        ):
             assert client.get(f"/api/v1{path}", headers=headers).status_code == 404, path
         for path in ("/rounds", f"/rounds/{round_id}/rerun", f"/rounds/{round_id}/publish"):
             assert client.post(f"/api/v1{path}", headers=headers).status_code == 404, path
@@ -267,3 +297,36 @@ def test_a_browser_session_needs_its_csrf_token_to_start_a_round(app, client):
     response = client.post("/api/v1/rounds")
     assert response.status_code == 400 and "CSRF" in response.get_json()["message"]
     assert db.session.scalar(select(func.count(Round.id))) == 0
+
+
+def test_a_failed_round_says_why_in_plain_words_and_counts_its_attempts(app, client, monkeypatch):
+    """Finding 16: the API showed the raw database error, SQL and parameters included."""
+    coordinator, _session, _items = _network()
+    headers = bearer(app, coordinator)
+    round_id = client.post("/api/v1/rounds", headers=headers).get_json()["id"]
+
+    def broken(_problem):
+        raise RuntimeError("(psycopg.errors.SerializationFailure) UPDATE rounds SET status=%(status)s")
+
+    monkeypatch.setattr("appariement.solve", broken)
+    assert rounds.run_due_rounds() == []  # a failed round is not reported as done
+    body = client.get(f"/api/v1/rounds/{round_id}", headers=headers).get_json()
+    assert body["status"] == "failed" and body["attempts"] == 1 and body["heartbeat_at"]
+    assert "journal" in body["error"] and "UPDATE" not in body["error"] and "psycopg" not in body["error"]
+
+
+def test_publication_leaves_out_a_request_withdrawn_since_the_round_ran(app, client):
+    coordinator, _session, items = _network()
+    headers = bearer(app, coordinator)
+    round_id = _proposed(app, client, coordinator)
+    withdrawn = db.session.get(type(items[0]), items[0].id)  # the API call ended the test's session
+    withdrawn.status = RequestStatus.WITHDRAWN
+    db.session.commit()
+    response = client.post(f"/api/v1/rounds/{round_id}/publish", headers=headers)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(type(withdrawn), withdrawn.id).status == RequestStatus.WITHDRAWN  # not revived
+    statuses = {
+        p.request_id: p.status for p in db.session.scalars(select(Proposal).where(Proposal.round_id == round_id))
+    }
+    assert statuses == {items[0].id: ProposalStatus.REJECTED, items[1].id: ProposalStatus.PUBLISHED}

@@ -1,12 +1,23 @@
 """Rounds: the converter, a whole run on the demo network, atomic saving and reruns."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from flask_babel import force_locale
+from sqlalchemy import delete, func, select
 
 from mobilite.extensions import db
+from mobilite.lifecycles.round import (
+    MAX_ATTEMPTS,
+    TRANSITIONS,
+    RoundFailure,
+    RoundStateConflict,
+    check_transition,
+    failure_message,
+)
 from mobilite.models import (
+    AuditEvent,
     Network,
     Proposal,
     ProposalStatus,
@@ -29,8 +40,10 @@ def network(ctx):
 
 
 def _proposals(round_id):
-    return sorted((p.request_id, p.session_id, p.score) for p in db.session.scalars(
-        select(Proposal).where(Proposal.round_id == round_id)))
+    return sorted(
+        (p.request_id, p.session_id, p.score)
+        for p in db.session.scalars(select(Proposal).where(Proposal.round_id == round_id))
+    )
 
 
 def test_converter_loads_approved_requests_and_open_sessions_in_bounded_queries(network):
@@ -83,7 +96,7 @@ def test_a_round_running_elsewhere_is_not_run_twice(network):
     assert rounds.run_round(round_.id) is None  # no longer scheduled: the second scheduler backs off
 
 
-def test_failure_while_saving_leaves_nothing_and_a_rerun_gives_the_same_result(network, monkeypatch):
+def test_failure_while_saving_leaves_nothing_and_a_rerun_gives_the_same_result(network, monkeypatch, caplog):
     reference = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
     rounds.run_round(reference.id)
     expected = [(r, s) for r, s, _score in _proposals(reference.id)]
@@ -102,7 +115,9 @@ def test_failure_while_saving_leaves_nothing_and_a_rerun_gives_the_same_result(n
     monkeypatch.setattr(db.session, "add_all", explode)
     failed = rounds.run_round(broken.id)
     monkeypatch.undo()
-    assert failed.status == RoundStatus.FAILED and "killed while saving" in failed.error
+    # The round keeps a failure code for the coordinator; the exception and its traceback go to the log.
+    assert failed.status == RoundStatus.FAILED and failed.error == RoundFailure.ERROR
+    assert any("killed while saving" in (r.exc_text or "") and r.levelname == "ERROR" for r in caplog.records)
     assert _proposals(broken.id) == []
 
     rounds.rerun_round(None, failed)
@@ -111,21 +126,94 @@ def test_failure_while_saving_leaves_nothing_and_a_rerun_gives_the_same_result(n
     assert [(r, s) for r, s, _score in _proposals(broken.id)] == expected
 
 
-def test_a_round_left_running_by_a_killed_process_is_marked_failed(network):
-    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
-    round_.status = RoundStatus.RUNNING
-    round_.updated_at = utcnow() - rounds.STALE_AFTER - timedelta(minutes=1)
+def _left_running(round_: Round, attempts: int, silent_for: timedelta) -> None:
+    """What a scheduler killed in the middle of a run leaves behind."""
+    round_.status, round_.phase, round_.attempts = RoundStatus.RUNNING, "solving", attempts
+    round_.heartbeat_at = round_.updated_at = utcnow() - silent_for
     db.session.commit()
+
+
+def test_a_round_whose_runner_was_killed_is_retried_within_two_minutes(network):
+    """Finding 15: it stayed running for 15 minutes, blocking reruns, then failed with no retry."""
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+    _left_running(round_, attempts=1, silent_for=timedelta(seconds=100))
+    assert rounds.run_due_rounds() == [round_.id]  # requeued, then run by this scheduler
+    db.session.refresh(round_)
+    assert round_.status == RoundStatus.PROPOSED and round_.attempts == 2 and round_.error == ""
+    assert _proposals(round_.id)
+
+
+def test_a_round_still_beating_is_left_to_its_runner(network):
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+    _left_running(round_, attempts=1, silent_for=timedelta(seconds=10))
+    assert rounds.fail_stale_rounds() == 0 and rounds.run_due_rounds() == []
+    db.session.refresh(round_)
+    assert round_.status == RoundStatus.RUNNING and round_.attempts == 1
+
+
+def test_after_the_last_attempt_a_killed_round_fails_with_a_plain_reason(network, caplog):
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+    _left_running(round_, attempts=MAX_ATTEMPTS, silent_for=timedelta(minutes=5))
     assert rounds.fail_stale_rounds() == 1
     db.session.refresh(round_)
-    assert round_.status == RoundStatus.FAILED and round_.error.startswith("interrupted")
+    assert round_.status == RoundStatus.FAILED and round_.error == RoundFailure.INTERRUPTED
+    assert "Vous pouvez relancer" in failure_message(round_.error)
+    with force_locale("en"):
+        assert failure_message(round_.error).startswith("The scheduler computing this round stopped")
+        assert failure_message("(psycopg.errors.X) SELECT …").startswith("The round's computation stopped")
+    assert any(r.levelname == "ERROR" and f"round {round_.id}" in r.getMessage() for r in caplog.records)
+    # A coordinator's rerun starts a fresh series of attempts.
+    rounds.rerun_round(None, round_)
+    assert round_.status == RoundStatus.SCHEDULED and round_.attempts == 0
+    assert rounds.run_due_rounds() == [round_.id] and round_.attempts == 1
+
+
+def test_a_runner_that_was_taken_over_cannot_save_or_fail_the_round(network):
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+    first = rounds._claim_for_running(round_.id)
+    _left_running(round_, attempts=first, silent_for=timedelta(minutes=5))
+    assert rounds.fail_stale_rounds() == 1  # requeued …
+    assert rounds._claim_for_running(round_.id) == first + 1  # … and claimed by another scheduler
+    with pytest.raises(rounds.RunLost):
+        rounds._beat(round_.id, first, phase="saving")
+    loaded = load_problem(network, round_.week_start, round_)
+    import appariement
+
+    with pytest.raises(rounds.RunLost):
+        rounds.save_solution(round_, appariement.solve(loaded.problem), {}, first)
+    assert rounds._mark_failed(round_.id, first, RoundFailure.ERROR) is False
+    db.session.refresh(round_)
+    assert round_.status == RoundStatus.RUNNING and round_.attempts == first + 1 and _proposals(round_.id) == []
+
+
+def test_the_heartbeat_thread_beats_while_the_runner_works(_app, monkeypatch):
+    """On committed data: the heartbeat writes on a connection of its own."""
+    from tests.factories import NetworkFactory
+
+    with _app.app_context():
+        network = NetworkFactory()
+        round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+        attempt = rounds._claim_for_running(round_.id)
+        claimed_beat = round_.heartbeat_at
+        try:
+            with rounds.Heartbeat(round_.id, attempt, every=timedelta(seconds=0.05)):
+                time.sleep(0.5)
+            db.session.rollback()  # a fresh snapshot
+            later = db.session.get(Round, round_.id).heartbeat_at
+            assert later > claimed_beat
+        finally:
+            db.session.rollback()
+            db.session.execute(delete(AuditEvent).where(AuditEvent.network_id == network.id))
+            db.session.execute(delete(Round).where(Round.id == round_.id))
+            db.session.execute(delete(Network).where(Network.id == network.id))
+            db.session.commit()
+            db.session.remove()
 
 
 def test_rejected_pairs_are_forbidden_and_pins_are_kept_on_rerun(network):
     round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
     rounds.run_round(round_.id)
-    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id)
-                                   .order_by(Proposal.id)).all()
+    proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id).order_by(Proposal.id)).all()
     kept, rejected = proposals[0], proposals[1]
     kept.pinned = True
     db.session.commit()
@@ -142,3 +230,29 @@ def test_rejected_pairs_are_forbidden_and_pins_are_kept_on_rerun(network):
     again = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id)).all()
     assert any(p.pinned and (p.request_id, p.session_id) == (kept.request_id, kept.session_id) for p in again)
     assert all((p.request_id, p.session_id) != (rejected.request_id, rejected.session_id) for p in again)
+
+
+def test_the_transition_table_allows_its_moves_and_refuses_every_other(ctx):
+    for current in RoundStatus:
+        for target in RoundStatus:
+            if target in TRANSITIONS[current]:
+                check_transition(current, target)
+            else:
+                with pytest.raises(RoundStateConflict) as refused:
+                    check_transition(current, target)
+                assert refused.value.errors["_schema"][0], (current, target)
+    assert TRANSITIONS[RoundStatus.PUBLISHED] == frozenset()  # final: never rerun, never unpublished
+
+
+def test_publish_and_rerun_refuse_each_other_in_turn(network):
+    coordinator = db.session.scalar(select(User).where(User.email == "coordination@demo.mobilite.fr"))
+    round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
+    with pytest.raises(RoundStateConflict, match="relance de ce tour est en attente"):
+        round_review.publish_round(coordinator, round_)  # scheduled: its proposals are not ready
+    rounds.run_round(round_.id)
+    round_review.publish_round(coordinator, round_)
+    with pytest.raises(RoundStateConflict, match="ne peut plus être relancé"):
+        rounds.rerun_round(coordinator, round_)
+    db.session.refresh(round_)
+    assert round_.status == RoundStatus.PUBLISHED and round_.attempts == 1
+    assert all(p.status == ProposalStatus.PUBLISHED for p in round_.proposals)
