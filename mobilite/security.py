@@ -10,8 +10,9 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from mobilite.extensions import db, login_manager
+from mobilite.extensions import login_manager
 from mobilite.models import Role, User
+from mobilite.services.auth import user_for_session_id
 
 
 def init_app(app) -> None:
@@ -20,9 +21,10 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> User | None:
+        # Sessions and remember-me cookies carry User.get_id(): a sign-in that ends when the user's session
+        # version moves on, and expires after REMEMBER_COOKIE_DURATION at the latest.
+        return user_for_session_id(session_id, app.config["REMEMBER_COOKIE_DURATION"])
 
     @app.after_request
     def security_headers(response):

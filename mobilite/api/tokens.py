@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from marshmallow import fields, validate
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from mobilite.extensions import db
 from mobilite.i18n import N_
@@ -42,22 +42,43 @@ def hash_token(raw: str) -> str:
 
 
 def user_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token of the user; returns it and the raw value, which is never stored nor shown again."""
+    """A new token of the user; returns it and the raw value, which is never stored nor shown again.
+
+    The user's row is locked while the active tokens are counted (on SQLite, begin_write's write lock), so
+    simultaneous creations cannot pass the cap together.
+    """
     now = utcnow()
-    active = [t for t in user_tokens(user) if t.is_usable(now)]
-    if len(active) >= MAX_ACTIVE_TOKENS:
-        raise ServiceError(_("Vous avez déjà %(n)d jetons actifs : révoquez-en un avant d'en créer un autre.",
-                             n=MAX_ACTIVE_TOKENS))
+    db.begin_write()
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    active = db.session.scalar(
+        select(func.count(ApiToken.id)).where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
+    )
+    if active >= MAX_ACTIVE_TOKENS:
+        db.session.rollback()
+        raise ServiceError(
+            _("Vous avez déjà %(n)d jetons actifs : révoquez-en un avant d'en créer un autre.", n=MAX_ACTIVE_TOKENS)
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user_id=user.id, name=name, prefix=raw[:DISPLAY_LENGTH], token_hash=hash_token(raw), created_at=now,
-        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None, window_count=0,
+        user_id=user.id,
+        name=name,
+        prefix=raw[:DISPLAY_LENGTH],
+        token_hash=hash_token(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        window_count=0,
     )
     db.session.add(token)
     db.session.flush()

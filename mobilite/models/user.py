@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import secrets
+import time
 from datetime import datetime
 
 from sqlalchemy import (
@@ -55,6 +57,9 @@ class User(TimestampedMixin, Base):
     work_latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     work_longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Every session and remember-me cookie names the version it was opened under; bumping it (logout,
+    # password change or reset, deactivation, "sign out everywhere") ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[organisation_id])
     coordinated_network: Mapped[Network | None] = relationship(foreign_keys=[network_id])
@@ -78,7 +83,10 @@ class User(TimestampedMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Flask-Login's "alternative id", called once per sign-in and kept in the session and the remember-me
+        cookie: the account, its session version, when this sign-in began and a random part, so each sign-in
+        gets its own value, which expires (mobilite.services.auth.user_for_session_id checks it)."""
+        return f"{self.id}:{self.session_version}:{int(time.time())}:{secrets.token_urlsafe(16)}"
 
     @property
     def full_name(self) -> str:

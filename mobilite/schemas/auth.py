@@ -35,6 +35,15 @@ class NewPasswordSchema(FormSchema):
             raise ValidationError(_("Les deux mots de passe ne sont pas identiques."), "confirm")
 
 
+class ResetPasswordSchema(NewPasswordSchema):
+    # A reset revokes the person's API tokens unless they tick this (someone else may hold them).
+    keep_api_tokens = fields.Boolean(load_default=False, truthy={"on", "1", "true", "y"}, falsy={"0", "false", "off"})
+
+
+class ChangePasswordSchema(NewPasswordSchema):
+    current = fields.String(required=True, validate=validate.Length(max=500))
+
+
 class LanguageSchema(FormSchema):
     lang = fields.String(required=True, validate=validate.OneOf(["fr", "en"], error="fr / en"))
     next = fields.String(load_default="/")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from mobilite.authz import assignable_roles, may_create_account_in
 from mobilite.extensions import db
 from mobilite.models import Network, Organisation, Role, TokenPurpose, User
 from mobilite.services import audit
-from mobilite.services.auth import hash_password, issue_password_link, normalise_email
+from mobilite.services.auth import bump_session_version, hash_password, issue_password_link, normalise_email
 from mobilite.services.errors import ServiceError
 
 
@@ -54,27 +55,39 @@ def build_account(
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ServiceError({"email": [_("Un compte existe déjà avec cette adresse.")]})
 
-    user = User(
-        email=email,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        organisation=organisation,
-        network_id=network.id if network is not None else None,
-        team=data.get("team", ""),
-        job_title=data.get("job_title", ""),
-        work_city=organisation.city if organisation else "",
-        work_latitude=organisation.latitude if organisation else None,
-        work_longitude=organisation.longitude if organisation else None,
-        password_hash=hash_password(password) if password else None,
-    )
-    for role in data["roles"]:
-        user.add_role(Role(role))
-    db.session.add(user)
-    db.session.flush()
+    password_hash = hash_password(password) if password else None
+    try:
+        # Someone may create the same address at the same moment: the unique key decides, and only this
+        # insert is undone (a savepoint), so the caller gets a field error instead of a failed transaction.
+        # The account is built inside the savepoint: entering it flushes the session, without it.
+        with db.session.begin_nested():
+            user = User(
+                email=email,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation=organisation,
+                network_id=network.id if network is not None else None,
+                team=data.get("team", ""),
+                job_title=data.get("job_title", ""),
+                work_city=organisation.city if organisation else "",
+                work_latitude=organisation.latitude if organisation else None,
+                work_longitude=organisation.longitude if organisation else None,
+                password_hash=password_hash,
+            )
+            for role in data["roles"]:
+                user.add_role(Role(role))
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            raise
+        raise ServiceError({"email": [_("Un compte existe déjà avec cette adresse.")]}) from None
     if password is None:
         issue_password_link(user, TokenPurpose.SET_PASSWORD, base_url, token_hours)
     audit.record(
-        actor, "account.create", user,
+        actor,
+        "account.create",
+        user,
         organisation_id=organisation.id if organisation else None,
         network_id=network.id if network else (organisation.network_id if organisation else None),
         roles=sorted(role.value for role in user.roles),
@@ -86,6 +99,20 @@ def create_account(
     actor: User | None, data: dict, *, base_url: str, token_hours: int, password: str | None = None
 ) -> User:
     """Create the account and send its first-password link (or set `password`, for the CLI and the demo)."""
+    db.begin_write()  # on SQLite, the write lock before the existence check: a racer waits, then sees the row
     user = build_account(actor, data, base_url=base_url, token_hours=token_hours, password=password)
+    db.session.commit()
+    return user
+
+
+def set_active(actor: User | None, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account. Deactivation ends every session: a reactivated account's
+    old sessions and remember-me cookies stay dead."""
+    db.begin_write()
+    user.active = active
+    if not active:
+        bump_session_version(user)
+    action = "account.reactivate" if active else "account.deactivate"
+    audit.record(actor, action, user, organisation_id=user.organisation_id)
     db.session.commit()
     return user

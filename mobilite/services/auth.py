@@ -1,25 +1,46 @@
-"""Sign-in, throttling and one-time password links."""
+"""Sign-in, sessions that end, throttling and one-time password links.
+
+Throttling counters live in the database (one row per scope and key) and change only under that row's lock
+(SELECT … FOR UPDATE on PostgreSQL; on SQLite the database's single write lock, taken up front by
+begin_write), so simultaneous attempts are counted one after the other, whatever the worker. An attempt is
+counted before its password is checked: the argon2 work happens after the lock is released, and only for
+attempts that were let through.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import math
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from mobilite.extensions import db
-from mobilite.models import LoginAttempt, PasswordToken, TokenPurpose, User, utcnow
+from mobilite.models import (
+    ApiToken,
+    LoginAttempt,
+    PasswordToken,
+    SignInThrottle,
+    ThrottleScope,
+    TokenPurpose,
+    User,
+    utcnow,
+)
 from mobilite.services import audit, outbox
 from mobilite.services.errors import ServiceError, Throttled
 
 hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-_DUMMY_HASH = hasher.hash("not a password")
+# Checked when there is no real hash to check (unknown, pending or inactive account), so every sign-in
+# answer costs one argon2 verification.
+_DUMMY_HASH = hasher.hash(secrets.token_urlsafe(24))
 
 
 def hash_password(password: str) -> str:
@@ -35,6 +56,16 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
+def _verify_sign_in(user: User | None, password: str) -> bool:
+    """One argon2 verification whatever the account's state, so timing says nothing about it."""
+    stored = user.password_hash if user is not None and user.active and user.password_hash else None
+    try:
+        matches = hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matches and stored is not None
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -43,46 +74,193 @@ def _account_key(email: str) -> str:
     return hashlib.sha256(normalise_email(email).encode()).hexdigest()
 
 
-def _failures_since(column, value, since: datetime) -> int:
-    return db.session.scalar(select(func.count()).where(column == value, LoginAttempt.at > since))
+# --- Sessions ---------------------------------------------------------------------------------------------
+
+_SESSION_ID = re.compile(r"(\d{1,12}):(\d{1,12}):(\d{1,12}):[A-Za-z0-9_-]{8,64}", re.ASCII)
+
+
+def user_for_session_id(value: str, max_age: timedelta, now: datetime | None = None) -> User | None:
+    """The user a session or remember-me cookie names (see User.get_id), if that sign-in still holds: same
+    session version, begun less than `max_age` ago, account active."""
+    match = _SESSION_ID.fullmatch(value or "")
+    if match is None:
+        return None
+    user_id, version, issued = (int(part) for part in match.groups())
+    now_ts = (now or utcnow()).timestamp()
+    if not now_ts - max_age.total_seconds() <= issued <= now_ts + 60:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def bump_session_version(user: User) -> None:
+    """End every session of the user, in the caller's unit of work."""
+    user.session_version = User.session_version + 1  # in SQL: two simultaneous bumps both count
+
+
+def end_sessions(user: User, reason: str = "auth.sessions_ended", actor: User | None = None) -> None:
+    """End every session and remember-me cookie of the user, on every device (commits)."""
+    db.begin_write()
+    bump_session_version(user)
+    audit.record(actor or user, reason, user, organisation_id=user.organisation_id)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """The signed-in user's own change: the current password is checked, every session ends."""
+    if not check_password(user, current):
+        raise ServiceError({"current": [_("Mot de passe actuel incorrect.")]})
+    new_hash = hash_password(new)
+    db.begin_write()
+    user.password_hash = new_hash
+    bump_session_version(user)
+    audit.record(user, "auth.password_changed", user, organisation_id=user.organisation_id)
+    db.session.commit()
+    return user
+
+
+# --- Throttling -------------------------------------------------------------------------------------------
+
+
+def _locked_counter(scope: ThrottleScope, key: str, now: datetime) -> SignInThrottle:
+    """The counter's row, created if missing, locked until the transaction ends. Call after begin_write."""
+    insert = postgresql_insert if db.dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(SignInThrottle)
+        .values(scope=scope, key=key, count=0, window_start=now, last_at=now, next_allowed_at=now)
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+    )
+    return db.session.scalars(
+        select(SignInThrottle)
+        .where(SignInThrottle.scope == scope, SignInThrottle.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _count_in_window(scope: ThrottleScope, key: str, limit: int, window: timedelta, now: datetime) -> int | None:
+    """Count one attempt in a fixed window; None when allowed, else the seconds until the window ends."""
+    row = _locked_counter(scope, key, now)
+    if row.window_start <= now - window:
+        row.count, row.window_start = 0, now
+    if row.count >= limit:
+        return max(1, math.ceil((row.window_start + window - now).total_seconds()))
+    row.count += 1
+    row.last_at = now
+    return None
+
+
+def account_delay_seconds(attempts: int, settings) -> int:
+    """Wait before the attempt after `attempts` recent ones: none for the first few, then doubling."""
+    free = settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    if attempts < free:
+        return 0
+    cap = settings["LOGIN_WINDOW_MINUTES"] * 60
+    return min(cap, settings["LOGIN_ACCOUNT_DELAY_SECONDS"] * 2 ** min(attempts - free, 20))
+
+
+def _pace_account(key: str, settings, now: datetime) -> int | None:
+    """Let an attempt on the account through if its delay has passed; None when allowed, else seconds to wait."""
+    row = _locked_counter(ThrottleScope.SIGN_IN_ACCOUNT, key, now)
+    if row.last_at <= now - timedelta(hours=settings["LOGIN_ACCOUNT_MEMORY_HOURS"]):
+        row.count, row.next_allowed_at = 0, now
+    if row.next_allowed_at > now:
+        return max(1, math.ceil((row.next_allowed_at - now).total_seconds()))
+    row.count += 1
+    row.last_at = now
+    row.next_allowed_at = now + timedelta(seconds=account_delay_seconds(row.count, settings))
+    return None
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return ngettext("%(num)d seconde", "%(num)d secondes", seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+
+
+def _refuse(message: str, seconds: int) -> Throttled:
+    db.session.rollback()  # nothing was counted
+    error = Throttled(message, math.ceil(seconds / 60))
+    error.retry_after_seconds = seconds
+    return error
+
+
+def _forget_account_throttle(email: str) -> None:
+    db.session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.scope == ThrottleScope.SIGN_IN_ACCOUNT, SignInThrottle.key == _account_key(email)
+        )
+    )
 
 
 def authenticate(email: str, password: str, ip: str, settings, now: datetime | None = None) -> User:
-    """The active user with these credentials. Failures are counted in the database, per account and per IP."""
+    """The active user with these credentials.
+
+    Per address: at most LOGIN_MAX_FAILURES_PER_IP failures per window. Per account: a few attempts at
+    once, then an exponential delay between attempts (a slow-down, never a lockout of the right password for
+    long; a completed reset link lifts it). Both counters are taken under row locks before the check.
+    """
     now = now or utcnow()
-    window = timedelta(minutes=settings["LOGIN_WINDOW_MINUTES"])
     key = _account_key(email)
-    since = now - window
-    if (
-        _failures_since(LoginAttempt.account_key, key, since) >= settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _failures_since(LoginAttempt.ip, ip, since) >= settings["LOGIN_MAX_FAILURES_PER_IP"]
-    ):
-        minutes = settings["LOGIN_WINDOW_MINUTES"]
-        raise Throttled(
-            _("Trop de tentatives de connexion. Réessayez dans %(minutes)d minutes.", minutes=minutes), minutes
+    db.begin_write()
+    # Always the address first, then the account: one order, so two sign-ins never wait for each other.
+    wait = _count_in_window(
+        ThrottleScope.SIGN_IN_ADDRESS,
+        ip,
+        settings["LOGIN_MAX_FAILURES_PER_IP"],
+        timedelta(minutes=settings["LOGIN_WINDOW_MINUTES"]),
+        now,
+    )
+    if wait is not None:
+        raise _refuse(
+            _(
+                "Trop de tentatives de connexion depuis cette adresse. Réessayez dans %(delay)s.",
+                delay=_wait_text(wait),
+            ),
+            wait,
         )
+    wait = _pace_account(key, settings, now)
+    if wait is not None:
+        raise _refuse(
+            _(
+                "Trop de tentatives pour ce compte. Réessayez dans %(delay)s, ou choisissez un nouveau "
+                "mot de passe avec « Mot de passe oublié ? ».",
+                delay=_wait_text(wait),
+            ),
+            wait,
+        )
+    db.session.commit()
 
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        # Same work as a real check, so timing does not reveal which addresses exist.
-        with contextlib.suppress(VerificationError):
-            hasher.verify(_DUMMY_HASH, password)
-        ok = False
-    else:
-        ok = user.active and check_password(user, password)
-
-    if not ok:
-        db.session.add(LoginAttempt(account_key=key, ip=ip, at=now))
+    verified = _verify_sign_in(user, password)
+    db.begin_write()
+    if not verified:
+        db.session.add(LoginAttempt(account_key=key, ip=ip, at=now))  # the log; the counters are above
         db.session.commit()
         raise ServiceError({"email": [_("Adresse e-mail ou mot de passe incorrect.")]})
 
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key))
+    # Success: the account's delay is forgotten and the address's provisional failure taken back.
+    _forget_account_throttle(email)
+    db.session.execute(
+        update(SignInThrottle)
+        .where(
+            SignInThrottle.scope == ThrottleScope.SIGN_IN_ADDRESS, SignInThrottle.key == ip, SignInThrottle.count > 0
+        )
+        .values(count=SignInThrottle.count - 1)
+        .execution_options(synchronize_session=False)
+    )
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     audit.record(user, "auth.login", user, organisation_id=user.organisation_id)
     db.session.commit()
     return user
+
+
+# --- One-time links ---------------------------------------------------------------------------------------
 
 
 def _token_hash(token: str) -> str:
@@ -105,23 +283,40 @@ def issue_password_link(user: User, purpose: TokenPurpose, base_url: str, hours:
         else:
             subject = _("Réinitialisation de votre mot de passe mobilite")
             intro = _("Vous avez demandé à changer votre mot de passe mobilite. Choisissez-en un nouveau :")
-        body = "\n\n".join([
-            _("Bonjour %(name)s,", name=user.first_name),
-            intro,
-            link,
-            _("Ce lien ne sert qu'une fois et expire dans %(hours)d heures.", hours=hours),
-        ])
+        body = "\n\n".join(
+            [
+                _("Bonjour %(name)s,", name=user.first_name),
+                intro,
+                link,
+                _("Ce lien ne sert qu'une fois et expire dans %(hours)d heures.", hours=hours),
+            ]
+        )
     outbox.queue(user, f"password.{purpose.value}", subject, body)
     return token
 
 
-def request_password_reset(email: str, base_url: str, hours: int) -> None:
-    """Send a reset link if the account exists; say nothing either way."""
+def request_password_reset(email: str, ip: str, settings, now: datetime | None = None) -> None:
+    """Send a reset link if the account exists; say nothing either way.
+
+    Rate-limited per typed address and per client address (known or not, so the limit reveals nothing).
+    """
+    now = now or utcnow()
+    window = timedelta(minutes=settings["RESET_WINDOW_MINUTES"])
+    db.begin_write()
+    wait = _count_in_window(ThrottleScope.RESET_ADDRESS, ip, settings["RESET_MAX_PER_IP"], window, now)
+    if wait is None:
+        wait = _count_in_window(
+            ThrottleScope.RESET_ACCOUNT, _account_key(email), settings["RESET_MAX_PER_ACCOUNT"], window, now
+        )
+    if wait is not None:
+        raise _refuse(
+            _("Trop de demandes de réinitialisation. Réessayez dans %(delay)s.", delay=_wait_text(wait)), wait
+        )
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is not None and user.active:
-        issue_password_link(user, TokenPurpose.RESET_PASSWORD, base_url, hours)
+        issue_password_link(user, TokenPurpose.RESET_PASSWORD, settings["BASE_URL"], settings["PASSWORD_TOKEN_HOURS"])
         audit.record(user, "auth.reset_requested", user, organisation_id=user.organisation_id)
-        db.session.commit()
+    db.session.commit()
 
 
 def find_valid_token(token: str, now: datetime | None = None) -> PasswordToken | None:
@@ -132,20 +327,52 @@ def find_valid_token(token: str, now: datetime | None = None) -> PasswordToken |
     return row
 
 
-def set_password_with_token(token: str, password: str, now: datetime | None = None) -> User:
-    row = find_valid_token(token, now)
-    if row is None:
-        raise ServiceError({"_schema": [_("Ce lien n'est plus valable. Demandez-en un nouveau.")]})
-    row.used_at = now or utcnow()
-    row.user.password_hash = hash_password(password)
+def set_password_with_token(
+    token: str, password: str, *, keep_api_tokens: bool = False, now: datetime | None = None
+) -> User:
+    """Use a one-time link: the link is claimed by one conditional UPDATE, so it works once even when posted
+    several times at once. Every session of the account ends, its other links stop working, its sign-in
+    delay is lifted, and its API tokens are revoked unless the person keeps them."""
+    now = now or utcnow()
+    new_hash = hash_password(password)  # the slow part, before taking any lock
+    invalid = ServiceError({"_schema": [_("Ce lien n'est plus valable. Demandez-en un nouveau.")]})
+    db.begin_write()
+    claimed = db.session.execute(
+        update(PasswordToken)
+        .where(
+            PasswordToken.token_hash == _token_hash(token),
+            PasswordToken.used_at.is_(None),
+            PasswordToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(PasswordToken.user_id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    user = db.session.get(User, claimed.user_id, populate_existing=True) if claimed is not None else None
+    if user is None or not user.active:
+        db.session.rollback()
+        raise invalid
+    user.password_hash = new_hash
     # Other outstanding links of the account stop working too.
-    for other in db.session.scalars(
-        select(PasswordToken).where(PasswordToken.user_id == row.user_id, PasswordToken.used_at.is_(None))
-    ):
-        other.used_at = row.used_at
-    audit.record(row.user, "auth.password_set", row.user, organisation_id=row.user.organisation_id)
+    db.session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    revoked = 0
+    if not keep_api_tokens:
+        revoked = db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    bump_session_version(user)
+    _forget_account_throttle(user.email)
+    audit.record(user, "auth.password_set", user, organisation_id=user.organisation_id, api_tokens_revoked=revoked)
     db.session.commit()
-    return row.user
+    return user
 
 
 def set_locale(user: User, locale: str) -> None:

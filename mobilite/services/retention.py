@@ -23,10 +23,12 @@ from mobilite.models import (
     PasswordToken,
     Proposal,
     RequestStatus,
+    SignInThrottle,
     utcnow,
 )
 
 LOGIN_ATTEMPTS_KEPT = timedelta(days=1)
+THROTTLES_KEPT = timedelta(days=2)  # longer than any throttle remembers (LOGIN_ACCOUNT_MEMORY_HOURS)
 SENT_MAIL_KEPT = timedelta(days=90)
 ENDED = (RequestStatus.REFUSED, RequestStatus.WITHDRAWN, RequestStatus.DRAFT)
 
@@ -39,6 +41,8 @@ def purge(now=None) -> dict[str, int]:
         "notifications": db.session.execute(
             delete(Notification).where(Notification.status == NotificationStatus.SENT,
                                        Notification.sent_at < now - SENT_MAIL_KEPT)).rowcount,
+        "sign_in_throttles": db.session.execute(
+            delete(SignInThrottle).where(SignInThrottle.last_at < now - THROTTLES_KEPT)).rowcount,
         "password_tokens": db.session.execute(
             delete(PasswordToken).where(PasswordToken.expires_at < now)).rowcount,
         "requests": 0,
