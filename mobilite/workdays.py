@@ -1,4 +1,10 @@
-"""Working days in France: weekdays that are not public holidays."""
+"""Working days in France: weekdays that are not public holidays.
+
+Public holidays come from the `holidays` package, national calendar only (as the service always counted):
+Alsace-Moselle's extra days (Good Friday, 26 December; subdivision "57" there) are not taken off.
+Counting is arithmetic (whole weeks, then the remainder, minus the holidays in range), so its cost does
+not grow with the length of the span; the forms and the API bound dates anyway (see mobilite.schemas.dates).
+"""
 
 from __future__ import annotations
 
@@ -6,39 +12,37 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    r = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * r) // 451
-    month = (h + r - 7 * m + 114) // 31
-    day = (h + r - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
+import holidays
 
 
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
-    easter = _easter(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter + timedelta(days=1), easter + timedelta(days=39), easter + timedelta(days=50)]
-    return frozenset([date(year, m, d) for m, d in fixed] + movable)
+    """France's national public holidays of one year, cached (the package builds them on each call)."""
+    return frozenset(holidays.France(years=year))
 
 
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in public_holidays(day.year)
 
 
+def _weekdays(start: date, end: date) -> int:
+    """Monday-to-Friday days from start to end, both included: whole weeks are five each."""
+    weeks, remainder = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    return weeks * 5 + sum(1 for n in range(remainder) if (first + n) % 7 < 5)
+
+
 def count_working_days(start: date, end: date) -> int:
     """Working days from start to end, both included."""
     if end < start:
         return 0
-    return sum(1 for n in range((end - start).days + 1) if is_working_day(start + timedelta(days=n)))
+    off = sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in public_holidays(year)
+        if start <= day <= end and day.weekday() < 5
+    )
+    return _weekdays(start, end) - off
 
 
 def add_working_days(start: date, days: int) -> date:

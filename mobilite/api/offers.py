@@ -86,7 +86,9 @@ def get_offer(offer):
 @etagged_change(blp, OfferOut, record="offer", if_match="required")
 def update_offer(data, offer):
     """Replace an offer's content. Requires If-Match with the ETag read by GET: 428 without it, 412 when
-    the offer changed since. Sessions are added separately."""
+    the offer changed since. Sessions are added separately. In a network that validates offers, a published
+    offer whose substance changes (anything but the tutor and the accessibility notes) goes back to
+    `submitted`: it leaves the catalogue until the coordination publishes it again."""
     data["version"] = offer.version  # the version the If-Match named; a concurrent save still loses the race
     try:
         offer_service.update_offer(api_user(), offer, data)

@@ -106,6 +106,7 @@ def edit_offer(offer_id: int):
         return _render_form(item, _form_values(item), {})
     schema = OfferSchema()
     raw = _submitted_values(schema)
+    was = item.status
     try:
         offer_service.update_offer(current_user, item, schema.load(raw))
     except ValidationError as exc:
@@ -116,7 +117,11 @@ def edit_offer(offer_id: int):
         return _render_form(item, shown, exc.errors, 409, conflict=exc)
     except ServiceError as exc:
         return _render_form(item, _display_values(raw), exc.errors, 400)
-    flash(_("Modifications enregistrées."), "success")
+    if was == OfferStatus.PUBLISHED and item.status == OfferStatus.SUBMITTED:
+        flash(_("Modifications enregistrées. Elles changent le contenu validé : l'offre quitte le catalogue et "
+                "repart en validation auprès de la coordination."), "success")
+    else:
+        flash(_("Modifications enregistrées."), "success")
     return redirect(url_for("rh.offer", offer_id=item.id))
 
 

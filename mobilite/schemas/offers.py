@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from mobilite.models import Place
 from mobilite.schemas.base import N_, FormSchema, strict_input
+from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
 
 
@@ -61,8 +62,8 @@ class OfferSchema(FormSchema):
 
 
 class SessionSchema(FormSchema):
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
+    start_date = PlanningDate(required=True)
+    end_date = PlanningDate(required=True)
     capacity = fields.Integer(
         required=True, validate=validate.Range(1, 50, error=N_("Entre 1 et 50 places."))
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from mobilite.schemas.base import N_, FormSchema, form_data
+from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
 
 MAX_WINDOWS = 10
@@ -13,8 +14,8 @@ DECISIONS = ("approve", "refuse", "postpone")
 
 
 class WindowSchema(FormSchema):
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
+    start = PlanningDate(required=True)
+    end = PlanningDate(required=True)
 
     @validates_schema
     def end_after_start(self, data, **_kwargs):

@@ -43,6 +43,31 @@ EDITABLE_FIELDS = {
 }
 
 
+# The offer lifecycle: draft → submitted (where the network validates offers) → published → closed → archived.
+# A published offer's substance is what the coordination validated: changing any of it sends the offer back to
+# "submitted" (where the network validates offers), so it leaves the catalogue, sessions included, until the
+# coordination publishes it again; it then waits in the coordination's queue as a new submission does.
+# Only these small fixes keep it published: who the tutor is, and the accessibility notes.
+SMALL_FIXES = frozenset({"tutor_name", "tutor_role", "tutor_email", "accessibility"})
+
+
+def _substance(offer: Offer) -> dict:
+    """What the coordination validates: every field but the small fixes, themes, skills and prerequisites."""
+    values: dict = {name: getattr(offer, name) for name in EDITABLE_FIELDS if name not in SMALL_FIXES}
+    values["themes"] = sorted(t.id for t in offer.themes)
+    values["skills"] = sorted(s.id for s in offer.skills)
+    values["prerequisites"] = sorted((p.skill_id, p.min_level) for p in offer.prerequisites)
+    return values
+
+
+def _needs_validation_again(offer: Offer, before: dict) -> bool:
+    return (
+        offer.status == OfferStatus.PUBLISHED
+        and offer.organisation.network.requires_offer_validation
+        and _substance(offer) != before
+    )
+
+
 class Conflict(ServiceError):
     """Someone saved the record since the form was opened; `changes` says what they changed."""
 
@@ -117,10 +142,15 @@ def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
         raise ServiceError({"version": [_("Version du formulaire manquante : rechargez la page.")]})
     if expected != offer.version:
         raise _conflict(offer, data)
+    before = _substance(offer)
     _apply(offer, data)
     # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
     offer.updated_at = utcnow()
     audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
+    if _needs_validation_again(offer, before):
+        offer.status, offer.validation_comment = OfferStatus.SUBMITTED, ""
+        changed = sorted(name for name, value in _substance(offer).items() if before[name] != value)
+        audit.record(actor, "offer.submitted", offer, organisation_id=offer.organisation_id, changed=changed)
     try:
         db.session.commit()
     except StaleDataError:

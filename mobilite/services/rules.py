@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import Immersion, ImmersionStatus, Network
+from mobilite.schemas.dates import horizon
 from mobilite.workdays import count_working_days
 
 Errors = dict[str, list[str]]
@@ -87,15 +88,21 @@ def quota_errors(min_days: int, remaining: int, network: Network) -> Errors:
 
 
 def window_errors(windows: Sequence[tuple[date, date]], min_days: int, today: date) -> Errors:
-    """At least one window; each one starts after today, ends on or after its start and holds min_days."""
+    """At least one window; each one starts after today, ends on or after its start, within two years, and
+    holds min_days."""
     errors: Errors = {}
     if not windows:
         _add(errors, "windows", _("Indiquez au moins une période de disponibilité."))
+    latest = horizon(today)[1]
     for i, (start, end) in enumerate(windows):
         if start <= today:
             _add(errors, f"windows-{i}-start", _("La période doit commencer dans le futur (au plus tôt demain)."))
         if end < start:
             _add(errors, f"windows-{i}-end", _("La date de fin doit être égale ou postérieure à la date de début."))
+            continue
+        if end > latest:  # the forms refuse such dates; a stored one is not worth counting day by day
+            _add(errors, f"windows-{i}-end", _("Date trop lointaine : au plus tard le %(latest)s (deux ans à "
+                                                "l'avance).", latest=format_date(latest, "short")))
             continue
         days = count_working_days(start, end)
         if days < min_days:

@@ -1,12 +1,14 @@
 """Input the fuzzer showed or a review found could crash a view: each gets a clear answer instead."""
 
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from mobilite.extensions import db
-from mobilite.models import OfferStatus, Role
+from mobilite.models import ImmersionRequest, Offer, OfferStatus, Role
 from mobilite.services import concurrency
 from tests.api.conftest import bearer
 from tests.conftest import fresh
@@ -73,3 +75,64 @@ def test_if_match_star_does_not_stand_for_the_etag_a_put_requires(app, client):
     response = client.put(f"/api/v1/offers/{offer.id}", json=body, headers={**bearer(app, hr), "If-Match": "*"})
     assert response.status_code == 428
     assert fresh(offer).title != "Un titre"
+
+
+# --- malformed JSON: 400 naming the problem, never a 500 (issue 11, finding 10) ----------------------------
+
+_OFFER = b'{"team": "Service", "title": "%s", "description": "Une description assez longue pour passer."%s}'
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (_OFFER % (b"Un titre \\ud800", b""), "Unicode"),  # a lone surrogate: valid JSON, no valid text
+    (_OFFER % (b"Un titre", b', "themes": [' + b"9" * 5000 + b"]"), "nombre trop long"),
+    (b"[" * 100_000 + b"]" * 100_000, "imbriqué"),
+    (b'{"title": "\xff\xfe"}', "UTF-8"),
+    (b'{"title": ', "non valable"),
+])
+def test_malformed_json_answers_400_naming_the_problem(app, client, server_errors, body, expected):
+    hr = _hr()
+    response = client.post("/api/v1/offers", data=body, content_type="application/json", headers=bearer(app, hr))
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["code"] == 400
+    assert expected in response.get_json()["message"]
+    assert not db.session.scalars(select(Offer).where(Offer.organisation_id == hr.organisation_id)).all()
+
+
+def test_a_lone_surrogate_is_named_where_it_is(app, client, server_errors):
+    agent = UserFactory(roles=[Role.AGENT])
+    body = b'{"min_days": 2, "max_days": 3, "windows": [{"start": "2030-01-01\\udfff", "end": "2030-01-02"}]}'
+    response = client.post("/api/v1/requests", data=body, content_type="application/json",
+                           headers=bearer(app, agent))
+    assert response.status_code == 400
+    assert list(response.get_json()["errors"]) == ["windows-0-start"]
+
+
+# --- dates bounded to a sane horizon (finding 5): refused by name before any working day is counted --------
+
+def test_ten_windows_ending_in_9999_are_refused_by_name(app, client):
+    agent = UserFactory(roles=[Role.AGENT])
+    start = date.today() + timedelta(days=7)
+    windows = [{"start": start.isoformat(), "end": "9999-12-31"} for _ in range(10)]
+    body = {"windows": windows, "min_days": 2, "max_days": 5, "submit": True}
+    response = client.post("/api/v1/requests", json=body, headers=bearer(app, agent))
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {f"windows-{i}-end" for i in range(10)}
+    assert "trop lointaine" in errors["windows-0-end"][0]
+    assert not db.session.scalars(select(ImmersionRequest).where(ImmersionRequest.agent_id == agent.id)).all()
+
+
+def test_a_session_too_far_ahead_or_behind_is_refused_by_name(app, client):
+    hr = _hr()
+    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT)
+    far = date.today() + timedelta(days=3 * 366)
+    response = client.post(f"/api/v1/offers/{offer.id}/sessions", headers=bearer(app, hr), json={
+        "start_date": far.isoformat(), "end_date": (far + timedelta(days=2)).isoformat(), "capacity": 1})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"start_date", "end_date"}
+    old = date.today() - timedelta(days=400)
+    response = client.post(f"/api/v1/offers/{offer.id}/sessions", headers=bearer(app, hr), json={
+        "start_date": old.isoformat(), "end_date": date.today().isoformat(), "capacity": 1})
+    assert response.status_code == 422
+    assert "trop ancienne" in response.get_json()["errors"]["start_date"][0]
+    assert not fresh(offer).sessions

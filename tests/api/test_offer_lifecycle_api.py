@@ -3,10 +3,11 @@ coordination's validation of submitted offers."""
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from mobilite.extensions import db
-from mobilite.models import Notification, Offer, OfferSession, OfferStatus, Role
+from mobilite.models import AuditEvent, Notification, Offer, OfferSession, OfferStatus, Role
 from tests.api.conftest import bearer
 from tests.conftest import fresh
 from tests.factories import (
@@ -15,6 +16,7 @@ from tests.factories import (
     OfferSessionFactory,
     OrganisationFactory,
     ProposalFactory,
+    SkillFactory,
     UserFactory,
 )
 
@@ -203,3 +205,82 @@ def test_submitted_offers_close_too(app, client):
     OfferSessionFactory(offer=offer, start_date=date.today() + timedelta(days=30))
     response = client.post(f"/api/v1/offers/{offer.id}/close", headers=bearer(app, hr))
     assert response.status_code == 200 and response.json["status"] == "closed"
+
+
+# --- published offers stay validated (issue 11, finding 9) -------------------------------------------------
+
+def _published_for_validation(validates: bool = True):
+    coordinator = CoordinatorFactory()
+    coordinator.coordinated_network.requires_offer_validation = validates
+    hr = _hr(OrganisationFactory(network=coordinator.coordinated_network))
+    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.PUBLISHED,
+                         description="Suivre l'instruction d'un permis de construire.")
+    OfferSessionFactory(offer=offer)
+    return coordinator, hr, offer
+
+
+def _writable(read) -> dict:
+    return {k: v for k, v in read.json.items()
+            if k not in {"id", "organisation_id", "status", "validation_comment", "sessions", "published_at",
+                         "created_at", "updated_at"}}
+
+
+def _put(client, headers, offer, **changes):
+    read = client.get(f"/api/v1/offers/{offer.id}", headers=headers)
+    return client.put(f"/api/v1/offers/{offer.id}", json={**_writable(read), **changes},
+                      headers={**headers, "If-Match": read.headers["ETag"]})
+
+
+def _catalogue_ids(app, client, network) -> list[int]:
+    agent = UserFactory(organisation=OrganisationFactory(network=network), roles=[Role.AGENT])
+    return [o["id"] for o in client.get("/api/v1/catalogue", headers=bearer(app, agent)).json]
+
+
+def test_a_new_title_sends_a_published_offer_back_to_validation_and_out_of_the_catalogue(app, client):
+    coordinator, hr, offer = _published_for_validation()
+    network = coordinator.coordinated_network
+    assert offer.id in _catalogue_ids(app, client, network)
+    response = _put(client, bearer(app, hr), offer, title="Un tout autre titre")
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "submitted" and fresh(offer).title == "Un tout autre titre"
+    assert offer.id not in _catalogue_ids(app, client, network)
+    # The coordination finds it in its queue, as a new submission, and publishes it again.
+    waiting = client.get("/api/v1/offers/awaiting-validation", headers=bearer(app, coordinator)).json
+    assert [o["id"] for o in waiting] == [offer.id]
+    published = client.post(f"/api/v1/offers/{offer.id}/validation", headers=bearer(app, coordinator),
+                            json={"decision": "publish"})
+    assert published.status_code == 200 and published.json["status"] == "published"
+    assert offer.id in _catalogue_ids(app, client, network)
+
+
+@pytest.mark.parametrize("field", ["description", "place", "team", "themes", "skills", "prerequisites"])
+def test_every_substantial_change_needs_validation_again(app, client, field):
+    _coordinator, hr, offer = _published_for_validation()
+    skill = SkillFactory()
+    change = {
+        "description": "Une tout autre description de ce qui sera fait.",
+        "place": "remote",
+        "team": "Une autre équipe",
+        "themes": [skill.theme_id],
+        "skills": [skill.id],
+        "prerequisites": [{"skill_id": skill.id, "min_level": 2}],
+    }[field]
+    response = _put(client, bearer(app, hr), offer, **{field: change})
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "submitted"
+    assert db.session.scalar(select(AuditEvent.details).where(
+        AuditEvent.action == "offer.submitted", AuditEvent.target_id == offer.id))["changed"] == [field]
+
+
+def test_small_fixes_keep_a_published_offer_published(app, client):
+    _coordinator, hr, offer = _published_for_validation()
+    response = _put(client, bearer(app, hr), offer, tutor_name="Camille Martin", tutor_role="Instructrice",
+                    tutor_email="camille.martin@example.org", accessibility="Bureau au rez-de-chaussée.")
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "published" and fresh(offer).tutor_name == "Camille Martin"
+
+
+def test_where_the_network_does_not_validate_offers_a_change_keeps_it_published(app, client):
+    _coordinator, hr, offer = _published_for_validation(validates=False)
+    response = _put(client, bearer(app, hr), offer, title="Un tout autre titre")
+    assert response.status_code == 200 and response.json["status"] == "published"

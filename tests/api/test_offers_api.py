@@ -91,14 +91,18 @@ def test_validation_errors_name_the_fields(app, client):
     assert unknown_theme.status_code == 422 and "themes" in unknown_theme.json["errors"]
 
     offer_id = client.post("/api/v1/offers", json=BODY, headers=headers).json["id"]
+    monday = _next_monday()
     past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                       json={"start_date": "2020-01-06", "end_date": "2020-01-03", "capacity": 1})
+                       json={"start_date": monday.isoformat(), "end_date": (monday - timedelta(days=3)).isoformat(),
+                             "capacity": 1})
     assert past.status_code == 422 and set(past.json["errors"]) == {"end_date"}
     full = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                       json={"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": 0})
+                       json={"start_date": monday.isoformat(), "end_date": monday.isoformat(), "capacity": 0})
     assert full.status_code == 422 and set(full.json["errors"]) == {"capacity"}
+    yesterday = date.today() - timedelta(days=1)
     in_the_past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                              json={"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": 1})
+                              json={"start_date": yesterday.isoformat(), "end_date": date.today().isoformat(),
+                                    "capacity": 1})
     assert in_the_past.status_code == 422 and "start_date" in in_the_past.json["errors"]
 
 

@@ -117,3 +117,14 @@ def test_submission_errors_gathers_every_rule(network):
     assert rules.submission_errors(agent.id, network, min_days=2, max_days=5,
                                    windows=[(TODAY + timedelta(days=7), TODAY + timedelta(days=30))],
                                    today=TODAY) == {}
+
+
+def test_a_window_beyond_two_years_is_refused_by_name_without_counting_its_days(monkeypatch):
+    def no_counting(*_args):
+        raise AssertionError("counted working days until year 9999")
+
+    monkeypatch.setattr(rules, "count_working_days", no_counting)
+    windows = [(TODAY + timedelta(days=7), date(9999, 12, 31))] * 10
+    errors = rules.window_errors(windows, 2, TODAY)
+    assert set(errors) == {f"windows-{i}-end" for i in range(10)}
+    assert "Date trop lointaine" in errors["windows-0-end"][0]

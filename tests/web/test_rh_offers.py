@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from mobilite.extensions import db
 from mobilite.models import Notification, Offer, OfferSession, OfferStatus, Role
 from mobilite.workdays import add_working_days, next_monday
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, fresh, login
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -214,3 +214,42 @@ def test_offer_list_is_paginated_and_filtered_by_status(client):
         'href="/rh/offres/import') - second.count('href="/rh/offres/export') == 3
     drafts = client.get("/rh/offres?statut=draft").get_data(as_text=True)
     assert "Le brouillon" in drafts and "Offre 00" not in drafts
+
+
+def _published_in_a_validating_network():
+    coordinator = CoordinatorFactory()
+    hr = _hr(organisation=OrganisationFactory(network=coordinator.coordinated_network))
+    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.PUBLISHED, description=DESCRIPTION,
+                         tutor_name="Alex Durand")
+    OfferSessionFactory(offer=offer)
+    fields = {"title": offer.title, "team": offer.team, "description": DESCRIPTION, "place": "on_site",
+              "tutor_name": "Alex Durand", "version": str(offer.version)}
+    return coordinator, hr, offer, fields
+
+
+def test_rewriting_a_published_offer_sends_it_back_to_the_coordination(client):
+    coordinator, hr, offer, fields = _published_in_a_validating_network()
+    login(client, hr.email)
+    response = _post(client, f"/rh/offres/{offer.id}/modifier", {**fields, "title": "Un tout autre titre"})
+    assert response.status_code == 302
+    saved = fresh(offer)
+    assert saved.status == OfferStatus.SUBMITTED and saved.title == "Un tout autre titre"
+    assert "repart en validation" in client.get(response.location).get_data(as_text=True)
+    # Gone from the agents' catalogue until the coordination publishes it again; in its queue meanwhile.
+    agent = UserFactory(organisation=OrganisationFactory(network=coordinator.coordinated_network))
+    login(client, agent.email)
+    assert "Un tout autre titre" not in client.get("/agent/offres").get_data(as_text=True)
+    login(client, coordinator.email)
+    assert "Un tout autre titre" in client.get("/coordination/").get_data(as_text=True)
+    _post(client, f"/coordination/offres/{offer.id}", {"decision": "publish"})
+    assert fresh(offer).status == OfferStatus.PUBLISHED
+
+
+def test_a_new_tutor_or_accessibility_note_keeps_a_published_offer_published(client):
+    _coordinator, hr, offer, fields = _published_in_a_validating_network()
+    login(client, hr.email)
+    response = _post(client, f"/rh/offres/{offer.id}/modifier",
+                     {**fields, "tutor_name": "Camille Martin", "accessibility": "Ascenseur."})
+    assert response.status_code == 302
+    saved = fresh(offer)
+    assert saved.status == OfferStatus.PUBLISHED and saved.tutor_name == "Camille Martin"

@@ -1,0 +1,101 @@
+"""Reading spreadsheets costs what the file is worth (issue 11, findings 6 and 10): a small file declaring a
+huge sheet, a zip bomb, a sheet of blank rows or random bytes are refused with a clear error, quickly."""
+
+import io
+import random
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from mobilite.services import spreadsheets
+from mobilite.services.errors import ServiceError
+from mobilite.services.spreadsheets import MAX_LINES, MAX_ROWS, read_rows
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEAD = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>titre</t></is></c></row>'
+
+
+@pytest.fixture(autouse=True)
+def _context(ctx):
+    """Error messages are translated: reading runs in a request context, as in the import views."""
+
+
+def _xlsx(sheet_xml: str | None = None) -> bytes:
+    """A real workbook from openpyxl, its first sheet's XML replaced by `sheet_xml`."""
+    workbook = Workbook()
+    workbook.active.append(["titre"])
+    workbook.active.append(["Une offre"])
+    saved = io.BytesIO()
+    workbook.save(saved)
+    if sheet_xml is None:
+        return saved.getvalue()
+    crafted = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source,
+        zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item.filename, sheet_xml if item.filename == SHEET else source.read(item.filename))
+    return crafted.getvalue()
+
+
+def _refused(filename: str, content: bytes) -> str:
+    with pytest.raises(ServiceError) as refused:
+        read_rows(filename, content)
+    return refused.value.errors["file"][0]
+
+
+def test_a_plain_workbook_is_read():
+    assert read_rows("offres.xlsx", _xlsx()) == [(2, {"titre": "Une offre"})]
+
+
+def test_a_sheet_declaring_two_million_rows_is_refused_before_it_is_read():
+    content = _xlsx(HEAD + '<dimension ref="A1:Z2000000"/><sheetData>' + HEADER_ROW + "</sheetData></worksheet>")
+    assert len(content) < 10_000
+    assert "2000000 lignes" in _refused("offres.xlsx", content)
+
+
+def test_a_sheet_declaring_the_full_grid_is_refused_before_it_is_read():
+    content = _xlsx(HEAD + '<dimension ref="A1:XFD1048576"/><sheetData>' + HEADER_ROW + "</sheetData></worksheet>")
+    assert "1048576 lignes et 16384 colonnes" in _refused("offres.xlsx", content)
+
+
+def test_two_million_blank_rows_are_refused_unread_as_a_zip_bomb():
+    content = _xlsx(HEAD + "<sheetData>" + HEADER_ROW + "<row/>" * 2_000_000 + "</sheetData></worksheet>")
+    assert len(content) < 50_000  # 12 MB of XML, a few kilobytes once zipped
+    assert "anormalement compressé" in _refused("offres.xlsx", content)
+
+
+def test_blank_rows_under_the_bomb_threshold_still_stop_at_the_line_limit():
+    content = _xlsx(HEAD + "<sheetData>" + HEADER_ROW + "<row/>" * (3 * MAX_LINES) + "</sheetData></worksheet>")
+    assert "lignes vides comprises" in _refused("offres.xlsx", content)
+
+
+def test_a_big_sheet_that_does_not_declare_its_size_is_refused_unread(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_RATIO", 10**9)  # not a bomb: openpyxl would read it once in full
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 100_000))
+    content = _xlsx(HEAD + "<sheetData>" + HEADER_ROW + rows + "</sheetData></worksheet>")
+    assert "n'indique pas sa taille" in _refused("offres.xlsx", content)
+
+
+def test_an_archive_too_big_once_unzipped_is_refused(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED", 2048)
+    assert "trop volumineux une fois décompressé" in _refused("offres.xlsx", _xlsx())
+
+
+def test_more_rows_than_the_limit_are_refused_as_soon_as_it_is_passed():
+    csv = "titre\n" + "".join(f"Offre {n}\n" for n in range(MAX_ROWS + 1))
+    assert f"{MAX_ROWS} au plus" in _refused("offres.csv", csv.encode())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_bytes_are_refused_as_unreadable_csv(seed):
+    content = random.Random(seed).randbytes(4096) + bytes([0x81])  # 0x81 is no character, even in cp1252
+    assert "n'est pas du texte lisible" in _refused("offres.csv", content)
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not really a zip", b"", bytes(range(256))])
+def test_a_damaged_workbook_is_refused(content):
+    assert "ne peut pas être lu" in _refused("offres.xlsx", content)
