@@ -36,9 +36,9 @@ from sqlalchemy import select
 
 from benchmarks.synthetic import PASSWORD, WORDS, load_network, migrate_to_head, reset_postgres
 from mobilite import create_app
-from mobilite.api.tokens import create_token
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, Organisation, Skill, Theme, User
+from mobilite.services.api_tokens import create_token
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"

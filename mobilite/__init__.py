@@ -39,17 +39,9 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
     security.init_app(app)
     cli.init_app(app)
 
-    from mobilite.admin import bp as admin_bp
-    from mobilite.agents import bp as agents_bp
-    from mobilite.auth import bp as auth_bp
-    from mobilite.coordination import bp as coordination_bp
-    from mobilite.rh import bp as rh_bp
+    from mobilite import web
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(agents_bp, url_prefix="/agent")
-    app.register_blueprint(rh_bp, url_prefix="/rh")
-    app.register_blueprint(coordination_bp, url_prefix="/coordination")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+    web.register_blueprints(app)
 
     from mobilite import api
 

@@ -42,7 +42,8 @@ class CommonResponses(BasePlugin):
 
 
 def init_app(app) -> None:
-    from mobilite.api import immersions, offers, pages, proposals, reference, requests, rounds
+    # catalogue and offer_validation add their routes to offers.blp when imported
+    from mobilite.api import catalogue, immersions, offer_validation, offers, proposals, reference, requests, rounds  # noqa: F401
     from mobilite.api.core import api_view
     from mobilite.extensions import api, csrf
 
@@ -54,4 +55,3 @@ def init_app(app) -> None:
     for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp):
         csrf.exempt(blp)  # CSRF is checked by api_view, for browser sessions only
         api.register_blueprint(blp)
-    app.register_blueprint(pages.bp)

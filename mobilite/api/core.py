@@ -29,12 +29,13 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
-from mobilite.api import tokens
 from mobilite.authz import require
 from mobilite.extensions import csrf, db
 from mobilite.schemas.base import strict_input
 from mobilite.schemas.requests import flatten_errors
+from mobilite.services import api_tokens as tokens
 from mobilite.services.errors import ServiceError, StaleRecord
+from mobilite.services.pagination import paginate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -83,8 +84,11 @@ def error_response(exc: HTTPException, errors: dict | None = None, message: str 
     errors = errors if errors is not None else _field_errors(data)
     if message is None:
         schema_errors = errors.get("_schema") if isinstance(errors, dict) else None
-        message = data.get("message") or (" ".join(map(str, schema_errors)) if schema_errors else None) \
+        message = (
+            data.get("message")
+            or (" ".join(map(str, schema_errors)) if schema_errors else None)
             or _default_message(exc)
+        )
     response = jsonify({"code": exc.code, "status": exc.name, "message": message, "errors": errors or {}})
     response.status_code = exc.code
     for name, value in (data.get("headers") or {}).items():
@@ -194,16 +198,21 @@ def _check_json_body() -> None:
     except RecursionError:
         raise http_error(BadRequest, _("Corps JSON trop profondément imbriqué.")) from None
     except json.JSONDecodeError as exc:
-        raise http_error(BadRequest, _("Corps JSON non valable (ligne %(line)d, colonne %(column)d).",
-                                       line=exc.lineno, column=exc.colno)) from None
+        raise http_error(
+            BadRequest,
+            _("Corps JSON non valable (ligne %(line)d, colonne %(column)d).", line=exc.lineno, column=exc.colno),
+        ) from None
     except UnicodeDecodeError:
         raise http_error(BadRequest, _("Corps JSON non valable : il doit être encodé en UTF-8.")) from None
     except ValueError:  # int("…4,301 digits or more…") refuses to convert: a number nobody means
         raise http_error(BadRequest, _("Corps JSON non valable : nombre trop long.")) from None
     where = _lone_surrogate_at(body)
     if where is not None:
-        raise http_error(BadRequest, _("Corps JSON non valable : caractère Unicode isolé (demi-paire UTF-16)."),
-                         errors={where: [_("Caractère non valable.")]})
+        raise http_error(
+            BadRequest,
+            _("Corps JSON non valable : caractère Unicode isolé (demi-paire UTF-16)."),
+            errors={where: [_("Caractère non valable.")]},
+        )
 
 
 def api_user():
@@ -262,14 +271,22 @@ def etag_of(schema, record) -> str:
 
 # Where If-Match is optional (checked when sent): flask-smorest's own IF_MATCH component says "required".
 OPTIONAL_IF_MATCH = {
-    "name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
     "description": "Optional: the ETag read with GET. When sent, a changed record answers 412.",
 }
 
 
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}}}
-_ERROR_RESPONSES = {404: "NOT_FOUND", 409: "CONFLICT", 412: "PRECONDITION_FAILED", 422: "UNPROCESSABLE_ENTITY",
-                    428: "PRECONDITION_REQUIRED"}
+_ERROR_RESPONSES = {
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    412: "PRECONDITION_FAILED",
+    422: "UNPROCESSABLE_ENTITY",
+    428: "PRECONDITION_REQUIRED",
+}
 
 
 def etagged_change(blp, schema, *, record: str, if_match: str, status: int = 200):
@@ -277,8 +294,10 @@ def etagged_change(blp, schema, *, record: str, if_match: str, status: int = 200
     checked when sent; 412 when stale) against the `record` keyword argument before the view runs, and
     documents it, with the record and its new ETag, 404, 409 (another worker saved first) and 412."""
     required = if_match == "required"
-    decorators = [blp.response(status, schema, headers=ETAG_HEADER),
-                  blp.doc(parameters=["IF_MATCH" if required else OPTIONAL_IF_MATCH])]
+    decorators = [
+        blp.response(status, schema, headers=ETAG_HEADER),
+        blp.doc(parameters=["IF_MATCH" if required else OPTIONAL_IF_MATCH]),
+    ]
     codes = {404, 409, 412} | ({428} if required else set())
     decorators += [blp.alt_response(code, response=_ERROR_RESPONSES[code]) for code in sorted(codes)]
 
@@ -308,3 +327,10 @@ def check_if_match(current_etag: str, *, required: bool) -> None:
         return
     if not request.if_match.contains(current_etag.strip('"')):
         raise PreconditionFailed()
+
+
+def page_of(query, pagination_parameters) -> list:
+    """One page of the query, in flask-smorest's pagination (page, page_size; X-Pagination header)."""
+    page = paginate(query, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items

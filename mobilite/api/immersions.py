@@ -8,8 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from mobilite.api.core import api_user, api_view, json_errors
-from mobilite.api.reference import page_of
+from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas_rounds import ImmersionOut, ImmersionQuery
 from mobilite.authz import Action
 from mobilite.models import Immersion, OfferSession, Proposal, Role, Round

@@ -10,9 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, page_of
 from mobilite.api.offers import blp
-from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferOut, ValidationIn
 from mobilite.authz import Action
 from mobilite.models import Offer, OfferStatus, Organisation, Role

@@ -27,8 +27,8 @@ from mobilite.api.core import (
     etag_of,
     etagged_change,
     json_errors,
+    page_of,
 )
-from mobilite.api.reference import page_of
 from mobilite.api.schemas import OfferIn, OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
 from mobilite.extensions import db
@@ -181,6 +181,3 @@ def delete_session(offer, session_id):
     check_if_match(etag_of(OfferOut(), offer), required=False)
     offer_service.delete_session(api_user(), session)
     return Response(status=204)
-
-
-from mobilite.api import catalogue, offer_validation  # noqa: E402,F401 - their routes are on this blueprint

@@ -17,20 +17,25 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors
-from mobilite.api.reference import page_of
-from mobilite.api.rounds import with_immersions
+from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas_rounds import PartyProposalQuery, PinIn, ProposalOut, ProposalReviewOut
 from mobilite.authz import PROPOSAL_SHOWN, Action, can, require
 from mobilite.models import ImmersionRequest, Offer, OfferSession, Proposal, Role
 from mobilite.schemas.proposals import AnswerSchema
 from mobilite.schemas.rounds import ProposalDecisionSchema, ReplaceSchema
+from mobilite.services import immersions as immersion_service
 from mobilite.services import proposals as proposal_service
 from mobilite.services import round_review
 from mobilite.services.errors import ServiceError
 
-blp = json_errors(Blueprint("api_proposals", __name__, url_prefix="/api/v1",
-                description="Proposals: the coordination's review, then the agent's and the host's answers."))
+blp = json_errors(
+    Blueprint(
+        "api_proposals",
+        __name__,
+        url_prefix="/api/v1",
+        description="Proposals: the coordination's review, then the agent's and the host's answers.",
+    )
+)
 
 # Loaded when the caller may see it at all (404 otherwise, before anything else); each view then narrows
 # to the access its page has: the coordination of the round's network, or one of the proposal's parties.
@@ -58,6 +63,7 @@ def _side(proposal: Proposal) -> str:
 
 # --- the coordination's review --------------------------------------------------------------------------
 
+
 @blp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
 @api_view(Role.COORDINATOR, load=SEEN)
 @blp.arguments(ProposalDecisionSchema)
@@ -67,7 +73,7 @@ def decide(data, proposal):
     """Approve a proposal of a round in review, or reject it with a reason (required: 422 naming `reason`
     without one). A rejected pair is never proposed again in later rounds."""
     round_review.set_decision(api_user(), _reviewed(proposal), data["decision"] == "approve", data["reason"])
-    return with_immersions([proposal])[0]
+    return immersion_service.attach_immersion_ids([proposal])[0]
 
 
 @blp.route("/proposals/<int:proposal_id>/pin", methods=["POST"])
@@ -78,7 +84,7 @@ def decide(data, proposal):
 def pin(data, proposal):
     """Pin a placement (it is then forced when the round is rerun) or unpin it. Not a rejected one."""
     round_review.set_pinned(api_user(), _reviewed(proposal), data["pinned"])
-    return with_immersions([proposal])[0]
+    return immersion_service.attach_immersion_ids([proposal])[0]
 
 
 @blp.route("/proposals/<int:proposal_id>/replacement", methods=["POST"])
@@ -91,10 +97,11 @@ def replace(data, proposal):
     whole round: otherwise 422 on `session_id`, naming the rules it would break. The placement is then
     approved and pinned, with a manual score of 0."""
     round_review.replace_session(api_user(), _reviewed(proposal), data["session_id"])
-    return with_immersions([proposal])[0]
+    return immersion_service.attach_immersion_ids([proposal])[0]
 
 
 # --- the parties: the agent, the HR of the host and of the home organisation ---------------------------
+
 
 @blp.route("/proposals", methods=["GET"])
 @api_view(Role.AGENT, Role.RH)
@@ -111,18 +118,24 @@ def list_proposals(pagination_parameters, scope=None, status=None):
     if scope == "organisation":
         if not user.has_role(Role.RH):
             raise ServiceError({"scope": [_("Réservé aux RH de l'organisation.")]})
-        hosted = (select(OfferSession.id).join(Offer, OfferSession.offer_id == Offer.id)
-                  .where(Offer.organisation_id == user.organisation_id))
-        query = query.where(or_(ImmersionRequest.organisation_id == user.organisation_id,
-                                Proposal.session_id.in_(hosted)))
+        hosted = (
+            select(OfferSession.id)
+            .join(Offer, OfferSession.offer_id == Offer.id)
+            .where(Offer.organisation_id == user.organisation_id)
+        )
+        query = query.where(
+            or_(ImmersionRequest.organisation_id == user.organisation_id, Proposal.session_id.in_(hosted))
+        )
     else:
         query = query.where(ImmersionRequest.agent_id == user.id)
     statuses = [status] if status is not None else list(PROPOSAL_SHOWN)
     query = query.where(Proposal.status.in_([s for s in statuses if s in PROPOSAL_SHOWN]))
-    query = query.options(selectinload(Proposal.request),
-                          selectinload(Proposal.session).selectinload(OfferSession.offer))
-    return with_immersions(page_of(query.order_by(Proposal.updated_at.desc(), Proposal.id.desc()),
-                                   pagination_parameters))
+    query = query.options(
+        selectinload(Proposal.request), selectinload(Proposal.session).selectinload(OfferSession.offer)
+    )
+    return immersion_service.attach_immersion_ids(
+        page_of(query.order_by(Proposal.updated_at.desc(), Proposal.id.desc()), pagination_parameters)
+    )
 
 
 @blp.route("/proposals/<int:proposal_id>", methods=["GET"])
@@ -133,7 +146,7 @@ def get_proposal(proposal):
     """One published proposal: the caller's own, or one made to their organisation's offers or agents (HR).
     `agent_answer` and `host_answer` say who answered; `immersion_id` appears once both accepted."""
     _side(proposal)
-    return with_immersions([proposal])[0]
+    return immersion_service.attach_immersion_ids([proposal])[0]
 
 
 @blp.route("/proposals/<int:proposal_id>/answer", methods=["POST"])
@@ -149,4 +162,4 @@ def answer(data, proposal):
     one declined → `declined`, and the request waits for the next round. Each side answers once."""
     side = _side(proposal)
     proposal_service.answer_proposal(api_user(), proposal, side, data["answer"] == "accept", data["reason"])
-    return with_immersions([proposal])[0]
+    return immersion_service.attach_immersion_ids([proposal])[0]

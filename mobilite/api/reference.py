@@ -5,20 +5,18 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas import OrganisationOut, SkillOut, SkillQuery, ThemeOut
 from mobilite.models import Organisation, Skill, Theme
-from mobilite.services.pagination import paginate
 
-blp = json_errors(Blueprint("api_reference", __name__, url_prefix="/api/v1",
-                description="Organisations of the caller's network, themes and skills (read-only)."))
-
-
-def page_of(query, pagination_parameters) -> list:
-    """One page of the query, in flask-smorest's pagination (page, page_size; X-Pagination header)."""
-    page = paginate(query, pagination_parameters.page, pagination_parameters.page_size)
-    pagination_parameters.item_count = page.total
-    return page.items
+blp = json_errors(
+    Blueprint(
+        "api_reference",
+        __name__,
+        url_prefix="/api/v1",
+        description="Organisations of the caller's network, themes and skills (read-only).",
+    )
+)
 
 
 @blp.route("/organisations", methods=["GET"])
@@ -28,8 +26,9 @@ def page_of(query, pagination_parameters) -> list:
 def organisations(pagination_parameters):
     """The organisations of the caller's network, by name."""
     network_id = api_user().home_network_id
-    query = select(Organisation).where(Organisation.network_id == network_id).order_by(Organisation.name,
-                                                                                       Organisation.id)
+    query = (
+        select(Organisation).where(Organisation.network_id == network_id).order_by(Organisation.name, Organisation.id)
+    )
     return page_of(query, pagination_parameters)
 
 

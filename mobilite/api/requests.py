@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, PreconditionFailed
 
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, http_error, json_errors
-from mobilite.api.reference import page_of
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, http_error, json_errors, page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action
 from mobilite.models import ImmersionRequest, Role

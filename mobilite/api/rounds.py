@@ -16,13 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors
-from mobilite.api.reference import page_of
+from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas_rounds import ProposalQuery, ProposalReviewOut, RoundOut, RoundQuery, UnmatchedOut
 from mobilite.authz import Action
 from mobilite.extensions import db
 from mobilite.models import (
-    Immersion,
     ImmersionRequest,
     Network,
     OfferSession,
@@ -30,6 +28,7 @@ from mobilite.models import (
     Role,
     Round,
 )
+from mobilite.services import immersions as immersion_service
 from mobilite.services import round_review, rounds
 
 blp = json_errors(
@@ -47,21 +46,6 @@ _LOCATION = {"Location": {"schema": {"type": "string"}, "description": "The roun
 
 def _location(round_: Round) -> dict:
     return {"Location": url_for("api_rounds.get_round", round_id=round_.id)}
-
-
-def with_immersions(proposals: list[Proposal]) -> list[Proposal]:
-    """Set each proposal's `immersion_id` (None before confirmation), in one query for the whole page."""
-    ids = [p.id for p in proposals]
-    found = (
-        dict(
-            db.session.execute(select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()
-        )
-        if ids
-        else {}
-    )
-    for proposal in proposals:
-        proposal.immersion_id = found.get(proposal.id)
-    return proposals
 
 
 @blp.route("/rounds", methods=["GET"])
@@ -155,7 +139,7 @@ def list_round_proposals(pagination_parameters, round_, status=None):
         selectinload(Proposal.request),
         selectinload(Proposal.session).selectinload(OfferSession.offer),
     ).order_by(Proposal.score.desc(), Proposal.id)
-    return with_immersions(page_of(query, pagination_parameters))
+    return immersion_service.attach_immersion_ids(page_of(query, pagination_parameters))
 
 
 @blp.route("/rounds/<int:round_id>/unmatched", methods=["GET"])

@@ -221,3 +221,18 @@ def complete_immersions(today: date | None = None) -> int:
         audit.record(None, "immersion.done", immersion, organisation_id=immersion.host_organisation_id)
     db.session.commit()
     return len(ended)
+
+
+def attach_immersion_ids(proposals: list[Proposal]) -> list[Proposal]:
+    """Set each proposal's `immersion_id` (None before confirmation), in one query for the whole page."""
+    ids = [p.id for p in proposals]
+    found = (
+        dict(
+            db.session.execute(select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()
+        )
+        if ids
+        else {}
+    )
+    for proposal in proposals:
+        proposal.immersion_id = found.get(proposal.id)
+    return proposals

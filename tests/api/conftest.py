@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobilite.api import tokens
+from mobilite.services import api_tokens as tokens
 
 
 def bearer(app, user, **kwargs) -> dict[str, str]:

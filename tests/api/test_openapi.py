@@ -75,7 +75,7 @@ def test_a_server_error_is_json_without_a_stack_trace(app, client, server_errors
     def boom(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(reference, "paginate", boom)
+    monkeypatch.setattr(reference, "page_of", boom)
     response = client.get("/api/v1/themes", headers=bearer(app, UserFactory()))
     assert response.status_code == 500
     assert response.json["code"] == 500 and response.json["message"]

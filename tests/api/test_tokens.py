@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from mobilite.api import tokens
 from mobilite.extensions import db
 from mobilite.models import ApiToken, Role
+from mobilite.services import api_tokens as tokens
 from tests.api.conftest import api_rules, bearer
 from tests.conftest import csrf_token, fresh, login
 from tests.factories import UserFactory

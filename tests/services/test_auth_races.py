@@ -16,7 +16,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, or_, select
 
-from mobilite.api import tokens
 from mobilite.extensions import db
 from mobilite.models import (
     ApiToken,
@@ -34,6 +33,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import accounts, auth
+from mobilite.services import api_tokens as tokens
 from mobilite.services.errors import ServiceError, Throttled
 
 PASSWORD = "correct horse battery"

@@ -8,10 +8,10 @@ from datetime import timedelta
 from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
-from mobilite.api import tokens
 from mobilite.extensions import db
 from mobilite.models import ApiToken, Notification, TokenPurpose
 from mobilite.services import accounts
+from mobilite.services import api_tokens as tokens
 from mobilite.services.auth import issue_password_link
 from tests.conftest import csrf_token, fresh, login
 from tests.factories import PASSWORD, UserFactory

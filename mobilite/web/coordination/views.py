@@ -5,9 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite.accounts_view import account_form
 from mobilite.authz import Action, require
-from mobilite.coordination import bp
 from mobilite.extensions import db
 from mobilite.models import Network, Offer, Organisation, Role, User
 from mobilite.schemas.base import form_data
@@ -16,6 +14,8 @@ from mobilite.security import roles_required
 from mobilite.services import homes
 from mobilite.services import offers as offer_service
 from mobilite.services.errors import ServiceError
+from mobilite.web.accounts import account_form
+from mobilite.web.coordination import bp
 
 
 @bp.get("/")

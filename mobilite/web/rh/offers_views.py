@@ -13,7 +13,6 @@ from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.i18n import N_
 from mobilite.models import Offer, OfferSession, OfferStatus, Role
-from mobilite.rh import bp
 from mobilite.schemas.base import form_data
 from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.security import roles_required
@@ -21,6 +20,7 @@ from mobilite.services import offers as offer_service
 from mobilite.services.errors import ServiceError
 from mobilite.services.pagination import paginate
 from mobilite.services.taxonomy import themes_with_skills
+from mobilite.web.rh import bp
 
 
 def _own_offer(offer_id: int) -> Offer:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from mobilite.auth import views  # noqa: E402,F401
+from mobilite.web.auth import views  # noqa: E402,F401

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mobilite.models import Role
-from mobilite.rh import bp
 from mobilite.security import roles_required
 from mobilite.services import exports, imports
 from mobilite.services.errors import ServiceError
+from mobilite.web.rh import bp
 
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite.agents import bp
 from mobilite.models import Role
 from mobilite.schemas.profile import ProfileSchema, profile_form_values
 from mobilite.schemas.requests import flatten_errors
@@ -15,6 +14,7 @@ from mobilite.services import profile as profile_service
 from mobilite.services.errors import ServiceError
 from mobilite.services.requests import organisation_sites
 from mobilite.services.taxonomy import themes_with_skills
+from mobilite.web.agents import bp
 
 
 @bp.get("/")

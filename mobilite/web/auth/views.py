@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from marshmallow import ValidationError
 
-from mobilite.auth import bp
 from mobilite.models import Role, TokenPurpose
 from mobilite.schemas.auth import (
     ChangePasswordSchema,
@@ -21,6 +20,7 @@ from mobilite.schemas.base import form_data
 from mobilite.security import login_required, public
 from mobilite.services import auth as auth_service
 from mobilite.services.errors import ServiceError, Throttled
+from mobilite.web.auth import bp
 
 
 def home_endpoint(user) -> str:

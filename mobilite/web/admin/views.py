@@ -4,13 +4,13 @@ from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from mobilite.accounts_view import account_form
-from mobilite.admin import bp
 from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.models import Network, Organisation, Role, User
 from mobilite.security import roles_required
 from mobilite.services import homes
+from mobilite.web.accounts import account_form
+from mobilite.web.admin import bp
 
 
 @bp.get("/")

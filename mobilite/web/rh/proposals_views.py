@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from mobilite import immersions_views as shared
 from mobilite.authz import Action
 from mobilite.models import FeedbackSide, Role
-from mobilite.rh import bp
 from mobilite.security import roles_required
 from mobilite.services import immersions as immersion_service
 from mobilite.services import proposals as proposal_service
+from mobilite.web import immersions as shared
+from mobilite.web.rh import bp
 
 SPACE, SIDE = "rh", "host"
 

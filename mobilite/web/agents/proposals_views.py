@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mobilite import immersions_views as shared
-from mobilite.agents import bp
 from mobilite.authz import Action
 from mobilite.models import FeedbackSide, Role
 from mobilite.security import roles_required
+from mobilite.web import immersions as shared
+from mobilite.web.agents import bp
 
 SPACE, SIDE = "agents", "agent"
 

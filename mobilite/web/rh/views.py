@@ -3,13 +3,13 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from mobilite.accounts_view import account_form
 from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.models import Role, User
-from mobilite.rh import bp
 from mobilite.security import roles_required
 from mobilite.services import homes
+from mobilite.web.accounts import account_form
+from mobilite.web.rh import bp
 
 
 @bp.get("/")

@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite.api import tokens as token_service
 from mobilite.authz import Action, require
 from mobilite.extensions import api, db
 from mobilite.models import ApiToken, utcnow
 from mobilite.schemas.base import form_data
+from mobilite.schemas.tokens import TokenSchema
 from mobilite.security import login_required
+from mobilite.services import api_tokens as token_service
 from mobilite.services.errors import ServiceError
 
 bp = Blueprint("api_pages", __name__)
@@ -37,7 +38,7 @@ def _render_tokens(values: dict | None = None, errors: dict | None = None, creat
 def tokens():
     if request.method == "GET":
         return _render_tokens()
-    schema = token_service.TokenSchema()
+    schema = TokenSchema()
     values = form_data(schema, request.form)
     try:
         data = schema.load(values)

@@ -6,11 +6,11 @@ from flask import Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mobilite.coordination import bp
 from mobilite.extensions import db
 from mobilite.models import Network, Role
 from mobilite.security import roles_required
 from mobilite.services import dashboard
+from mobilite.web.coordination import bp
 
 # The SVG is shown through <img>: no script in it, and its inline styles are its own.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"

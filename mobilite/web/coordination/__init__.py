@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("coordination", __name__)
 
-from mobilite.coordination import dashboard_views, rounds_views, views  # noqa: E402,F401
+from mobilite.web.coordination import dashboard_views, rounds_views, views  # noqa: E402,F401

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite.agents import bp
 from mobilite.authz import Action, require
 from mobilite.models import Role
 from mobilite.schemas.base import form_data
@@ -17,6 +16,7 @@ from mobilite.schemas.search import OfferSearchSchema
 from mobilite.security import roles_required
 from mobilite.services import requests as request_service
 from mobilite.services import search
+from mobilite.web.agents import bp
 
 
 @bp.get("/offres")

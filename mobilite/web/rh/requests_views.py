@@ -12,13 +12,13 @@ from marshmallow import ValidationError
 from mobilite.authz import Action, can, require
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, Role
-from mobilite.rh import bp
 from mobilite.schemas.base import form_data
 from mobilite.schemas.requests import DecisionSchema
 from mobilite.security import roles_required
 from mobilite.services import requests as service
 from mobilite.services import rules
 from mobilite.services.errors import ServiceError
+from mobilite.web.rh import bp
 
 PER_PAGE = 50
 

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite.agents import bp
 from mobilite.authz import Action, can, require
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, RequestStatus, Role
@@ -27,6 +26,7 @@ from mobilite.services import rules
 from mobilite.services.errors import ServiceError
 from mobilite.services.search import wish_choices
 from mobilite.services.taxonomy import themes_with_skills
+from mobilite.web.agents import bp
 
 
 def _own_request(request_id: int) -> ImmersionRequest:

@@ -9,9 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from mobilite import immersions_views as immersions_shared
 from mobilite.authz import Action, require
-from mobilite.coordination import bp
 from mobilite.extensions import db
 from mobilite.lifecycles.round import MAX_ATTEMPTS, SHOWS_PROGRESS, failure_message
 from mobilite.models import Network, Proposal, Role, Round, RoundStatus
@@ -20,6 +18,8 @@ from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema, ReplaceSc
 from mobilite.security import roles_required
 from mobilite.services import round_review, rounds
 from mobilite.services.errors import ServiceError
+from mobilite.web import immersions as immersions_shared
+from mobilite.web.coordination import bp
 
 
 def _round(round_id: int) -> Round:

@@ -12,29 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from marshmallow import fields, validate
 from sqlalchemy import case, func, or_, select, update
 
 from mobilite.extensions import db
-from mobilite.i18n import N_
 from mobilite.models import ApiToken, User, utcnow
-from mobilite.schemas.base import FormSchema
 from mobilite.services import audit
 from mobilite.services.errors import ServiceError
 
 TOKEN_PREFIX = "mob_"
 DISPLAY_LENGTH = 12  # "mob_" and eight characters of the secret: enough to recognise a token, not to use it
 MAX_ACTIVE_TOKENS = 20
-
-
-class TokenSchema(FormSchema):
-    name = fields.String(
-        required=True, validate=validate.Length(min=1, max=100, error=N_("Entre 1 et 100 caractères."))
-    )
-    expires_in_days = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=1, max=365, error=N_("Entre 1 et 365 jours, ou vide pour ne pas limiter.")),
-    )
 
 
 def hash_token(raw: str) -> str:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("agents", __name__)
 
-from mobilite.agents import offers_views, proposals_views, requests_views, views  # noqa: E402,F401
+from mobilite.web.agents import offers_views, proposals_views, requests_views, views  # noqa: E402,F401

@@ -1,0 +1,23 @@
+"""The HTML pages: one blueprint per audience (auth, agents, rh, coordination, admin), and the pages
+they share (accounts, immersions, the API token and documentation pages). Views parse with a schema, call
+one service and render; the rules live in mobilite.services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from mobilite.web import api_pages
+    from mobilite.web.admin import bp as admin_bp
+    from mobilite.web.agents import bp as agents_bp
+    from mobilite.web.auth import bp as auth_bp
+    from mobilite.web.coordination import bp as coordination_bp
+    from mobilite.web.rh import bp as rh_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(agents_bp, url_prefix="/agent")
+    app.register_blueprint(rh_bp, url_prefix="/rh")
+    app.register_blueprint(coordination_bp, url_prefix="/coordination")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_pages.bp)  # personal API tokens and the readable API documentation
