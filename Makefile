@@ -8,7 +8,7 @@ DEV_ENV := MOBILITE_ENV=development
 MO := mobilite/translations/en/LC_MESSAGES/messages.mo
 PO := mobilite/translations/en/LC_MESSAGES/messages.po
 
-.PHONY: run test install migrate demo scheduler translations extract-messages lint bench-match bench-web bench-round bench-load clean
+.PHONY: run test install migrate demo scheduler translations extract-messages lint typecheck bench-match bench-web bench-round bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -45,11 +45,20 @@ scheduler: migrate
 test: install
 	$(PY) -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
+# ruff (lint and format) and the type check; .ci/run runs it before the tests.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+# The engine is held to mypy --strict; the app to check_untyped_defs (pyproject.toml).
+typecheck: install
+	$(BIN)/mypy --strict appariement
+	$(BIN)/mypy mobilite
 
 bench-match: install
 	$(PY) -m appariement.bench $(BENCH_ARGS)
+	$(PY) -m appariement.bench_cli
 
 # Latency of the offer search and the HR home page on 20,000 offers and 50,000 requests.
 bench-web: install

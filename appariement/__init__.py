@@ -11,7 +11,10 @@ Public API (everything else is internal)::
     solution.to_json()      # documented JSON form (README.md); stats=False for the
                             # deterministic part only
 
-Errors: ProblemError (bad input, names the field), InfeasiblePinsError (names the pins).
+Errors: ProblemError (bad input: ``errors`` lists every problem, naming the record and field),
+InfeasiblePinsError (names the pins).
+Placements chosen by hand: ``check_placements(problem, pairs)`` says which hard rules (``RuleName``)
+each placement breaks and which the whole set breaks.
 JSON: problem_from_dict / problem_to_dict; CLI: ``python -m appariement solve problem.json``.
 """
 
@@ -27,21 +30,26 @@ from .model import (
     Settings,
     Weights,
 )
+from .placements import PlacementCheck, check_placements
+from .rules import RuleName
 from .solution import Assignment, SessionBlock, Solution, Unmatched
 
 __all__ = [
     "Assignment",
     "InfeasiblePinsError",
     "Organisation",
+    "PlacementCheck",
     "Problem",
     "ProblemError",
     "Request",
+    "RuleName",
     "Session",
     "SessionBlock",
     "Settings",
     "Solution",
     "Unmatched",
     "Weights",
+    "check_placements",
     "dumps_problem",
     "loads_problem",
     "problem_from_dict",

@@ -3,7 +3,8 @@
     solve PROBLEM.json [--no-stats]   solve a round (``-`` reads stdin); --no-stats drops the
                                       timing/memory block so the output is byte-for-byte
                                       reproducible
-    generate --size S|M|L [--seed N] [--continuity K]   write a generated problem
+    generate --size S|M|L [--seed N] [--continuity K] [--congested] [--time-limit S]
+                                      write a generated problem
 """
 
 from __future__ import annotations
@@ -27,19 +28,27 @@ def main(argv: list[str] | None = None) -> int:
     gp.add_argument("--size", choices=sorted(SIZES), default="S")
     gp.add_argument("--seed", type=int, default=1)
     gp.add_argument("--continuity", type=int, default=None, help="service continuity K")
+    gp.add_argument("--congested", action="store_true", help="every home organisation overloaded")
+    gp.add_argument("--time-limit", type=float, default=None, help="settings.time_limit (seconds)")
     args = ap.parse_args(argv)
 
     if args.command == "generate":
-        sys.stdout.write(dumps_problem(generate(args.size, args.seed, continuity=args.continuity)))
+        limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
+        problem = generate(args.size, args.seed, continuity=args.continuity, congested=args.congested, **limit)
+        sys.stdout.write(dumps_problem(problem))
         return 0
     try:
         if args.problem == "-":
-            text = sys.stdin.read()
+            data = sys.stdin.buffer.read()
         else:
-            with open(args.problem, encoding="utf-8") as f:
-                text = f.read()
-        solution = solve(loads_problem(text))
-    except (ProblemError, InfeasiblePinsError, OSError) as e:
+            with open(args.problem, "rb") as f:
+                data = f.read()
+        solution = solve(loads_problem(data))
+    except ProblemError as e:
+        for line in e.errors:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    except (InfeasiblePinsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     sys.stdout.write(solution.to_json(stats=not args.no_stats))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Problem
+from .model import Problem, Request
 
 NO_DAY_START = np.iinfo(np.int32).max  # padding window that contains nothing
 NO_DAY_END = np.iinfo(np.int32).min
@@ -27,7 +27,7 @@ def _bits(items_per_row: list[list[int]], width: int) -> np.ndarray:
     return out
 
 
-def _padded(rows: list[list[int]], fill: int, dtype) -> np.ndarray:
+def _padded(rows: list[list[int]], fill: int, dtype: type[np.generic]) -> np.ndarray:
     width = max((len(x) for x in rows), default=0)
     out = np.full((len(rows), max(width, 1)), fill, dtype=dtype)
     for i, x in enumerate(rows):
@@ -37,7 +37,8 @@ def _padded(rows: list[list[int]], fill: int, dtype) -> np.ndarray:
 
 def popcount(x: np.ndarray) -> np.ndarray:
     """Number of set bits summed over the last axis (the mask words)."""
-    return np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
+    counts: np.ndarray = np.bitwise_count(x).sum(axis=-1, dtype=np.int32)
+    return counts
 
 
 @dataclass
@@ -52,7 +53,7 @@ class ProblemArrays:
     r_group: np.ndarray  # continuity group (organisation, or organisation+team)
     r_lat: np.ndarray
     r_lon: np.ndarray
-    r_maxdist: np.ndarray
+    r_maxdist: np.ndarray  # km; inf = no limit
     r_min: np.ndarray
     r_max: np.ndarray
     r_quota: np.ndarray
@@ -118,10 +119,10 @@ def build_arrays(p: Problem) -> ProblemArrays:
     ses_ix = {s.id: i for i, s in enumerate(sess)}
     n_req, n_ses = len(reqs), len(sess)
 
-    def f64(vals):
+    def f64(vals: list[float]) -> np.ndarray:
         return np.array(vals, dtype=np.float64)
 
-    def i32(vals):
+    def i32(vals: list[int]) -> np.ndarray:
         return np.array(vals, dtype=np.int32)
 
     by_team = p.settings.continuity_scope == "team"
@@ -157,7 +158,7 @@ def build_arrays(p: Problem) -> ProblemArrays:
         r_group=i32([g_ix[_group(r, by_team)] for r in reqs]),
         r_lat=f64([r.lat for r in reqs]),
         r_lon=f64([r.lon for r in reqs]),
-        r_maxdist=f64([r.max_distance_km for r in reqs]),
+        r_maxdist=f64([np.inf if r.max_distance_km is None else r.max_distance_km for r in reqs]),
         r_min=i32([r.min_days for r in reqs]),
         r_max=i32([r.max_days for r in reqs]),
         r_quota=i32([r.quota_days for r in reqs]),
@@ -191,6 +192,6 @@ def build_arrays(p: Problem) -> ProblemArrays:
     )
 
 
-def _group(r, by_team: bool) -> str:
+def _group(r: Request, by_team: bool) -> str:
     # The continuity unit: the home organisation, or its team when the scope is "team".
     return f"{r.org_id}/{r.team}" if by_team and r.team else r.org_id

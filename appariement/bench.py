@@ -15,25 +15,43 @@ import multiprocessing as mp
 import sys
 import time
 from dataclasses import replace
+from multiprocessing.queues import Queue
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
-CONTINUITY = {"K": 3, "scope": "team"}  # the "continuity on" variant
+if TYPE_CHECKING:
+    from .model import Problem
+
+
+class ContinuityVariant(TypedDict):
+    K: int
+    scope: Literal["organisation", "team"]
+
+
+# One benchmark row: timings, status and metrics of one method on one instance.
+Row = dict[str, Any]
+
+CONTINUITY: ContinuityVariant = {"K": 3, "scope": "team"}  # the "continuity on" variant
+# "congested": five times fewer home organisations, each overloaded; K per organisation and day.
+CONGESTED: ContinuityVariant = {"K": 3, "scope": "organisation"}
 ENGINE_LIMIT = {"XS": 10.0, "S": 10.0, "M": 30.0, "L": 60.0}  # CP-SAT phase limits (targets)
 METHODS = ("greedy", "deferred_acceptance", "flow", "cp_sat", "engine")
 
 
-def instance(size: str, variant: str, seed: int = 1):
+def instance(size: str, variant: str, seed: int = 1) -> Problem:
     from .generator import generate
 
-    p = generate(size, seed)
+    p = generate(size, seed, congested=variant == "congested")
     st = p.settings
     if variant == "continuity":
         st = replace(st, continuity=CONTINUITY["K"], continuity_scope=CONTINUITY["scope"])
+    if variant == "congested":
+        st = replace(st, continuity=CONGESTED["K"], continuity_scope=CONGESTED["scope"])
     if variant == "stable":
         st = replace(st, mode="stable")
     return replace(p, settings=replace(st, time_limit=ENGINE_LIMIT[size]))
 
 
-def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> dict:
+def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> Row:
     """One method on one instance, in this (fresh) process."""
     import numpy as np
 
@@ -46,7 +64,7 @@ def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> dict
     from .tracker import fill
 
     problem = instance(size, variant)
-    row: dict = {"status": ""}
+    row: Row = {"status": ""}
     if method == "engine":
         t0 = time.perf_counter()
         sol = solve(problem)
@@ -54,6 +72,8 @@ def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> dict
         m = dict(sol.metrics)
         row["status"] = sol.solver["status"]
         row["phases"] = dict(sol.stats["seconds"])
+        row["bound"] = sol.metrics["bound"]
+        row["solver"] = {k: v for k, v in sol.solver.items() if k in ("lns", "bounds", "start_score", "gap")}
         row["breaks"] = []  # checked by the tests; the engine never breaks a rule
     else:
         ctx = prepare(problem)
@@ -89,17 +109,17 @@ def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> dict
     return row
 
 
-def _child(args, queue):
+def _child(args: tuple[str, str, str, float], queue: Queue[Row]) -> None:
     queue.put(run_method(*args))
 
 
-def isolated(*args) -> dict:
+def isolated(size: str, variant: str, method: str, cpsat_limit: float) -> Row:
     """run_method in a fresh interpreter (spawn), for a clean peak-memory figure."""
     ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(args, queue))
+    queue: Queue[Row] = ctx.Queue()
+    proc = ctx.Process(target=_child, args=((size, variant, method, cpsat_limit), queue))
     proc.start()
-    row = queue.get()
+    row: Row = queue.get()
     proc.join()
     return row
 
@@ -110,7 +130,7 @@ HEADER = (
 )
 
 
-def fmt(size, variant, method, row, bound) -> str:
+def fmt(size: str, variant: str, method: str, row: Row, bound: int) -> str:
     share = 100.0 * row["score"] / bound if bound else 100.0
     status = row["status"] + (" breaks " + ",".join(row["breaks"]) if row["breaks"] else "")
     worst = "-" if row["worst"] is None else row["worst"]
@@ -125,19 +145,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m appariement.bench")
     ap.add_argument("--sizes", default="S,M,L", help="comma-separated sizes among XS,S,M,L")
     ap.add_argument("--cpsat-limit", type=float, default=120.0, help="CP-SAT alone: seconds")
-    ap.add_argument("--variants", default="network,continuity,stable")
+    ap.add_argument("--variants", default="network,continuity,congested,stable")
     args = ap.parse_args(argv)
     print("machine: 2 cores, 24 GiB (this workplace); seed 1; times in seconds")
     print(f"continuity variant: K={CONTINUITY['K']} per {CONTINUITY['scope']} and day")
+    print(f"congested variant: every organisation overloaded, K={CONGESTED['K']} per {CONGESTED['scope']} and day")
     print(HEADER, flush=True)
     checks = []
     for size in args.sizes.split(","):
         for variant in args.variants.split(","):
-            methods = ("engine",) if variant == "stable" else METHODS
+            methods: tuple[str, ...] = ("engine",) if variant == "stable" else METHODS
+            if variant == "congested":
+                methods = ("greedy", "flow", "engine")  # CP-SAT alone finds little here (see README)
             if variant == "stable":
                 methods = ("flow", "engine")
             rows = {m: isolated(size, variant, m, args.cpsat_limit) for m in methods}
             bound = rows["flow"]["score"]
+            if variant == "congested":
+                bound = rows["engine"]["bound"]  # the engine's proven bound, not the flow's
             for m in methods:
                 print(fmt(size, variant, m, rows[m], bound), flush=True)
             eng = rows["engine"]
@@ -153,6 +178,20 @@ def main(argv: list[str] | None = None) -> int:
                 checks.append(
                     f"{size} continuity: engine {100 * eng['score'] / bound:.3f}% of the flow bound in "
                     f"{eng['seconds']:.1f}s (limit {ENGINE_LIMIT[size]:.0f}s); status {eng['status']}"
+                )
+            elif variant == "congested":
+                proven = eng["bound"]
+                checks.append(
+                    f"{size} congested: {eng['pairs']} eligible pairs; engine score {eng['score']} = "
+                    f"{100 * eng['score'] / proven:.3f}% of its proven bound {proven} (gap "
+                    f"{eng['solver'].get('gap')}) in {eng['seconds']:.1f}s (limit {ENGINE_LIMIT[size]:.0f}s); "
+                    f"status {eng['status']}; peak {eng['peak_mb']:.0f} MB; phases {eng['phases']}; "
+                    f"search {eng['solver'].get('lns')}"
+                )
+                checks.append(
+                    f"  determinism: python -m appariement generate --size {size} --congested --continuity 3 "
+                    f"--time-limit {ENGINE_LIMIT[size]:.0f} > p.json; run `python -m appariement solve p.json "
+                    "--no-stats | sha256sum` twice, once with the machine loaded: the hashes must be equal"
                 )
             else:
                 checks.append(f"{size} stable: {eng['blocking']} blocking pairs")

@@ -13,8 +13,8 @@ import numpy as np
 from . import rules
 from .arrays import ProblemArrays
 from .eligibility import Pairs
-from .model import InfeasiblePinsError
-from .scoring import Scores
+from .model import InfeasiblePinsError, Settings
+from .scoring import POINTS_PER_TERM, Scores
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Context:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
-    def settings(self):
+    def settings(self) -> Settings:
         return self.a.problem.settings
 
     @property
@@ -38,7 +38,8 @@ class Context:
         """Pairs the solvers may choose: requests not pinned."""
         pinned_req = np.zeros(self.a.n_req, dtype=bool)
         pinned_req[self.pairs.r[self.pinned]] = True
-        return ~pinned_req[self.pairs.r]
+        free: np.ndarray = ~pinned_req[self.pairs.r]
+        return free
 
     def pins_only(self) -> np.ndarray:
         x = np.zeros(len(self.pairs), dtype=bool)
@@ -95,7 +96,8 @@ def locate_pins(a: ProblemArrays, pairs: Pairs) -> np.ndarray:
                     problems.append((rid[r], sid[s], f"continuity {st.continuity} exceeded"))
     if problems:
         raise InfeasiblePinsError(sorted(set(problems)))
-    return ix.astype(np.int64)
+    pins: np.ndarray = ix.astype(np.int64)
+    return pins
 
 
 def objective_parts(ctx: Context, x: np.ndarray) -> dict[str, int]:
@@ -103,11 +105,11 @@ def objective_parts(ctx: Context, x: np.ndarray) -> dict[str, int]:
     a, st = ctx.a, ctx.settings
     placed_r, placed_s = ctx.pairs.r[x], ctx.pairs.s[x]
     sent = np.bincount(a.r_org[placed_r], minlength=a.n_org)
-    fairness = int(st.weights.fairness * 100 * np.minimum(sent, ctx.floors).sum())
+    fairness = int(st.weights.fairness * POINTS_PER_TERM * np.minimum(sent, ctx.floors).sum())
     reciprocity = 0
     if st.reciprocity:
         hosted = np.bincount(a.s_org[placed_s], minlength=a.n_org)
-        reciprocity = int(st.weights.reciprocity * 100 * np.minimum(sent, hosted).sum())
+        reciprocity = int(st.weights.reciprocity * POINTS_PER_TERM * np.minimum(sent, hosted).sum())
     pair_total = int(ctx.scores.total[x].sum())
     return {
         "pairs": pair_total,
@@ -132,4 +134,4 @@ def reciprocity_upper_bound(ctx: Context) -> int:
     can_go[ctx.pairs.r] = True
     sent = np.bincount(a.r_org[can_go.nonzero()[0]], minlength=a.n_org)
     hosted = np.bincount(a.s_org, weights=a.s_cap, minlength=a.n_org).astype(np.int64)
-    return int(st.weights.reciprocity * 100 * np.minimum(sent, hosted).sum())
+    return int(st.weights.reciprocity * POINTS_PER_TERM * np.minimum(sent, hosted).sum())

@@ -1,32 +1,53 @@
 """The full model in CP-SAT: network rules plus service continuity and reciprocity.
 
-One Boolean per eligible pair (pins fixed to 1).  The engine calls it with a feasible hint
-built from the flow solution; the benchmark also runs it alone (no hint) as a baseline.
+One Boolean per free eligible pair; pins and, in a neighbourhood search, the pairs outside the
+neighbourhood keep fixed values and only reduce the room of the constraints they share.  Each
+constraint family has its own helper below, in the style of the OR-Tools samples.  The engine
+calls it on neighbourhoods (``lns.py``); the benchmark also runs it alone on everything.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from .context import Context
+from .context import Context, objective_parts
+from .scoring import POINTS_PER_TERM
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+DETERMINISTIC_WORKERS = 2  # CP-SAT workers when Settings.workers is None and deterministic
 
 
 @dataclass
 class CpResult:
-    x: np.ndarray | None
+    x: BoolArray | None
     status: str
     objective: int | None
     best_bound: int | None
     seconds: float
 
 
-def _groups(keys: np.ndarray, idx: np.ndarray):
-    """Split idx by equal keys (keys sorted along idx): yields (key, members)."""
+@dataclass
+class Limits:
+    """How much CP-SAT may work: deterministic time first; wall-clock only as a safety net."""
+
+    deterministic_time: float
+    wall_seconds: float
+    workers: int = 1
+    seed: int = 0
+    deterministic: bool = True
+    neighbourhood: bool = False  # a small model around a hint: no presolve, stronger LP
+
+
+def group_runs(keys: npt.NDArray[np.integer], idx: IntArray) -> Iterator[tuple[int, IntArray]]:
+    """Split idx by equal keys (keys given along idx): yields (key, members) in key order."""
     if len(idx) == 0:
         return
     order = np.argsort(keys, kind="stable")
@@ -36,123 +57,236 @@ def _groups(keys: np.ndarray, idx: np.ndarray):
         yield int(part_k[0]), part
 
 
-def continuity_sets(ctx: Context, idx: np.ndarray):
+def continuity_sets(ctx: Context, idx: IntArray) -> Iterator[tuple[int, int, IntArray]]:
     """(group, day, member pairs) for every day where the group could exceed K."""
     a = ctx.a
     pr, ps = ctx.pairs.r, ctx.pairs.s
-    for g, members in _groups(a.r_group[pr[idx]], idx):
+    k = ctx.settings.continuity
+    for g, members in group_runs(a.r_group[pr[idx]], idx):
         starts, ends = a.s_start[ps[members]], a.s_end[ps[members]]
         for d in np.unique(starts).tolist():
             on = members[(starts <= d) & (d <= ends)]
-            if len(np.unique(pr[on])) > ctx.settings.continuity:
+            if k is not None and len(np.unique(pr[on])) > k:
                 yield g, d, on
 
 
-def solve_cpsat(
-    ctx: Context,
-    hint: np.ndarray | None,
-    time_limit: float,
-    free_requests: np.ndarray | None = None,
-) -> CpResult:
-    """Maximise the full objective.  With ``free_requests`` (bool per request), only their
-    pairs get variables and every other pair keeps its value in ``hint`` (a neighbourhood
-    search around the hint); by default every pair not pinned is free."""
-    t0 = time.perf_counter()
-    a, st = ctx.a, ctx.settings
-    pr, ps = ctx.pairs.r, ctx.pairs.s
-    n = len(pr)
-    model = cp_model.CpModel()
-    free_mask = ctx.free_mask()
-    if free_requests is not None:
-        free_mask &= free_requests[pr]
-    fixed = ~free_mask & (hint if hint is not None else ctx.pins_only())
-    fixed[ctx.pinned] = True
-    free = np.flatnonzero(free_mask)
-    xs: list = [None] * n
-    for p in free.tolist():
-        xs[p] = model.new_bool_var("")
-    fx = fixed.astype(np.int64)
+@dataclass
+class ContinuityRows:
+    """Every continuity constraint once: ``members[start[i]:start[i+1]]`` are row i's pairs."""
 
-    def at_most(members: np.ndarray, limit: int) -> None:
-        var = [xs[p] for p in members[free_mask[members]].tolist()]
-        room = limit - int(fx[members].sum())
-        if len(var) > room:
-            model.add(cp_model.LinearExpr.sum(var) <= max(room, 0))
+    members: IntArray
+    row: IntArray  # row of each member
+    count: int
 
-    both = np.flatnonzero(free_mask | fixed)
-    for _, members in _groups(pr[free], free):
+    @classmethod
+    def build(cls, ctx: Context) -> ContinuityRows:
+        parts = [on for _, _, on in continuity_sets(ctx, np.arange(len(ctx.pairs), dtype=np.int64))]
+        if not parts:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+        rows = np.repeat(np.arange(len(parts), dtype=np.int64), [len(p) for p in parts])
+        return cls(np.concatenate(parts).astype(np.int64), rows, len(parts))
+
+    def overloaded(self, x: BoolArray, k: int) -> bool:
+        """Whether x puts more than k agents of a group away on some day."""
+        load = np.bincount(self.row, weights=x[self.members], minlength=self.count)
+        return bool((load > k).any())
+
+
+class SubModel:
+    """A CP-SAT model over the free pairs; every other pair keeps its value in ``values``."""
+
+    def __init__(self, ctx: Context, free: IntArray, values: BoolArray) -> None:
+        self.ctx = ctx
+        self.model = cp_model.CpModel()
+        self.free = free
+        self.values = values.copy()
+        self.values[free] = False  # fixed part only: the load the free pairs must fit beside
+        self.is_free = np.zeros(len(values), dtype=bool)
+        self.is_free[free] = True
+        self.var: dict[int, cp_model.IntVar] = {p: self.model.new_bool_var("") for p in free.tolist()}
+        self.terms: list[cp_model.IntVar] = []
+        self.coeffs: list[int] = []
+
+    def at_most(self, members: IntArray, limit: int) -> None:
+        """Free members of one row ≤ limit minus the fixed members already placed."""
+        free = members[self.is_free[members]]
+        room = limit - int(self.values[members].sum())
+        if len(free) > room:
+            self.model.add(cp_model.LinearExpr.sum([self.var[p] for p in free.tolist()]) <= max(room, 0))
+
+    def count(self, members: IntArray) -> tuple[cp_model.LinearExprT, int]:
+        """Placements among members (a linear expression) and its largest possible value."""
+        free = members[self.is_free[members]]
+        fixed = int(self.values[members].sum())
+        return cp_model.LinearExpr.sum([self.var[p] for p in free.tolist()]) + fixed, len(free) + fixed
+
+
+def touched(keys: npt.NDArray[np.integer], sub: SubModel) -> IntArray:
+    """Pairs whose key is shared with a free pair (the rows the free pairs take part in)."""
+    hot = np.unique(keys[sub.free])
+    both = np.flatnonzero(sub.is_free | sub.values)
+    return both[np.isin(keys[both], hot)]
+
+
+def add_one_placement_per_request(sub: SubModel) -> None:
+    """Each free request takes at most one of its sessions."""
+    for _, members in group_runs(sub.ctx.pairs.r[sub.free], sub.free):
         if len(members) > 1:
-            model.add_at_most_one([xs[p] for p in members.tolist()])
-    for s, members in _groups(ps[both], both):
-        at_most(members, int(a.s_cap[s]))
-    if st.diversity is not None:
-        so = ps[both].astype(np.int64) * a.n_org + a.r_org[pr[both]]
-        for _, members in _groups(so, both):
-            at_most(members, st.diversity)
-    if st.continuity is not None:
-        for _, _, on in continuity_sets(ctx, both):
-            at_most(on, st.continuity)
+            sub.model.add_at_most_one(sub.var[p] for p in members.tolist())
 
-    big = 0
-    if st.objective == "placements_first":
-        # Lexicographic: one more placement is worth more than any possible score.
-        big = int(ctx.scores.total.sum()) + int(ctx.floors.sum()) * st.weights.fairness * 100 + 1
-        big += _reciprocity_cap(ctx)
-    terms = [xs[p] for p in free.tolist()]
-    coeffs = (ctx.scores.total[free] + big).tolist()
-    constant = int(ctx.scores.total[fixed].sum()) + big * int(fixed.sum())
 
-    def org_sum(members: np.ndarray):
-        var = [xs[p] for p in members[free_mask[members]].tolist()]
-        return cp_model.LinearExpr.sum(var) + int(fx[members].sum()), len(var) + int(fx[members].sum())
+def add_capacity(sub: SubModel) -> None:
+    """A session takes at most its capacity."""
+    ps = sub.ctx.pairs.s
+    hot = touched(ps, sub)
+    for s, members in group_runs(ps[hot], hot):
+        sub.at_most(members, int(sub.ctx.a.s_cap[s]))
 
-    sent_by_org = dict(_groups(a.r_org[pr[both]], both))
-    bonus = st.weights.fairness * 100
-    for o, members in sent_by_org.items():
-        if ctx.floors[o] > 0 and bonus > 0:
-            f = model.new_int_var(0, int(ctx.floors[o]), "")
-            model.add(f <= org_sum(members)[0])
-            terms.append(f)
-            coeffs.append(bonus)
-    if st.reciprocity and st.weights.reciprocity > 0:
-        hosted_by_org = dict(_groups(a.s_org[ps[both]], both))
-        for o in sorted(set(sent_by_org) & set(hosted_by_org)):
-            sent, n_sent = org_sum(sent_by_org[o])
-            hosted, n_hosted = org_sum(hosted_by_org[o])
-            z = model.new_int_var(0, min(n_sent, n_hosted), "")
-            model.add(z <= sent)
-            model.add(z <= hosted)
-            terms.append(z)
-            coeffs.append(st.weights.reciprocity * 100)
-    model.maximize(cp_model.LinearExpr.weighted_sum(terms, coeffs) + constant)
-    if hint is not None:
-        for p in free.tolist():
-            model.add_hint(xs[p], bool(hint[p]))
 
+def add_diversity(sub: SubModel) -> None:
+    """At most N agents of one home organisation in a session."""
+    n = sub.ctx.settings.diversity
+    if n is None:
+        return
+    a, pairs = sub.ctx.a, sub.ctx.pairs
+    so = pairs.s.astype(np.int64) * a.n_org + a.r_org[pairs.r]
+    hot = touched(so, sub)
+    for _, members in group_runs(so[hot], hot):
+        sub.at_most(members, n)
+
+
+def add_continuity(sub: SubModel, rows: ContinuityRows) -> None:
+    """At most K agents of a group away on any day (rows where the free pairs take part)."""
+    k = sub.ctx.settings.continuity
+    if k is None or rows.count == 0:
+        return
+    hot = np.unique(rows.row[sub.is_free[rows.members]])
+    take = np.isin(rows.row, hot)
+    for _, members in group_runs(rows.row[take], rows.members[take]):
+        sub.at_most(members, k)
+
+
+def add_fairness(sub: SubModel) -> None:
+    """The floor bonus: each placement of a home organisation up to its floor earns it."""
+    ctx = sub.ctx
+    bonus = ctx.settings.weights.fairness * POINTS_PER_TERM
+    if bonus <= 0:
+        return
+    org = ctx.a.r_org[ctx.pairs.r]
+    hot = touched(org, sub)
+    for o, members in group_runs(org[hot], hot):
+        if ctx.floors[o] > 0:
+            f = sub.model.new_int_var(0, int(ctx.floors[o]), f"floor{o}")
+            sub.model.add(f <= sub.count(members)[0])
+            sub.terms.append(f)
+            sub.coeffs.append(bonus)
+
+
+def add_reciprocity(sub: SubModel) -> None:
+    """The reciprocity bonus: min(agents sent, agents hosted) per organisation."""
+    ctx = sub.ctx
+    st = ctx.settings
+    if not (st.reciprocity and st.weights.reciprocity > 0):
+        return
+    a, pairs = ctx.a, ctx.pairs
+    sent_org, host_org = a.r_org[pairs.r], a.s_org[pairs.s]
+    hot = np.union1d(sent_org[sub.free], host_org[sub.free])
+    both = np.flatnonzero(sub.is_free | sub.values)
+    sent_by = dict(group_runs(sent_org[both], both))
+    hosted_by = dict(group_runs(host_org[both], both))
+    for o in hot.tolist():
+        if o not in sent_by or o not in hosted_by:
+            continue
+        sent, n_sent = sub.count(sent_by[o])
+        hosted, n_hosted = sub.count(hosted_by[o])
+        z = sub.model.new_int_var(0, min(n_sent, n_hosted), f"recip{o}")
+        sub.model.add(z <= sent)
+        sub.model.add(z <= hosted)
+        sub.terms.append(z)
+        sub.coeffs.append(st.weights.reciprocity * POINTS_PER_TERM)
+
+
+def placement_weight(ctx: Context) -> int:
+    """With ``placements_first``: one more placement outweighs any possible score."""
+    if ctx.settings.objective != "placements_first":
+        return 0
+    st = ctx.settings
+    big = int(ctx.scores.total.sum()) + int(ctx.floors.sum()) * st.weights.fairness * POINTS_PER_TERM + 1
+    if st.reciprocity:
+        big += st.weights.reciprocity * POINTS_PER_TERM * ctx.a.n_req
+    return int(big)
+
+
+def set_objective(sub: SubModel) -> None:
+    """Maximise the pair scores plus the organisation bonuses (free part only)."""
+    big = placement_weight(sub.ctx)
+    pair_vars = [sub.var[p] for p in sub.free.tolist()]
+    pair_coeffs = (sub.ctx.scores.total[sub.free] + big).tolist()
+    sub.model.maximize(cp_model.LinearExpr.weighted_sum(pair_vars + sub.terms, pair_coeffs + sub.coeffs))
+
+
+def add_hint(sub: SubModel, hint: BoolArray) -> None:
+    """Start from a known solution."""
+    for p in sub.free.tolist():
+        sub.model.add_hint(sub.var[p], bool(hint[p]))
+
+
+def run(sub: SubModel, limits: Limits) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Solve with reproducible parameters: fixed seed and workers, deterministic time."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.num_workers = st.workers or os.cpu_count() or 1
-    remaining = max(0.1, time_limit - (time.perf_counter() - t0))
-    prm.max_time_in_seconds = remaining
-    prm.random_seed = 0
-    if st.deterministic:
-        # Reproducible search: workers interleaved in deterministic batches, and stopped by
-        # deterministic time (an effort count), not by the wall clock, when it comes first.
-        prm.interleave_search = True
-        prm.max_deterministic_time = remaining
-    status = solver.solve(model)
+    prm.num_workers = limits.workers
+    prm.random_seed = limits.seed
+    prm.max_time_in_seconds = limits.wall_seconds  # safety net only
+    if limits.neighbourhood:
+        # Measured on congested rounds: presolve costs more than it saves on a few thousand
+        # Booleans, and the full linear relaxation proves most neighbourhoods optimal fast.
+        prm.cp_model_presolve = False
+        prm.linearization_level = 2
+    if limits.deterministic:
+        # Workers interleaved in deterministic batches, stopped by an effort count.
+        prm.interleave_search = limits.workers > 1
+        prm.max_deterministic_time = limits.deterministic_time
+    return solver, solver.solve(sub.model)
+
+
+def build(ctx: Context, free: IntArray, values: BoolArray, rows: ContinuityRows | None = None) -> SubModel:
+    """The model of the free pairs beside the fixed ones, every constraint family."""
+    sub = SubModel(ctx, free, values)
+    add_one_placement_per_request(sub)
+    add_capacity(sub)
+    add_diversity(sub)
+    add_continuity(sub, rows if rows is not None else ContinuityRows.build(ctx))
+    add_fairness(sub)
+    add_reciprocity(sub)
+    set_objective(sub)
+    return sub
+
+
+def solve_cpsat(ctx: Context, hint: BoolArray | None, time_limit: float) -> CpResult:
+    """Maximise the full objective over every pair not pinned (the benchmark's baseline)."""
+    t0 = time.perf_counter()
+    st = ctx.settings
+    free = np.flatnonzero(ctx.free_mask()).astype(np.int64)
+    sub = build(ctx, free, ctx.pins_only())
+    if hint is not None:
+        add_hint(sub, hint)
+    # Deterministic mode needs a worker count that does not depend on the machine.
+    workers = st.workers or (DETERMINISTIC_WORKERS if st.deterministic else os.cpu_count() or 1)
+    limits = Limits(time_limit, time_limit, workers, 0, st.deterministic)
+    solver, status = run(sub, limits)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CpResult(None, name, None, None, time.perf_counter() - t0)
-    values = fixed.copy()
-    values[free] = [solver.boolean_value(xs[p]) for p in free.tolist()]
-    extra = big * (int(values.sum()) - 0)
-    obj = int(round(solver.objective_value)) - extra
-    bound = int(round(solver.best_objective_bound)) - extra
+    values = read_values(sub, solver)
+    obj = objective_parts(ctx, values)["total"]
+    # The model leaves out constants (fixed placements); its bound is relative to its objective.
+    bound = obj + int(round(solver.best_objective_bound - solver.objective_value))
     return CpResult(values, name, obj, bound, time.perf_counter() - t0)
 
 
-def _reciprocity_cap(ctx: Context) -> int:
-    if not ctx.settings.reciprocity:
-        return 0
-    return ctx.settings.weights.reciprocity * 100 * ctx.a.n_req
+def read_values(sub: SubModel, solver: cp_model.CpSolver) -> BoolArray:
+    """The whole solution: fixed values plus the solver's free ones."""
+    values = sub.values.copy()
+    values[sub.free] = [solver.boolean_value(sub.var[p]) for p in sub.free.tolist()]
+    return values

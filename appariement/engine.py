@@ -10,30 +10,31 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
+from . import lns
 from .arrays import build_arrays
 from .context import Context, make_context, objective_key, objective_parts, reciprocity_upper_bound
-from .cpsat import solve_cpsat
+from .cpsat import ContinuityRows, solve_cpsat
 from .eligibility import eligible_pairs
 from .explain import build_solution
 from .flow import solve_flow
-from .lagrange import relax_continuity
 from .model import Problem
 from .scoring import score_pairs
 from .solution import Solution
 from .stable import deferred_acceptance
 from .tracker import fill, repair_continuity
 
-LAGRANGE_ITERATIONS = 25  # priced flows at most (deterministic; the time limit also stops)
-CP_SAT_MAX_FREE_PAIRS = 150_000  # above this, CP-SAT gets a neighbourhood, not everything
 EXPLAIN_SHARE = 0.05  # of the time limit, kept for explanations and metrics
 
 
 @contextmanager
-def _timed(timings: dict, phase: str):
+def _timed(timings: dict[str, float], phase: str) -> Iterator[None]:
     t0 = time.perf_counter()
     yield
     timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - t0
@@ -68,7 +69,7 @@ def flow_bound(ctx: Context, x_flow: np.ndarray) -> int:
     return parts["pairs"] + parts["fairness"] + reciprocity_upper_bound(ctx)
 
 
-def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, dict]:
+def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, dict[str, Any]]:
     """Optimal mode on a prepared context: (x, bound, solver report).
 
     The time limit counts from t0 (the start of solve), keeping a share for the explanations.
@@ -79,52 +80,82 @@ def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, di
     with _timed(ctx.timings, "solve_flow"):
         x = solve_flow(ctx)
     bound = flow_bound(ctx, x)
-    report: dict = {"method": "min_cost_flow", "status": "OPTIMAL"}
-    if needs_cpsat(ctx):
+    report: dict[str, Any] = {"method": "min_cost_flow", "status": "OPTIMAL"}
+    if st.continuity is not None:
+        x, bound = _continuity(ctx, x, bound, t0, budget, report)
+    elif needs_cpsat(ctx):
         x = _beyond_network(ctx, x, t0, budget, report)
     score = objective_parts(ctx, x)["total"]
     report["gap"] = round((bound - score) / bound, 6) if bound > 0 else 0.0
     return x, bound, report
 
 
-def _beyond_network(ctx: Context, x_flow: np.ndarray, t0: float, budget: float, report: dict) -> np.ndarray:
-    """Continuity (priced flows, then CP-SAT) and reciprocity (CP-SAT), from the flow optimum."""
-    st = ctx.settings
-    free = None
-    x0 = x_flow
+def _beyond_network(ctx: Context, x_flow: np.ndarray, t0: float, budget: float, report: dict[str, Any]) -> np.ndarray:
+    """Reciprocity alone: CP-SAT on the full model, hinted with the flow optimum."""
+    start = objective_parts(ctx, x_flow)["total"]
     report["method"] = "min_cost_flow+cp_sat"
-    if st.continuity is not None:
-        with _timed(ctx.timings, "solve_lagrange"):
-            # Half the budget at most for the priced flows, the rest for CP-SAT.
-            lr = relax_continuity(ctx, x_flow, LAGRANGE_ITERATIONS, t0 + budget / 2)
-        x0 = lr.x
-        report["lagrange"] = {"iterations": lr.iterations, "dual_bound": lr.dual_bound, "score": lr.score}
-        exact = st.objective == "score" and not (st.reciprocity and st.weights.reciprocity > 0)
-        if exact and lr.score >= lr.dual_bound:
-            # The repaired solution meets the Lagrangian bound: proven optimal, CP-SAT has nothing to add.
-            report.update(method="min_cost_flow+lagrange", status="OPTIMAL")
-            return x0
-        if int(ctx.free_mask().sum()) > CP_SAT_MAX_FREE_PAIRS:
-            # Large round: CP-SAT searches around the requests of over-loaded groups.
-            free = np.isin(ctx.a.r_group, lr.violated_groups)
-    start = objective_parts(ctx, x0)["total"]
     with _timed(ctx.timings, "solve_cpsat"):
-        res = solve_cpsat(ctx, x0, max(1.0, budget - (time.perf_counter() - t0)), free)
-    x = res.x if res.x is not None and objective_key(ctx, res.x) > objective_key(ctx, x0) else x0
+        res = solve_cpsat(ctx, x_flow, max(1.0, budget - (time.perf_counter() - t0)))
+    x = res.x if res.x is not None and objective_key(ctx, res.x) > objective_key(ctx, x_flow) else x_flow
     with _timed(ctx.timings, "repair"):
         x = fill(ctx, x)  # never leave a free seat an unmatched agent could take
-    proven = res.status == "OPTIMAL" and free is None
     report.update(
-        status="OPTIMAL" if proven else "FEASIBLE",
+        status="OPTIMAL" if res.status == "OPTIMAL" else "FEASIBLE",
         cp_sat_status=res.status,
-        cp_sat_scope="all" if free is None else "over-loaded groups",
         cp_sat_bound=res.best_bound,
         hint_score=start,
     )
     return x
 
 
-def stabilise(ctx: Context) -> tuple[np.ndarray, int, dict]:
+def _continuity(
+    ctx: Context, x_flow: np.ndarray, bound: int, t0: float, budget: float, report: dict[str, Any]
+) -> tuple[np.ndarray, int]:
+    """Service continuity: LP-priced flow (bound and start), then neighbourhood search (lns.py).
+
+    Every step is limited by deterministic effort; the deadline is only a safety net."""
+    effort = lns.effort_for(ctx)
+    flow_bound_value = bound
+    with _timed(ctx.timings, "solve_bound"):
+        rows = ContinuityRows.build(ctx)
+    if not rows.overloaded(x_flow, ctx.settings.continuity or 0):
+        report.update(method="min_cost_flow", status="OPTIMAL")  # the flow optimum keeps continuity
+        return x_flow, bound
+    with _timed(ctx.timings, "solve_bound"):
+        # The Lagrangian bound holds for the score objective (placements_first keeps the flow's).
+        scored = ctx.settings.objective == "score"
+        found = lns.continuity_bound(ctx, rows, bound, effort if scored else replace(effort, lp_iterations=0))
+        if scored:
+            bound = found.bound
+    with _timed(ctx.timings, "solve_start"):
+        x0 = lns.start_solution(ctx, found)
+        start = objective_parts(ctx, x0)["total"]
+    with _timed(ctx.timings, "solve_lns"):
+        target = bound if scored else None
+        res = lns.search(ctx, x0, rows, effort, deadline=t0 + budget, target=target)
+    with _timed(ctx.timings, "repair"):
+        x = fill(ctx, res.x)  # never leave a free seat an unmatched agent could take
+    score = objective_parts(ctx, x)["total"]
+    if res.proven and scored:
+        bound = min(bound, score)  # CP-SAT proved the whole model optimal
+    report.update(
+        method="min_cost_flow+lns",
+        status="OPTIMAL" if res.proven or (scored and score >= bound) else "FEASIBLE",
+        bounds={"flow": flow_bound_value, "lagrangian": found.bound if scored else None},
+        start_score=start,
+        lns={
+            "rounds": res.rounds,
+            "improvements": res.improved,
+            "lp_iterations": effort.lp_iterations,
+            "round_effort": effort.round_effort,
+            "max_free_pairs": effort.max_free_pairs,
+            "stopped_by": res.stopped_by,
+        },
+    )
+    return x, bound
+
+
+def stabilise(ctx: Context) -> tuple[np.ndarray, int, dict[str, Any]]:
     """Stable mode: deferred acceptance; the flow gives the bound for comparison."""
     with _timed(ctx.timings, "solve_flow"):
         bound = flow_bound(ctx, solve_flow(ctx))

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from .context import Context, objective_parts
 from .eligibility import exclusion_counts
+from .rules import haversine_km
 from .scoring import PAIR_TERMS
 from .solution import Assignment, SessionBlock, Solution, Unmatched
 from .stable import blocking_pairs
-from .tracker import Tracker
+from .tracker import Blocker, Tracker
+
+IntArray = npt.NDArray[np.int64]
+BLOCKERS = (Blocker.FULL, Blocker.DIVERSITY, Blocker.CONTINUITY, Blocker.NOT_CHOSEN)
 
 
 def assignments(ctx: Context, x: np.ndarray) -> tuple[Assignment, ...]:
@@ -36,35 +43,85 @@ def assignments(ctx: Context, x: np.ndarray) -> tuple[Assignment, ...]:
     return tuple(sorted(out, key=lambda x: x.request_id))
 
 
-def unmatched(ctx: Context, x: np.ndarray) -> tuple[Unmatched, ...]:
+NEAREST_SHOWN = 3  # eligible sessions shown by name for an outcompeted request
+
+
+def _placed_keys(ctx: Context, x: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
+    """Seats used per session, and sorted (session, home organisation) keys of the placements."""
+    a, placed = ctx.a, np.flatnonzero(x)
+    used = np.bincount(ctx.pairs.s[placed], minlength=a.n_ses).astype(np.int64)
+    keys = np.sort(ctx.pairs.s[placed].astype(np.int64) * a.n_org + a.r_org[ctx.pairs.r[placed]])
+    return used, keys
+
+
+def blockers(ctx: Context, x: npt.NDArray[np.bool_], p: IntArray) -> npt.NDArray[np.int8]:
+    """Why each eligible pair p (of an unplaced request) could not be added: a BLOCKERS index."""
+    a, st = ctx.a, ctx.settings
+    s, org = ctx.pairs.s[p], a.r_org[ctx.pairs.r[p]]
+    used, keys = _placed_keys(ctx, x)
+    why = np.full(len(p), BLOCKERS.index(Blocker.NOT_CHOSEN), dtype=np.int8)
+    rest = used[s] < a.s_cap[s]
+    why[~rest] = BLOCKERS.index(Blocker.FULL)
+    if st.diversity is not None:
+        key = s.astype(np.int64) * a.n_org + org
+        same = np.searchsorted(keys, key, side="right") - np.searchsorted(keys, key, side="left")
+        at_n = rest & (same >= st.diversity)
+        why[at_n] = BLOCKERS.index(Blocker.DIVERSITY)
+        rest &= ~at_n
+    if st.continuity is not None and rest.any():
+        tracker = Tracker(ctx, x)  # few pairs: free seats are refilled, so most are full
+        for i in np.flatnonzero(rest).tolist():
+            if tracker.blocker(int(p[i])) == Blocker.CONTINUITY:
+                why[i] = BLOCKERS.index(Blocker.CONTINUITY)
+    return why
+
+
+def unmatched(ctx: Context, x: npt.NDArray[np.bool_]) -> tuple[Unmatched, ...]:
+    """Each unplaced request: counts per reason, and the few nearest eligible sessions."""
     a = ctx.a
     agents = {r.id: r.agent_id for r in a.problem.requests}
-    t = Tracker(ctx, x)
+    placed_req = np.zeros(a.n_req, dtype=bool)
+    placed_req[ctx.pairs.r[x]] = True
     lowest = np.full(a.n_ses, -1, dtype=np.int64)
     placed = np.flatnonzero(x)
     order = placed[np.argsort(-ctx.scores.total[placed], kind="stable")]
     lowest[ctx.pairs.s[order]] = ctx.scores.total[order]  # last write = lowest score
-    starts = np.searchsorted(ctx.pairs.r, np.arange(a.n_req + 1))
+    has_pair = np.zeros(a.n_req, dtype=bool)
+    has_pair[ctx.pairs.r] = True
+
+    # Outcompeted: every eligible pair of an unplaced request gets a reason (vectorised).
+    p = np.flatnonzero(~placed_req[ctx.pairs.r])
+    why = blockers(ctx, x, p)
+    pr, ps = ctx.pairs.r[p], ctx.pairs.s[p]
+    counts = np.zeros((a.n_req, len(BLOCKERS)), dtype=np.int64)
+    np.add.at(counts, (pr, why), 1)
+    km = np.where(a.s_remote[ps], 0.0, haversine_km(a.r_lat[pr], a.r_lon[pr], a.s_lat[ps], a.s_lon[ps]))
+    metres = np.minimum(np.round(km * 1000), (1 << 30) - 1).astype(np.int64)
+    nearest = np.argsort((pr.astype(np.int64) << 30) | metres, kind="stable")  # ties: lower session id
+    first = np.searchsorted(pr[nearest], pr[nearest], side="left")
+    shown = nearest[np.arange(len(nearest)) - first < NEAREST_SHOWN]
+    blocks: dict[int, list[SessionBlock]] = {}
+    for i in shown.tolist():
+        s, low = int(ps[i]), int(lowest[ps[i]])
+        block = SessionBlock(a.ses_ids[s], str(BLOCKERS[why[i]]), None if low < 0 else low)
+        blocks.setdefault(int(pr[i]), []).append(block)
+
+    no_pair = np.flatnonzero(~has_pair)
+    excluded = dict(zip(no_pair.tolist(), exclusion_counts(a, no_pair.astype(np.int64)), strict=True))
     out = []
-    for r in np.flatnonzero(~t.placed).tolist():
+    for r in np.flatnonzero(~placed_req).tolist():
         rid = a.req_ids[r]
-        lo, hi = int(starts[r]), int(starts[r + 1])
-        if lo == hi:
-            counts = dict(sorted(exclusion_counts(a, r).items()))
-            out.append(Unmatched(rid, agents[rid], "no_eligible_session", excluded=counts))
+        if r in excluded:
+            out.append(Unmatched(rid, agents[rid], "no_eligible_session", excluded=dict(sorted(excluded[r].items()))))
             continue
-        blocks = []
-        for p in range(lo, hi):
-            s = int(ctx.pairs.s[p])
-            low = int(lowest[s])
-            why = t.blocker(p) or "not_chosen"
-            blocks.append(SessionBlock(a.ses_ids[s], why, None if low < 0 else low))
-        blocks.sort(key=lambda b: b.session_id)
-        out.append(Unmatched(rid, agents[rid], "outcompeted", sessions=tuple(blocks)))
+        blocked = {str(BLOCKERS[k]): int(n) for k, n in enumerate(counts[r].tolist()) if n}
+        out.append(
+            Unmatched(rid, agents[rid], "outcompeted", sessions=tuple(blocks[r]), blocked=dict(sorted(blocked.items())))
+        )
     return tuple(out)
 
 
-def metrics(ctx: Context, x: np.ndarray, bound: int) -> dict:
+def metrics(ctx: Context, x: np.ndarray, bound: int) -> dict[str, Any]:
     a = ctx.a
     parts = objective_parts(ctx, x)
     placed = np.flatnonzero(x)
@@ -84,7 +141,7 @@ def metrics(ctx: Context, x: np.ndarray, bound: int) -> dict:
         if n_req[o] > 0
     ]
 
-    def org(rate):
+    def org(rate: tuple[float, str, int, int] | None) -> dict[str, Any] | None:
         return None if rate is None else dict(zip(("rate", "org", "placed", "requests"), rate, strict=True))
 
     lowest = min(rates, key=lambda t: (t[0], t[1])) if rates else None
@@ -105,7 +162,7 @@ def metrics(ctx: Context, x: np.ndarray, bound: int) -> dict:
     }
 
 
-def build_solution(ctx: Context, x: np.ndarray, bound: int, solver: dict, stats: dict) -> Solution:
+def build_solution(ctx: Context, x: np.ndarray, bound: int, solver: dict[str, Any], stats: dict[str, Any]) -> Solution:
     return Solution(
         assignments=assignments(ctx, x),
         unmatched=unmatched(ctx, x),

@@ -10,13 +10,24 @@ oversubscribed.  Same (size, seed) -> same problem.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
 from .model import Organisation, Problem, Request, Session, Settings
 
 # size: (requests, sessions, organisations)
-SIZES = {"XS": (60, 20, 8), "S": (500, 150, 30), "M": (5_000, 1_500, 150), "L": (20_000, 4_000, 400)}
+SIZES = {
+    "XS": (60, 20, 8),
+    "S": (500, 150, 30),
+    "M": (5_000, 1_500, 150),
+    "L": (20_000, 4_000, 400),
+    "XL": (20_000, 4_000, 400),
+}
+# Max distances (km; None = no limit) and their shares.  XL is a dense national network:
+# agents willing to travel (a fifth with no limit at all), so about 7 M pairs are eligible.
+MAX_KM = {"XL": ((100, 300, 600, 1000, None), (0.1, 0.2, 0.25, 0.25, 0.2))}
+DEFAULT_MAX_KM = ((20, 40, 60, 100, 200), (0.3, 0.3, 0.25, 0.1, 0.05))
 
 CITIES = (  # name, lat, lon, weight (rough population class)
     ("Paris", 48.857, 2.352, 12), ("Marseille", 43.296, 5.370, 5), ("Lyon", 45.764, 4.836, 5),
@@ -63,10 +74,11 @@ SKILLS = (
 )
 DAYS_P = np.array([8, 15, 20, 17, 15, 7, 5, 5, 4, 4], dtype=float)  # 1..10 working days
 HORIZON_WEEKS = 12
+CONGESTION = 5  # congested instances: this many times fewer organisations
 START = date(2025, 1, 6)  # a Monday
 
 
-def _jitter(rng, lat, lon, km):
+def _jitter(rng: np.random.Generator, lat: float, lon: float, km: float) -> tuple[float, float]:
     """Move a point by up to ~km in a random direction."""
     d, t = km * np.sqrt(rng.random()), rng.random() * 2 * np.pi
     dlon = d * np.sin(t) / (111.0 * np.cos(np.radians(lat)))
@@ -74,16 +86,25 @@ def _jitter(rng, lat, lon, km):
 
 
 def _busday(d: date, n: int) -> date:
-    return np.busday_offset(np.datetime64(d), n, roll="forward").astype(date)
+    day: date = np.busday_offset(np.datetime64(d), n, roll="forward").astype(date)
+    return day
 
 
-def generate(size: str = "S", seed: int = 1, continuity: int | None = None, **settings) -> Problem:
-    """A seeded instance of the given size (XS, S, M, L)."""
+def generate(
+    size: str = "S", seed: int = 1, continuity: int | None = None, congested: bool = False, **settings: Any
+) -> Problem:
+    """A seeded instance of the given size (XS, S, M, L).
+
+    ``congested``: five times fewer home organisations, each sending the same number of agents,
+    so that service continuity (K agents away per organisation and day) binds everywhere."""
     n_req, n_ses, n_org = SIZES[size]
+    km_choices, km_shares = MAX_KM.get(size, DEFAULT_MAX_KM)
     rng = np.random.default_rng(seed)
     # A network of this size covers this many cities, bigger ones first more often.
     cw = np.array([c[3] for c in CITIES], dtype=float)
     n_cities = min(len(CITIES), max(4, n_org // 5))
+    if congested:
+        n_org = max(2, n_org // CONGESTION)
     cities = rng.choice(len(CITIES), n_cities, replace=False, p=cw / cw.sum())
     cw = cw[cities]
     orgs = []
@@ -94,8 +115,9 @@ def generate(size: str = "S", seed: int = 1, continuity: int | None = None, **se
     org_size = rng.pareto(2.5, n_org) + 1  # a few large employers send and host more
     org_p = org_size / org_size.sum()
 
-    sessions, offer_of = [], []
-    horizon_days = np.busday_count(np.datetime64(START), np.datetime64(START + timedelta(weeks=HORIZON_WEEKS)))
+    sessions: list[Session] = []
+    offer_of: list[int] = []
+    horizon_days = int(np.busday_count(np.datetime64(START), np.datetime64(START + timedelta(weeks=HORIZON_WEEKS))))
     offer = 0
     while len(sessions) < n_ses:
         host = orgs[rng.choice(n_org, p=org_p)]
@@ -129,10 +151,12 @@ def generate(size: str = "S", seed: int = 1, continuity: int | None = None, **se
     s_offer = np.array(offer_of)
     requests = []
     for i in range(n_req):
-        home = int(rng.choice(n_org, p=org_p))
+        home = i % n_org if congested else int(rng.choice(n_org, p=org_p))
         org = orgs[home]
         lat, lon = _jitter(rng, org.lat, org.lon, 5)
-        maxd = float(rng.choice([20, 40, 60, 100, 200], p=[0.3, 0.3, 0.25, 0.1, 0.05]))
+        pick = km_choices[int(rng.choice(len(km_choices), p=km_shares))]
+        maxd = None if pick is None else float(pick)
+        reach_km = np.inf if maxd is None else maxd
         windows = []
         for _ in range(1 if rng.random() < 0.7 else 2):
             a = START + timedelta(days=int(rng.integers(0, HORIZON_WEEKS * 7 - 10)))
@@ -142,7 +166,7 @@ def generate(size: str = "S", seed: int = 1, continuity: int | None = None, **se
         hi = int(rng.integers(max(lo, 3), 11))
         current = {str(k): int(rng.integers(1, 5)) for k in rng.choice(SKILLS, rng.integers(2, 7), replace=False)}
         # Wishes among reachable offers (near enough, or remote), popular ones first.
-        near = (np.abs(s_lat - lat) < maxd / 111.0) & (np.abs(s_lon - lon) < maxd / 75.0) | s_remote
+        near = (np.abs(s_lat - lat) < reach_km / 111.0) & (np.abs(s_lon - lon) < reach_km / 75.0) | s_remote
         reach = np.unique(s_offer[near])
         wishes: tuple[str, ...] = ()
         k = min(len(reach), int(rng.choice([0, 1, 2, 3, 5], p=[0.2, 0.15, 0.2, 0.25, 0.2])))
@@ -174,7 +198,7 @@ def small_problem(
     n_req: int = 5,
     n_ses: int = 3,
     n_org: int = 3,
-    **settings,
+    **settings: Any,
 ) -> Problem:
     """A tiny, dense random problem (one metropolitan area, overlapping dates): most pairs
     are eligible, so that capacities, diversity and continuity really compete.  For tests."""

@@ -7,16 +7,22 @@ from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
-from .model import Organisation, Problem, ProblemError, Request, Session, Settings, Weights
+from . import schema
+from .model import Problem, ProblemError, Settings
 
-FORMAT = "appariement/problem@1"
+FORMAT = schema.FORMAT
 
 
 def _d(x: date) -> str:
     return x.isoformat()
 
 
-def problem_to_dict(p: Problem) -> dict:
+def problem_from_dict(d: Any) -> Problem:
+    """Build a Problem from its decoded JSON form; ProblemError lists every faulty field."""
+    return schema.problem_from_dict(d)
+
+
+def problem_to_dict(p: Problem) -> dict[str, Any]:
     s = p.settings
     settings = {f.name: getattr(s, f.name) for f in fields(Settings) if f.name != "weights"}
     settings["weights"] = asdict(s.weights)
@@ -68,102 +74,20 @@ def problem_to_dict(p: Problem) -> dict:
     }
 
 
-def _date(v: Any, where: str) -> date:
-    try:
-        return date.fromisoformat(v)
-    except (TypeError, ValueError):
-        raise ProblemError(f"{where}: {v!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def _get(d: dict, key: str, where: str, default: Any = ...) -> Any:
-    if key in d:
-        return d[key]
-    if default is ...:
-        raise ProblemError(f"{where}: missing field {key!r}")
-    return default
-
-
-def problem_from_dict(d: dict) -> Problem:
-    """Build a Problem from its JSON form; ProblemError names the faulty field."""
-    if d.get("format", FORMAT) != FORMAT:
-        raise ProblemError(f"format: expected {FORMAT!r}, got {d.get('format')!r}")
-    sd = dict(d.get("settings") or {})
-    wd = sd.pop("weights", None) or {}
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(sd) - known) + [f"weights.{k}" for k in sorted(set(wd) - set(asdict(Weights())))]
-    if unknown:
-        raise ProblemError(f"settings: unknown field(s) {', '.join(unknown)}")
-    settings = Settings(weights=Weights(**wd), **sd)
-    orgs = tuple(
-        Organisation(
-            id=_get(o, "id", "organisation"),
-            name=_get(o, "name", f"organisation {o.get('id')}", ""),
-            lat=float(_get(o, "lat", f"organisation {o.get('id')}")),
-            lon=float(_get(o, "lon", f"organisation {o.get('id')}")),
-        )
-        for o in d.get("organisations", [])
-    )
-    reqs = []
-    for r in d.get("requests", []):
-        w = f"request {r.get('id')!r}"
-        reqs.append(
-            Request(
-                id=_get(r, "id", w),
-                agent_id=_get(r, "agent", w),
-                org_id=_get(r, "org", w),
-                team=r.get("team"),
-                themes=tuple(r.get("themes", ())),
-                skills=tuple(r.get("skills", ())),
-                current_skills=dict(r.get("current_skills", {})),
-                windows=tuple((_date(a, w), _date(b, w)) for a, b in _get(r, "windows", w)),
-                min_days=int(r.get("min_days", 2)),
-                max_days=int(r.get("max_days", 10)),
-                max_distance_km=float(r.get("max_distance_km", 50.0)),
-                lat=float(_get(r, "lat", w)),
-                lon=float(_get(r, "lon", w)),
-                quota_days=int(r.get("quota_days", 20)),
-                wishes=tuple(r.get("wishes", ())),
-                rounds_waited=int(r.get("rounds_waited", 0)),
-            )
-        )
-    sess = []
-    for x in d.get("sessions", []):
-        w = f"session {x.get('id')!r}"
-        sess.append(
-            Session(
-                id=_get(x, "id", w),
-                offer_id=_get(x, "offer", w),
-                org_id=_get(x, "org", w),
-                start=_date(_get(x, "start", w), w),
-                end=_date(_get(x, "end", w), w),
-                working_days=int(_get(x, "working_days", w)),
-                capacity=int(_get(x, "capacity", w)),
-                lat=float(_get(x, "lat", w)),
-                lon=float(_get(x, "lon", w)),
-                remote=bool(x.get("remote", False)),
-                themes=tuple(x.get("themes", ())),
-                skills=tuple(x.get("skills", ())),
-                prerequisites=dict(x.get("prerequisites", {})),
-            )
-        )
-    problem = Problem(
-        organisations=orgs,
-        requests=tuple(reqs),
-        sessions=tuple(sess),
-        settings=settings,
-        pins=tuple((a, b) for a, b in d.get("pins", [])),
-        forbidden=tuple((a, b) for a, b in d.get("forbidden", [])),
-    )
-    problem.validate()
-    return problem
-
-
 def dumps_problem(p: Problem) -> str:
     return json.dumps(problem_to_dict(p), indent=1, ensure_ascii=False) + "\n"
 
 
-def loads_problem(text: str) -> Problem:
+def _no_constant(name: str) -> Any:
+    raise ProblemError(f"not valid JSON: {name} is not a number")
+
+
+def loads_problem(text: str | bytes) -> Problem:
+    """Parse and validate; NaN and Infinity are refused, like any malformed JSON."""
     try:
-        return problem_from_dict(json.loads(text))
-    except json.JSONDecodeError as e:
+        document = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, bad UTF-8, too many digits, too deep
+        if isinstance(e, ProblemError):
+            raise
         raise ProblemError(f"not valid JSON: {e}") from None
+    return problem_from_dict(document)

@@ -12,12 +12,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-MAX_WISHES = 5
-MIN_LEVEL, MAX_LEVEL = 1, 4
+from .schema import MAX_LEVEL, MAX_WISHES, MIN_LEVEL, ProblemError, check_problem
 
-
-class ProblemError(ValueError):
-    """The problem data is inconsistent (unknown id, bad level, empty window...)."""
+__all__ = [
+    "MAX_LEVEL",
+    "MAX_WISHES",
+    "MIN_LEVEL",
+    "InfeasiblePinsError",
+    "Organisation",
+    "Problem",
+    "ProblemError",
+    "Request",
+    "Session",
+    "Settings",
+    "Weights",
+]
 
 
 class InfeasiblePinsError(ValueError):
@@ -55,7 +64,7 @@ class Request:
     current_skills: Mapping[str, int] = field(default_factory=dict)
     min_days: int = 2
     max_days: int = 10
-    max_distance_km: float = 50.0
+    max_distance_km: float | None = 50.0  # None: no limit
     quota_days: int = 20
     wishes: tuple[str, ...] = ()  # offer ids, best first: rank = position + 1
     rounds_waited: int = 0
@@ -128,67 +137,6 @@ class Problem:
     forbidden: tuple[tuple[str, str], ...] = ()  # (request id, session id) excluded
 
     def validate(self) -> None:
-        """Raise ProblemError on the first inconsistency found."""
-        _validate(self)
+        """Check every record against the declared schema (schema.py); ProblemError lists all problems."""
+        check_problem(self)
 
-
-def _unique(kind: str, ids: list[str]) -> set[str]:
-    seen: set[str] = set()
-    for i in ids:
-        if i in seen:
-            raise ProblemError(f"duplicate {kind} id {i!r}")
-        seen.add(i)
-    return seen
-
-
-def _validate(p: Problem) -> None:
-    orgs = _unique("organisation", [o.id for o in p.organisations])
-    reqs = _unique("request", [r.id for r in p.requests])
-    sess = _unique("session", [s.id for s in p.sessions])
-    s = p.settings
-    if s.mode not in ("optimal", "stable"):
-        raise ProblemError(f"settings.mode: unknown mode {s.mode!r}")
-    if s.objective not in ("score", "placements_first"):
-        raise ProblemError(f"settings.objective: unknown objective {s.objective!r}")
-    if s.continuity_scope not in ("organisation", "team"):
-        raise ProblemError(f"settings.continuity_scope: unknown scope {s.continuity_scope!r}")
-    if s.diversity is not None and s.diversity < 1:
-        raise ProblemError("settings.diversity must be >= 1 or null")
-    if s.continuity is not None and s.continuity < 0:
-        raise ProblemError("settings.continuity must be >= 0 or null")
-    if not 0.0 <= s.fairness_floor <= 1.0:
-        raise ProblemError("settings.fairness_floor must lie in [0, 1]")
-    for name, w in vars(s.weights).items():
-        if not isinstance(w, int) or w < 0:
-            raise ProblemError(f"settings.weights.{name} must be a non-negative integer")
-    for r in p.requests:
-        where = f"request {r.id!r}"
-        if r.org_id not in orgs:
-            raise ProblemError(f"{where}: unknown organisation {r.org_id!r}")
-        if not r.windows:
-            raise ProblemError(f"{where}: no availability window")
-        for a, b in r.windows:
-            if a > b:
-                raise ProblemError(f"{where}: window {a}..{b} ends before it starts")
-        if not 1 <= r.min_days <= r.max_days:
-            raise ProblemError(f"{where}: duration must satisfy 1 <= min_days <= max_days")
-        if len(r.wishes) > MAX_WISHES or len(set(r.wishes)) != len(r.wishes):
-            raise ProblemError(f"{where}: at most {MAX_WISHES} distinct wishes")
-        for k, lvl in r.current_skills.items():
-            if not MIN_LEVEL <= lvl <= MAX_LEVEL:
-                raise ProblemError(f"{where}: skill {k!r} level {lvl} outside 1..4")
-    for x in p.sessions:
-        where = f"session {x.id!r}"
-        if x.org_id not in orgs:
-            raise ProblemError(f"{where}: unknown organisation {x.org_id!r}")
-        if x.start > x.end:
-            raise ProblemError(f"{where}: ends before it starts")
-        if x.capacity < 0 or x.working_days < 1:
-            raise ProblemError(f"{where}: capacity >= 0 and working_days >= 1 required")
-        for k, lvl in x.prerequisites.items():
-            if not MIN_LEVEL <= lvl <= MAX_LEVEL:
-                raise ProblemError(f"{where}: prerequisite {k!r} level {lvl} outside 1..4")
-    for kind, pairs in (("pin", p.pins), ("forbidden pair", p.forbidden)):
-        for r_id, s_id in pairs:
-            if r_id not in reqs or s_id not in sess:
-                raise ProblemError(f"{kind} ({r_id}, {s_id}): unknown request or session")

@@ -13,12 +13,15 @@ import numpy as np
 
 from .arrays import ProblemArrays, popcount
 from .eligibility import Pairs
-from .rules import haversine_km
+from .model import Weights
+from .rules import EARTH_RADIUS_KM, haversine_km
 
+POINTS_PER_TERM = 100  # each soft goal scores 0–100 points before its weight
 PAIR_TERMS = ("base", "interest", "skill_fit", "wish", "distance", "waiting")
 AGENT_SIDE = ("wish", "interest", "distance")  # what the agent wants (stable mode), wish first
 HOST_SIDE = ("wish", "interest", "skill_fit", "waiting")  # how the offer ranks applicants
 REMOTE_DISTANCE_POINTS = 50  # remote sessions: no trip, but a weaker immersion
+NO_LIMIT_REFERENCE_KM = np.pi * EARTH_RADIUS_KM  # no limit: 0 points at the antipode only
 NO_SKILL_POINTS = 50  # session that lists no skill developed: neutral
 TIE_BITS = 25  # tie-break room in preference keys (up to 33 M requests/sessions)
 
@@ -31,8 +34,19 @@ class Scores:
     host_key: np.ndarray  # int64 strict preference of the session
 
 
+CHUNK = 1 << 17  # pairs scored at a time: the temporaries stay in the processor's cache
+
+
 def pair_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
     """Points (0–100) of every pair term for the pairs (r, s)."""
+    out = {t: np.empty(len(r), dtype=np.int32) for t in PAIR_TERMS}
+    for lo in range(0, len(r), CHUNK):
+        for t, v in _chunk_points(a, r[lo : lo + CHUNK], s[lo : lo + CHUNK]).items():
+            out[t][lo : lo + CHUNK] = v
+    return out
+
+
+def _chunk_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
     n = len(r)
     matched = popcount(a.r_themes[r] & a.s_themes[s]) + popcount(a.r_skills[r] & a.s_skills[s])
     wanted = a.r_nwanted[r]
@@ -56,7 +70,8 @@ def pair_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, np.
         wish = np.where(hit, (6 - a.wish_rank[ix]) * 20, 0)
 
     km = haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[s], a.s_lon[s])
-    near = np.clip(100.0 * (1.0 - km / np.maximum(a.r_maxdist[r], 1e-9)), 0, 100)
+    reference = np.where(np.isinf(a.r_maxdist[r]), NO_LIMIT_REFERENCE_KM, a.r_maxdist[r])
+    near = np.clip(100.0 * (1.0 - km / np.maximum(reference, 1e-9)), 0, 100)
     dist = np.where(a.s_remote[s], REMOTE_DISTANCE_POINTS, np.floor(near))
 
     waiting = np.minimum(a.r_wait[r], 5) * 20
@@ -71,7 +86,7 @@ def pair_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, np.
     return {k: v.astype(np.int32) for k, v in out.items()}
 
 
-def weighted(points: dict[str, np.ndarray], weights, terms=PAIR_TERMS) -> np.ndarray:
+def weighted(points: dict[str, np.ndarray], weights: Weights, terms: tuple[str, ...] = PAIR_TERMS) -> np.ndarray:
     """Sum of weight × points over the given terms (int64)."""
     total = np.zeros(len(points["base"]), dtype=np.int64)
     for t in terms:
@@ -82,12 +97,21 @@ def weighted(points: dict[str, np.ndarray], weights, terms=PAIR_TERMS) -> np.nda
 def score_pairs(a: ProblemArrays, pairs: Pairs) -> Scores:
     """Score every eligible pair, with the strict preferences used by stable mode."""
     w = a.problem.settings.weights
-    pts = pair_points(a, pairs.r, pairs.s)
+    n = len(pairs)
+    pts = {t: np.empty(n, dtype=np.int32) for t in PAIR_TERMS}
+    total, agent_key, host_key = (np.empty(n, dtype=np.int64) for _ in range(3))
     tie = (1 << TIE_BITS) - 1
-    # Ties are broken by index (lower id first) so preferences are strict and reproducible.
-    # Agents rank their wished offers first, in their own order; then the rest by interest
-    # and distance.  Sessions rank applicants by the offer-side score.
-    agent = (pts["wish"].astype(np.int64) << 20) + weighted(pts, w, AGENT_SIDE[1:])
-    agent_key = (agent << TIE_BITS) + (tie - pairs.s)
-    host_key = (weighted(pts, w, HOST_SIDE) << TIE_BITS) + (tie - pairs.r)
-    return Scores(points=pts, total=weighted(pts, w), agent_key=agent_key, host_key=host_key)
+    for lo in range(0, n, CHUNK):
+        part = slice(lo, lo + CHUNK)
+        r, s = pairs.r[part], pairs.s[part]
+        chunk = _chunk_points(a, r, s)
+        for t, v in chunk.items():
+            pts[t][part] = v
+        # Ties are broken by index (lower id first) so preferences are strict and reproducible.
+        # Agents rank their wished offers first, in their own order; then the rest by interest
+        # and distance.  Sessions rank applicants by the offer-side score.
+        agent = (chunk["wish"].astype(np.int64) << 20) + weighted(chunk, w, AGENT_SIDE[1:])
+        agent_key[part] = (agent << TIE_BITS) + (tie - s)
+        host_key[part] = (weighted(chunk, w, HOST_SIDE) << TIE_BITS) + (tie - r)
+        total[part] = weighted(chunk, w)
+    return Scores(points=pts, total=total, agent_key=agent_key, host_key=host_key)

@@ -32,7 +32,7 @@ class SessionBlock:
     """An eligible session the request could not take, and why."""
 
     session_id: str
-    why: str  # "full" | "diversity" | "continuity"
+    why: str  # "full" | "diversity" | "continuity" | "not_chosen"
     lowest_score: int | None  # lowest score placed in that session (None: no one placed)
 
 
@@ -42,7 +42,8 @@ class Unmatched:
     agent_id: str
     reason: str  # "no_eligible_session" | "outcompeted"
     excluded: Mapping[str, int] = field(default_factory=dict)  # rule -> sessions excluded
-    sessions: tuple[SessionBlock, ...] = ()
+    sessions: tuple[SessionBlock, ...] = ()  # outcompeted: the few nearest eligible sessions
+    blocked: Mapping[str, int] = field(default_factory=dict)  # outcompeted: why -> eligible sessions
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Solution:
     solver: Mapping[str, Any]
     stats: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, stats: bool = True) -> dict:
+    def to_dict(self, stats: bool = True) -> dict[str, Any]:
         out = {
             "format": FORMAT,
             "assignments": [
@@ -81,11 +82,12 @@ class Solution:
         return json.dumps(self.to_dict(stats), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def _unmatched(u: Unmatched) -> dict:
+def _unmatched(u: Unmatched) -> dict[str, Any]:
     d: dict[str, Any] = {"request": u.request_id, "agent": u.agent_id, "reason": u.reason}
     if u.reason == "no_eligible_session":
         d["excluded"] = dict(u.excluded)
     else:
+        d["blocked"] = dict(u.blocked)
         d["sessions"] = [
             {"session": b.session_id, "why": b.why, "lowest_score": b.lowest_score}
             for b in u.sessions

@@ -7,62 +7,80 @@ greedy baseline, and to tell why an unmatched request could not take an eligible
 from __future__ import annotations
 
 from collections import defaultdict
+from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
 
 from .context import Context
 
+Mask = npt.NDArray[np.bool_]
+
+
+class Blocker(StrEnum):
+    """Why an eligible pair cannot be added to an assignment as it stands."""
+
+    PLACED = "placed"  # the request already has a placement
+    FULL = "full"  # no seat left in the session
+    DIVERSITY = "diversity"  # N agents of the same home organisation already there
+    CONTINUITY = "continuity"  # K + 1 agents of the group would be away on a day
+    NOT_CHOSEN = "not_chosen"  # nothing blocks it: the optimum did without it
+
 
 class Tracker:
-    def __init__(self, ctx: Context, x: np.ndarray):
+    """Seats, diversity and continuity loads of an assignment, updated pair by pair."""
+
+    def __init__(self, ctx: Context, x: Mask):
         self.ctx = ctx
         a, st = ctx.a, ctx.settings
         self.x = x.copy()
-        self.cap = a.s_cap
-        self.n = st.diversity
-        self.k = st.continuity
-        self.pr, self.ps = ctx.pairs.r, ctx.pairs.s
-        self.org = a.r_org
+        self.capacity = a.s_cap
+        self.diversity_limit = st.diversity
+        self.continuity_limit = st.continuity
+        self.pair_request, self.pair_session = ctx.pairs.r, ctx.pairs.s
+        self.home_org = a.r_org
         self.group = a.r_group
         self.start, self.end = a.s_start, a.s_end
-        self.used = np.zeros(a.n_ses, dtype=np.int64)
+        self.seats_used = np.zeros(a.n_ses, dtype=np.int64)
         self.placed = np.zeros(a.n_req, dtype=bool)
-        self.div: dict[tuple[int, int], int] = defaultdict(int)
-        self.away: dict[int, list[tuple[int, int]]] = defaultdict(list)  # group -> intervals
+        self.same_org: dict[tuple[int, int], int] = defaultdict(int)  # (session, home org) -> agents
+        self.away: dict[int, list[tuple[int, int]]] = defaultdict(list)  # group -> (start, end) away
         for p in np.flatnonzero(x).tolist():
             self._count(p, +1)
 
     def _count(self, p: int, sign: int) -> None:
-        r, s = int(self.pr[p]), int(self.ps[p])
-        self.used[s] += sign
+        r, s = int(self.pair_request[p]), int(self.pair_session[p])
+        self.seats_used[s] += sign
         self.placed[r] = sign > 0
-        self.div[(s, int(self.org[r]))] += sign
-        if self.k is not None:
-            iv = (int(self.start[s]), int(self.end[s]))
+        self.same_org[(s, int(self.home_org[r]))] += sign
+        if self.continuity_limit is not None:
+            interval = (int(self.start[s]), int(self.end[s]))
             away = self.away[int(self.group[r])]
             if sign > 0:
-                away.append(iv)
+                away.append(interval)
             else:
-                away.remove(iv)
+                away.remove(interval)
 
-    def blocker(self, p: int) -> str | None:
-        """Why pair p cannot be added now ('placed', 'full', 'diversity', 'continuity')."""
-        r, s = int(self.pr[p]), int(self.ps[p])
+    def blocker(self, p: int) -> Blocker | None:
+        """Why pair p cannot be added now (None: it can)."""
+        r, s = int(self.pair_request[p]), int(self.pair_session[p])
         if self.placed[r]:
-            return "placed"
-        if self.used[s] >= self.cap[s]:
-            return "full"
-        if self.n is not None and self.div[(s, int(self.org[r]))] >= self.n:
-            return "diversity"
-        if self.k is not None and self._peak_with(int(self.group[r]), s) > self.k:
-            return "continuity"
+            return Blocker.PLACED
+        if self.seats_used[s] >= self.capacity[s]:
+            return Blocker.FULL
+        if self.diversity_limit is not None and self.same_org[(s, int(self.home_org[r]))] >= self.diversity_limit:
+            return Blocker.DIVERSITY
+        k = self.continuity_limit
+        if k is not None and self._peak_with(int(self.group[r]), s) > k:
+            return Blocker.CONTINUITY
         return None
 
-    def _peak_with(self, g: int, s: int) -> int:
-        a, b = int(self.start[s]), int(self.end[s])
-        ivs = [iv for iv in self.away.get(g, ()) if iv[0] <= b and a <= iv[1]]
-        days = {a} | {lo for lo, _ in ivs if lo >= a}
-        return 1 + max((sum(lo <= d <= hi for lo, hi in ivs) for d in days), default=0)
+    def _peak_with(self, group: int, s: int) -> int:
+        """Agents of the group away on the busiest day of session s, s included."""
+        first, last = int(self.start[s]), int(self.end[s])
+        overlapping = [iv for iv in self.away.get(group, ()) if iv[0] <= last and first <= iv[1]]
+        days = {first} | {lo for lo, _ in overlapping if lo >= first}
+        return 1 + max((sum(lo <= d <= hi for lo, hi in overlapping) for d in days), default=0)
 
     def add(self, p: int) -> None:
         self.x[p] = True
@@ -73,7 +91,7 @@ class Tracker:
         self._count(p, -1)
 
 
-def fill(ctx: Context, x: np.ndarray) -> np.ndarray:
+def fill(ctx: Context, x: Mask) -> Mask:
     """Greedily add the best-scoring feasible pairs of unplaced requests (never removes)."""
     t = Tracker(ctx, x)
     cand = np.flatnonzero(~t.placed[ctx.pairs.r] & ctx.free_mask())
@@ -84,7 +102,7 @@ def fill(ctx: Context, x: np.ndarray) -> np.ndarray:
     return t.x
 
 
-def repair_continuity(ctx: Context, x: np.ndarray) -> np.ndarray:
+def repair_continuity(ctx: Context, x: Mask) -> Mask:
     """Drop the lowest-scoring placements on each over-loaded day until continuity holds."""
     k = ctx.settings.continuity
     if k is None:

@@ -145,9 +145,13 @@ def load_network(n_offers: int, n_requests: int, n_orgs: int, seed: int = 7, *, 
         wishes += [{"request_id": rid, "offer_id": oid, "rank": rank} for rank, oid in enumerate(sorted(chosen), 1)]
     db.session.execute(insert(Wish), wishes)
     db.session.commit()
-    # Fresh planner statistics, as autovacuum would have gathered on a live database.
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    # Fresh planner statistics and visibility maps, as autovacuum would have made them on a live database.
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return network.id
 
 

@@ -34,7 +34,6 @@ from mobilite.models import (
 )
 from mobilite.services.rules import COUNTED, years_before
 
-NO_DISTANCE_LIMIT_KM = 5000.0
 # Seats held by earlier rounds: a session's capacity in this round is what they leave.
 HOLDING_SEATS = (ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)
 
@@ -157,7 +156,7 @@ def load_problem(network: Network, week_start: date, round_: Round | None = None
             themes=tuple(t.code for t in item.themes), skills=tuple(s.code for s in item.skills),
             current_skills={us.skill.code: us.level for us in agent.skills},
             min_days=item.min_days, max_days=item.max_days,
-            max_distance_km=float(item.max_distance_km) if item.max_distance_km is not None else NO_DISTANCE_LIMIT_KM,
+            max_distance_km=float(item.max_distance_km) if item.max_distance_km is not None else None,  # no limit
             quota_days=max(network.quota_days - used.get(agent.id, 0), 0),
             wishes=tuple(str(w.offer_id) for w in item.wishes),
             rounds_waited=item.rounds_waited,

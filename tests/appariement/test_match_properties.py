@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from appariement import Problem, rules, solve
 from appariement.context import objective_parts
 from appariement.engine import optimise, prepare, stabilise
+from appariement.explain import NEAREST_SHOWN
 from appariement.generator import small_problem
 
 SETTINGS = dict(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,18 +124,36 @@ def test_explanations_are_true(problem):
             assert sum(u.excluded.values()) == a.n_ses
             continue
         assert u.reason == "outcompeted"
-        assert [b.session_id for b in u.sessions] == eligible
-        for b in u.sessions:
-            s = ses_ix[b.session_id]
+        # Every eligible session is counted under one reason; the nearest few are shown.
+        assert sum(u.blocked.values()) == len(eligible)
+        shown = [b.session_id for b in u.sessions]
+        assert len(shown) == min(len(eligible), NEAREST_SHOWN)
+        km = {
+            sid: 0.0 if a.s_remote[ses_ix[sid]] else float(
+                rules.haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[ses_ix[sid]], a.s_lon[ses_ix[sid]])
+            )
+            for sid in eligible
+        }
+        assert sorted(shown, key=lambda sid: (round(km[sid] * 1000), sid)) == shown
+        assert all(round(km[sid] * 1000) >= round(km[shown[-1]] * 1000) for sid in set(eligible) - set(shown))
+        whys = {}
+        for s_id in eligible:
+            s = ses_ix[s_id]
             here = placed_r[placed_s == s]
-            if b.why == "full":
-                assert len(here) >= a.s_cap[s]
-            elif b.why == "diversity":
-                assert (a.r_org[here] == a.r_org[r]).sum() >= st_.diversity
+            if len(here) >= a.s_cap[s]:
+                whys[s_id] = "full"
+            elif st_.diversity is not None and (a.r_org[here] == a.r_org[r]).sum() >= st_.diversity:
+                whys[s_id] = "diversity"
             else:
-                assert b.why == "continuity"
                 r2, s2 = np.append(placed_r, r), np.append(placed_s, s)
                 assert not rules.continuity(a, r2, s2, st_.continuity)
+                whys[s_id] = "continuity"
+        for b in u.sessions:
+            assert b.why == whys[b.session_id]
+        counted = {}
+        for why in whys.values():
+            counted[why] = counted.get(why, 0) + 1
+        assert dict(u.blocked) == counted
 
 
 @settings(**SETTINGS)

@@ -1,0 +1,314 @@
+"""Service continuity near a proven bound: an LP-priced flow bound, then a neighbourhood search.
+
+1. **Bound.**  The linear relaxation of the full model (network rules + continuity) is solved
+   approximately by PDLP, for a fixed number of iterations on one thread (deterministic).  Its
+   duals of the continuity rows are multipliers λ ≥ 0 of the Lagrangian relaxation around the
+   min-cost flow: the flow with every pair's cost raised by the λ of the rows it takes part in,
+   plus Σ λ·K, is an upper bound of the optimum for *any* λ ≥ 0, computed exactly in integers.
+   With near-optimal duals it is within a hair of the LP optimum (the Lagrangian dual and the LP
+   relaxation have the same optimum: the flow polytope is integral).
+2. **Start.**  LP rounding: pairs taken greedily in the order of PDLP's (approximate) values
+   while every rule holds — or the priced flow, repaired and refilled, if that is better.
+3. **Large-neighbourhood search.**  Round after round, CP-SAT re-optimises the pairs of
+   continuity groups that compete for the same sessions — alternately a group and 1–3 rivals
+   over 10–30 days, and a group and its 30 closest rivals over 2–7 days (seats change hands
+   between groups) — the rest of the solution fixed; it starts from the current solution
+   (hint) and the result is kept when it is better.  A round small enough is one model.
+   Rounds, neighbourhoods (seeded generator), CP-SAT's seed, workers (1) and effort
+   (deterministic time) are fixed: the same input gives the same solution on any machine and
+   under any load.  The wall clock only stops a round as a safety net.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver.python import model_builder_helper as mbh
+from ortools.sat.python import cp_model
+from scipy import sparse  # type: ignore[import-untyped]
+
+from .context import Context, objective_key
+from .cpsat import BoolArray, ContinuityRows, IntArray, Limits, add_hint, build, read_values, run
+from .lagrange import priced_flow
+from .scoring import POINTS_PER_TERM
+from .tracker import Tracker, fill, repair_continuity
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Effort:
+    """Deterministic work limits of the continuity method (no wall-clock in here)."""
+
+    lp_iterations: int = 500  # PDLP iterations for the multipliers and the LP rounding
+    rounds: int = 30  # neighbourhoods searched
+    round_effort: float = 0.2  # CP-SAT deterministic time per neighbourhood
+    max_free_pairs: int = 5_000  # size of a neighbourhood (free pairs)
+    wide_groups: int = 30  # rival groups in a few-days neighbourhood
+    stall_rounds: int = 15  # stop after this many rounds without a better solution
+    seed: int = 0
+
+
+@dataclass
+class BoundResult:
+    bound: int  # a proven upper bound of the objective with continuity
+    multipliers: FloatArray  # λ per continuity row
+    x_priced: BoolArray  # the priced flow (breaks continuity in general)
+    x_lp: FloatArray  # PDLP's (approximate) LP solution per pair
+    lp_value: float | None  # PDLP's objective (not proven; for the report)
+
+
+@dataclass
+class SearchResult:
+    x: BoolArray
+    rounds: int
+    improved: int
+    stopped_by: str = "rounds"  # rounds, stall, bound (proven optimal), all (one full model), deadline
+    proven: bool = False  # CP-SAT proved the one full model optimal
+    history: list[tuple[int, int]] = field(default_factory=list)  # (round, score) on improvement
+
+
+def _rows_by_key(keys: npt.NDArray[np.integer]) -> tuple[IntArray, IntArray]:
+    """Row number of each pair (one row per distinct key), and the distinct keys."""
+    uniq, inv = np.unique(keys, return_inverse=True)
+    return inv.astype(np.int64), uniq.astype(np.int64)
+
+
+def lp_relaxation(ctx: Context, rows: ContinuityRows, iterations: int) -> tuple[FloatArray, FloatArray, float | None]:
+    """The LP relaxation by PDLP (one thread, fixed iterations): (duals of the continuity
+    rows, approximate x per pair, objective)."""
+    a, st = ctx.a, ctx.settings
+    pr, ps = ctx.pairs.r, ctx.pairs.s
+    n = len(pr)
+    if rows.count == 0 or iterations <= 0:
+        return np.zeros(rows.count), np.zeros(n), None
+    pair_ids = np.arange(n, dtype=np.int64)
+    blocks_r, blocks_c, blocks_v, rhs = [], [], [], []
+    n_rows = 0
+
+    def add(row_of: IntArray, cols: IntArray, vals: FloatArray, limits: FloatArray) -> None:
+        nonlocal n_rows
+        blocks_r.append(row_of + n_rows)
+        blocks_c.append(cols)
+        blocks_v.append(vals)
+        rhs.append(limits)
+        n_rows += len(limits)
+
+    ones = np.ones(n)
+    req_row, _ = _rows_by_key(pr)
+    add(req_row, pair_ids, ones, np.ones(int(req_row.max()) + 1))
+    ses_row, ses = _rows_by_key(ps)
+    add(ses_row, pair_ids, ones, a.s_cap[ses].astype(float))
+    if st.diversity is not None:
+        div_row, div = _rows_by_key(ps.astype(np.int64) * a.n_org + a.r_org[pr])
+        add(div_row, pair_ids, ones, np.full(len(div), float(st.diversity)))
+    first_continuity = n_rows
+    add(rows.row, rows.members, np.ones(len(rows.members)), np.full(rows.count, float(st.continuity or 0)))
+    # Fairness floor: f_o ≤ placements of o, f_o ≤ floor (a bound of the variable).
+    orgs = np.arange(a.n_org, dtype=np.int64)
+    blocks_r.append(n_rows + a.r_org[pr])
+    blocks_c.append(pair_ids)
+    blocks_v.append(-ones)
+    add(orgs, n + orgs, np.ones(a.n_org), np.zeros(a.n_org))
+    matrix = sparse.csr_matrix(
+        (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
+        shape=(n_rows, n + a.n_org),
+    )
+    upper = np.concatenate([np.ones(n), ctx.floors.astype(float)])
+    lower = np.zeros(n + a.n_org)
+    pinned_req = ~ctx.free_mask()
+    upper[:n][pinned_req] = 0.0
+    lower[ctx.pinned] = upper[ctx.pinned] = 1.0
+    fairness_bonus = float(st.weights.fairness * POINTS_PER_TERM)
+    gain = np.concatenate([ctx.scores.total.astype(float), np.full(a.n_org, fairness_bonus)])
+    model = mbh.ModelBuilderHelper()
+    # The binding's stub spells the array type wrongly ("ndarray[float64, ...]").
+    fill = model.fill_model_from_sparse_data
+    fill(lower, upper, gain, np.full(n_rows, -np.inf), np.concatenate(rhs), matrix)  # type: ignore[arg-type]
+    model.set_maximize(True)
+    solver = mbh.ModelSolverHelper("pdlp")
+    # One thread and an iteration count: the same duals on any machine and under any load.
+    solver.set_solver_specific_parameters(
+        f"num_threads: 1 termination_criteria {{ iteration_limit: {int(iterations)} }}"
+    )
+    solver.solve(model)
+    if not solver.has_response():
+        return np.zeros(rows.count), np.zeros(n), None
+    primal = np.nan_to_num(np.asarray(solver.variable_values(), dtype=float)[:n], nan=0.0)
+    duals = np.asarray(solver.dual_values(), dtype=float)
+    lam = np.maximum(duals[first_continuity : first_continuity + rows.count], 0.0)
+    value = float(solver.objective_value()) if solver.has_solution() else None
+    return np.nan_to_num(lam, nan=0.0, posinf=0.0), primal, value
+
+
+def continuity_bound(ctx: Context, rows: ContinuityRows, flow_bound: int, effort: Effort) -> BoundResult:
+    """The best proven upper bound we can afford: min(flow optimum, LP-priced flow)."""
+    lam, x_lp, lp_value = lp_relaxation(ctx, rows, effort.lp_iterations)
+    x, dual = priced_flow(ctx, rows, lam)
+    return BoundResult(min(flow_bound, dual), lam, x, x_lp, lp_value)
+
+
+LARGE_ROUND = 200_000  # eligible pairs: above this, more neighbourhoods (each covers less)
+
+
+def effort_for(ctx: Context) -> Effort:
+    """The effort for this problem: a function of its size only (never of the machine).
+
+    Calibrated on the congested benchmark (M: 94,000 pairs; L: 630,000 pairs) to fit the
+    time limits (30 s, 60 s) on a 2-core machine with room to spare for a loaded one."""
+    if len(ctx.pairs) > LARGE_ROUND:
+        return Effort(lp_iterations=300, rounds=15, round_effort=0.15, stall_rounds=15)
+    return Effort()
+
+
+def _neighbourhood_pairs(
+    ctx: Context, x: BoolArray, groups: IntArray, days: tuple[int, int], max_pairs: int
+) -> IntArray:
+    """Free pairs: of requests in the groups, sessions meeting the days, not placed elsewhere."""
+    a, pr, ps = ctx.a, ctx.pairs.r, ctx.pairs.s
+    in_groups = np.isin(a.r_group[pr], groups) & ctx.free_mask()
+    meets = (a.s_start[ps] <= days[1]) & (a.s_end[ps] >= days[0])
+    cand = in_groups & meets
+    placed_outside = np.zeros(a.n_req, dtype=bool)
+    placed_outside[pr[x & ~cand]] = True
+    free = np.flatnonzero(cand & ~placed_outside[pr])
+    if len(free) > max_pairs:
+        # Keep the requests whose pairs start earliest in the window, whole requests only.
+        first = free[np.argsort(a.s_start[ps[free]], kind="stable")]
+        reqs = np.unique(pr[first[:max_pairs]])
+        free = free[np.isin(pr[free], reqs)]
+    return free.astype(np.int64)
+
+
+def _competitors(ctx: Context) -> list[IntArray]:
+    """For each continuity group, the other groups that want some of its sessions, the ones
+    sharing most first (sparse: memory grows with the shared pairs, not groups²)."""
+    a, pr, ps = ctx.a, ctx.pairs.r, ctx.pairs.s
+    n_groups = int(a.r_group.max()) + 1 if a.n_req else 0
+    wants = sparse.csr_matrix((np.ones(len(pr)), (a.r_group[pr], ps)), shape=(n_groups, a.n_ses))
+    wants.data[:] = 1.0  # a session counts once per group
+    shared = (wants @ wants.T).tocsr()
+    rivals = []
+    for g in range(n_groups):
+        cols = shared.indices[shared.indptr[g] : shared.indptr[g + 1]]
+        vals = shared.data[shared.indptr[g] : shared.indptr[g + 1]]
+        keep = cols != g
+        cols, vals = cols[keep].astype(np.int64), vals[keep]
+        rivals.append(cols[np.lexsort((cols, -vals))])
+    return rivals
+
+
+def _with_rivals(g: int, rivals: IntArray, k: int, groups: IntArray) -> IntArray:
+    """g and its k first rivals; when it has fewer, other groups in index order."""
+    chosen = np.concatenate(([g], rivals[:k])).astype(np.int64)
+    if len(chosen) <= k:
+        others = np.setdiff1d(groups, chosen)[: k + 1 - len(chosen)]
+        chosen = np.concatenate((chosen, others)).astype(np.int64)
+    return chosen
+
+
+def search(
+    ctx: Context,
+    x: BoolArray,
+    rows: ContinuityRows,
+    effort: Effort,
+    deadline: float | None = None,
+    target: int | None = None,
+) -> SearchResult:
+    """Large-neighbourhood search with CP-SAT from a feasible x (see the module docstring)."""
+    a = ctx.a
+    rng = np.random.default_rng(effort.seed)
+    groups = np.unique(a.r_group[ctx.pairs.r])
+    result = SearchResult(x.copy(), 0, 0)
+    if len(groups) == 0 or len(ctx.pairs) == 0:
+        return result
+    if target is not None and objective_key(ctx, result.x)[1] >= target:
+        result.stopped_by = "bound"  # the start meets the bound: proven optimal
+        return result
+    everything = np.flatnonzero(ctx.free_mask()).astype(np.int64)
+    if len(everything) <= effort.max_free_pairs:
+        # Small enough for one model of every free pair: no neighbourhoods needed.
+        limits = Limits(effort.round_effort * effort.rounds, _wall(deadline, 60.0), 1, effort.seed)
+        _, proven = _improve(ctx, result, everything, rows, limits)
+        result.rounds, result.stopped_by, result.proven = 1, "all", proven
+        return result
+    rivals = _competitors(ctx)
+    days = (int(a.s_start.min()), int(a.s_end.max()))
+    order = rng.permutation(groups)
+    best_key = objective_key(ctx, result.x)
+    last_gain = 0
+    for i in range(effort.rounds):
+        stop = _stop_reason(i - last_gain, best_key[1], effort, deadline, target)
+        if stop is not None:
+            result.stopped_by = stop
+            break
+        g = int(order[i % len(order)])
+        if i % 2 == 0:
+            # A group and its closest rivals for seats, over a few weeks.
+            chosen, span = _with_rivals(g, rivals[g], int(rng.integers(1, 4)), groups), int(rng.integers(10, 31))
+        else:
+            # Many rival groups over a few days: seats change hands between groups.
+            chosen, span = _with_rivals(g, rivals[g], effort.wide_groups, groups), int(rng.integers(2, 8))
+        lo = int(rng.integers(days[0], max(days[0] + 1, days[1] - span + 1)))
+        free = _neighbourhood_pairs(ctx, result.x, chosen, (lo, lo + span), effort.max_free_pairs)
+        result.rounds = i + 1
+        limits = Limits(effort.round_effort, _wall(deadline, 10.0), 1, effort.seed + i, neighbourhood=True)
+        if len(free) and _improve(ctx, result, free, rows, limits)[0]:
+            best_key = objective_key(ctx, result.x)
+            last_gain = i + 1
+            result.history.append((i + 1, best_key[1]))
+    return result
+
+
+def _wall(deadline: float | None, default: float) -> float:
+    """CP-SAT's wall-clock safety net: what is left before the deadline."""
+    return default if deadline is None else max(0.1, deadline - time.perf_counter())
+
+
+def _stop_reason(
+    rounds_without_gain: int, score: int, effort: Effort, deadline: float | None, target: int | None
+) -> str | None:
+    """Why the search stops before the next round, if it does."""
+    if deadline is not None and time.perf_counter() > deadline:
+        return "deadline"  # safety net only: the benchmark instances never reach it
+    if target is not None and score >= target:
+        return "bound"
+    if rounds_without_gain >= effort.stall_rounds:
+        return "stall"
+    return None
+
+
+def _improve(
+    ctx: Context, result: SearchResult, free: IntArray, rows: ContinuityRows, limits: Limits
+) -> tuple[bool, bool]:
+    """Re-optimise the free pairs with CP-SAT from result.x; keep the outcome if better.
+
+    Returns (improved, proven optimal for this model)."""
+    sub = build(ctx, free, result.x, rows)
+    add_hint(sub, result.x)
+    solver, status = run(sub, limits)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False, False
+    proven = status == cp_model.OPTIMAL
+    cand = read_values(sub, solver)
+    if objective_key(ctx, cand) <= objective_key(ctx, result.x):
+        return False, proven
+    result.x = cand
+    result.improved += 1
+    return True, proven
+
+
+def start_solution(ctx: Context, found: BoundResult) -> BoolArray:
+    """A feasible start by LP rounding: pairs taken greedily in the order of their LP value
+    (then score, then index) while every rule holds; the priced flow, repaired, if better."""
+    t = Tracker(ctx, ctx.pins_only())
+    cand = np.flatnonzero(ctx.free_mask())
+    lp_value = np.round(found.x_lp[cand], 2)  # coarse: PDLP's values are approximate
+    for p in cand[np.lexsort((cand, -ctx.scores.total[cand], -lp_value))].tolist():
+        if t.blocker(p) is None:
+            t.add(p)
+    repaired = fill(ctx, repair_continuity(ctx, found.x_priced))
+    return t.x if objective_key(ctx, t.x) >= objective_key(ctx, repaired) else repaired

@@ -1,0 +1,124 @@
+"""Service continuity: a proven bound, its gap, and results that do not depend on the clock."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from appariement import lns, rules, solve
+from appariement.context import objective_parts
+from appariement.cpsat import ContinuityRows
+from appariement.engine import flow_bound, prepare
+from appariement.flow import solve_flow
+from appariement.generator import generate, small_problem
+from appariement.lagrange import priced_flow, relax_continuity
+
+# A neighbourhood search on a small instance: neighbourhoods much smaller than the problem.
+SMALL_EFFORT = lns.Effort(lp_iterations=200, rounds=12, round_effort=0.05, max_free_pairs=300, stall_rounds=12)
+
+
+@pytest.fixture
+def small_neighbourhoods(monkeypatch):
+    """The engine on small neighbourhoods, so that the search path runs on a small round."""
+    monkeypatch.setattr(lns, "effort_for", lambda ctx: SMALL_EFFORT)
+
+
+def congested(seed: int = 1, **settings) -> object:
+    """A small congested round: two home organisations, K = 2 binding on most days."""
+    p = generate("S", seed, continuity=2, congested=True, **settings)
+    # Keep it small: the first 150 requests and 60 sessions.
+    return replace(p, requests=p.requests[:150], sessions=p.sessions[:60])
+
+
+def exact_optimum(ctx) -> int:
+    """Brute force over every assignment (tiny problems only)."""
+    a, pr, ps = ctx.a, ctx.pairs.r, ctx.pairs.s
+    choices = [[None] + [p for p in range(len(pr)) if pr[p] == r] for r in range(a.n_req)]
+    best = 0
+    for pick in itertools.product(*choices):
+        x = np.zeros(len(pr), dtype=bool)
+        x[[p for p in pick if p is not None]] = True
+        if not rules.broken_rules(a, pr[x], ps[x]):
+            best = max(best, objective_parts(ctx, x)["total"])
+    return best
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_lagrangian_bound_is_never_below_the_optimum(seed):
+    problem = small_problem(seed, n_req=6, n_ses=3, n_org=2, continuity=1)
+    ctx = prepare(problem)
+    rows = ContinuityRows.build(ctx)
+    x_flow = solve_flow(ctx)
+    found = lns.continuity_bound(ctx, rows, flow_bound(ctx, x_flow), lns.Effort(lp_iterations=100))
+    optimum = exact_optimum(ctx)
+    assert optimum <= found.bound <= flow_bound(ctx, x_flow)
+    # Any multipliers give a bound, the subgradient's included.
+    assert relax_continuity(ctx, rows, x_flow, 5).dual_bound >= optimum
+    assert priced_flow(ctx, rows, np.full(rows.count, 37.0))[1] >= optimum
+
+
+def test_reported_bound_and_gap_are_consistent_and_tighter_than_the_flow(small_neighbourhoods):
+    solution = solve(congested())
+    m, report = solution.metrics, solution.solver
+    assert m["score"] <= m["bound"] == report["bounds"]["lagrangian"]
+    # Continuity binds: the proven bound is strictly tighter than the flow optimum.
+    assert m["bound"] < report["bounds"]["flow"]
+    assert report["gap"] == round((m["bound"] - m["score"]) / m["bound"], 6)
+    assert m["share_of_bound"] == pytest.approx(m["score"] / m["bound"], abs=1e-6)
+    assert report["status"] == ("OPTIMAL" if m["score"] == m["bound"] else "FEASIBLE")
+    assert report["lns"]["stopped_by"] in ("rounds", "stall", "bound")
+
+
+def test_a_small_round_is_one_model_and_proven_optimal():
+    solution = solve(congested())
+    m, report = solution.metrics, solution.solver
+    assert report["lns"]["stopped_by"] == "all"
+    assert report["status"] == "OPTIMAL"
+    assert m["score"] == m["bound"] <= report["bounds"]["lagrangian"] < report["bounds"]["flow"]
+    assert report["gap"] == 0.0
+
+
+def test_neighbourhood_search_improves_and_keeps_every_rule():
+    ctx = prepare(congested(2))
+    rows = ContinuityRows.build(ctx)
+    found = lns.continuity_bound(ctx, rows, flow_bound(ctx, solve_flow(ctx)), SMALL_EFFORT)
+    start = lns.start_solution(ctx, found)
+    result = lns.search(ctx, start, rows, SMALL_EFFORT)
+    assert result.stopped_by in ("rounds", "stall", "bound")
+    assert objective_parts(ctx, result.x)["total"] >= objective_parts(ctx, start)["total"]
+    assert objective_parts(ctx, result.x)["total"] <= found.bound
+    assert not rules.broken_rules(ctx.a, ctx.pairs.r[result.x], ctx.pairs.s[result.x])
+
+
+def test_same_input_gives_byte_identical_output(small_neighbourhoods):
+    first = solve(congested(3)).to_json(stats=False)
+    second = solve(congested(3)).to_json(stats=False)
+    assert first == second
+    assert '"stopped_by": "deadline"' not in first
+
+
+class SlowClock:
+    """time.perf_counter of a machine 20 times slower (or very loaded)."""
+
+    def __init__(self) -> None:
+        self.real = time.perf_counter
+        self.origin = self.real()
+
+    def __call__(self) -> float:
+        return self.origin + (self.real() - self.origin) * 20
+
+
+def test_output_does_not_depend_on_the_clock_or_the_time_limit(small_neighbourhoods, monkeypatch):
+    problem = congested(4, time_limit=3600.0)
+    reference = solve(problem).to_json(stats=False)
+    assert (
+        solve(replace(problem, settings=replace(problem.settings, time_limit=80_000.0))).to_json(stats=False)
+        == reference
+    )
+    # Work is counted in iterations and deterministic time, never in seconds.
+    monkeypatch.setattr(time, "perf_counter", SlowClock())
+    assert solve(problem).to_json(stats=False) == reference
