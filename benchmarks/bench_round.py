@@ -35,8 +35,9 @@ def bench(url: str, label: str, args) -> None:
     app = create_app("testing", {"DATABASE_URL": url})
     with app.test_request_context():
         started = time.perf_counter()
-        network_id = load_network(args.offers, args.requests, args.organisations, sessions_per_offer=2,
-                                  all_approved=True)
+        network_id = load_network(
+            args.offers, args.requests, args.organisations, sessions_per_offer=2, all_approved=True
+        )
         print(f"[{label}] synthetic network loaded in {time.perf_counter() - started:.1f} s", flush=True)
         db.session.remove()
 
@@ -54,19 +55,25 @@ def bench(url: str, label: str, args) -> None:
 
     engine = timings.get("engine", {})
     print()
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; database: "
-          f"{label}; {args.requests} approved requests, {2 * args.offers} sessions, {args.organisations} "
-          f"organisations; eligible pairs: {metrics.get('eligible_pairs')}")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; database: "
+        f"{label}; {args.requests} approved requests, {2 * args.offers} sessions, {args.organisations} "
+        f"organisations; eligible pairs: {metrics.get('eligible_pairs')}"
+    )
     print(f"{'phase':<32} {'seconds':>8}")
     for name in ("load", "solve", "save"):
         print(f"{name:<32} {timings.get(name, 0):>8.2f}")
     for name, seconds in sorted(engine.items()):
         print(f"{'  engine: ' + name:<32} {seconds:>8.2f}")
     print(f"{'whole round (claim to saved)':<32} {total:>8.2f}   target < 60 s: {'ok' if total < 60 else 'MISSED'}")
-    print(f"{'peak memory of the process (MB)':<32} {peak_rss_mb():>8.0f}   target < 2048 MB: "
-          f"{'ok' if peak_rss_mb() < 2048 else 'MISSED'}")
-    print(f"proposals saved: {proposals}; placed: {metrics.get('placed')}; share of bound: "
-          f"{metrics.get('share_of_bound')}; solver: {done.solver_status}")
+    print(
+        f"{'peak memory of the process (MB)':<32} {peak_rss_mb():>8.0f}   target < 2048 MB: "
+        f"{'ok' if peak_rss_mb() < 2048 else 'MISSED'}"
+    )
+    print(
+        f"proposals saved: {proposals}; placed: {metrics.get('placed')}; share of bound: "
+        f"{metrics.get('share_of_bound')}; solver: {done.solver_status}"
+    )
 
 
 def main() -> None:

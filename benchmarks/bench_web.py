@@ -57,21 +57,28 @@ def scenarios(app) -> dict[str, tuple[str, list[str]]]:
         skill_ids = list(db.session.scalars(select(Skill.id).order_by(Skill.id)))
         org_ids = list(db.session.scalars(select(Organisation.id).order_by(Organisation.id)))
         agent = db.session.scalar(select(User.email).where(User.email == "agent0@bench.example"))
-        busiest = db.session.execute(text(
-            "SELECT organisation_id FROM offers GROUP BY organisation_id ORDER BY count(*) DESC LIMIT 1")).scalar()
+        busiest = db.session.execute(
+            text("SELECT organisation_id FROM offers GROUP BY organisation_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar()
     soon = (date.today() + timedelta(weeks=3)).isoformat()
     later = (date.today() + timedelta(weeks=8)).isoformat()
     rng = random.Random(3)
     return {
         "search: no filter": (agent, ["/agent/offres", "/agent/offres?page=5", "/agent/offres?tri=newest"]),
-        "search: theme + dates": (agent, [f"/agent/offres?theme={rng.choice(theme_ids)}&du={soon}&au={later}"
-                                          for _ in range(20)]),
-        "search: skill + remote": (agent, [f"/agent/offres?skill={rng.choice(skill_ids)}&distanciel=1"
-                                           for _ in range(20)]),
+        "search: theme + dates": (
+            agent,
+            [f"/agent/offres?theme={rng.choice(theme_ids)}&du={soon}&au={later}" for _ in range(20)],
+        ),
+        "search: skill + remote": (
+            agent,
+            [f"/agent/offres?skill={rng.choice(skill_ids)}&distanciel=1" for _ in range(20)],
+        ),
         "search: distance, closest": (agent, [f"/agent/offres?distance={d}&tri=closest" for d in (50, 150, 400)]),
         "search: free text": (agent, [f"/agent/offres?q={w}" for w in WORDS]),
-        "search: organisation + text": (agent, [f"/agent/offres?organisation={rng.choice(org_ids)}&q=immersion"
-                                                for _ in range(20)]),
+        "search: organisation + text": (
+            agent,
+            [f"/agent/offres?organisation={rng.choice(org_ids)}&q=immersion" for _ in range(20)],
+        ),
         "HR home (largest organisation)": (f"rh{busiest}@bench.example", ["/rh/"]),
         "HR offers list (largest organisation)": (f"rh{busiest}@bench.example", ["/rh/offres", "/rh/offres?page=3"]),
     }
@@ -114,9 +121,11 @@ def main() -> None:
         print("PostgreSQL skipped: set MOBILITE_BENCH_POSTGRES_URL (its tables are dropped and recreated).")
 
     print()
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.offers} published offers, {args.requests} requests, {args.organisations} organisations; "
-          f"{args.repeat} requests per scenario.")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{args.offers} published offers, {args.requests} requests, {args.organisations} organisations; "
+        f"{args.repeat} requests per scenario."
+    )
     print(f"{'database':<11} {'scenario':<40} {'median ms':>10} {'p95 ms':>8}  target p95 < 100 ms")
     for label, name, median, p95 in rows:
         flag = "ok" if p95 < 100 else "SLOW"

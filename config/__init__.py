@@ -27,6 +27,8 @@ class BaseConfig:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # No request body above this (413): imports take files of at most 5 MB, API bodies are small.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = "fr,en"

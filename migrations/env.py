@@ -21,9 +21,7 @@ target_metadata = Base.metadata
 
 def database_url() -> str:
     return (
-        config.get_main_option("sqlalchemy.url")
-        or os.environ.get("MOBILITE_DATABASE_URL")
-        or BaseConfig.DATABASE_URL
+        config.get_main_option("sqlalchemy.url") or os.environ.get("MOBILITE_DATABASE_URL") or BaseConfig.DATABASE_URL
     )
 
 

@@ -15,7 +15,8 @@ def behind_proxies(app: Flask) -> None:
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def create_app(env_name: str | None = None, overrides: dict | None = None) -> Flask:
@@ -28,7 +29,7 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
 
     app.url_map.converters["int"] = RecordIdConverter
 
-    from mobilite import cli, i18n, labels, security
+    from mobilite import cli, i18n, labels, lifecycles, limits, security
     from mobilite.extensions import csrf, db, login_manager
 
     db.init_app(app)
@@ -36,8 +37,10 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
     login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    lifecycles.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    app.jinja_env.globals["limits"] = limits  # the forms' bounds (min/max attributes) come from there too
 
     from mobilite import web
 

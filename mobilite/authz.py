@@ -7,9 +7,15 @@ not touch, so that another organisation's records never hint that they exist.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from mobilite.i18n import N_
+from mobilite.lifecycles import proposal as proposal_lifecycle
+from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     ApiToken,
     Immersion,
@@ -19,12 +25,11 @@ from mobilite.models import (
     OfferStatus,
     Organisation,
     Proposal,
-    ProposalStatus,
-    RequestStatus,
     Role,
     Round,
     User,
 )
+from mobilite.services.errors import ServiceError
 
 
 class Action(enum.StrEnum):
@@ -49,24 +54,25 @@ def _offer(user: User, action: Action, offer: Offer) -> bool:
     return False
 
 
-def _request(user: User, action: Action, item: ImmersionRequest) -> bool:
-    # A draft is the agent's own business: neither HR nor the coordination sees it before submission.
-    shared = item.status != RequestStatus.DRAFT
+def _request(user: User, action: Action, immersion_request: ImmersionRequest) -> bool:
+    shared = immersion_request.is_shared()
     if action == Action.VIEW:
-        return item.is_owned_by(user) or shared and (
-            item.is_decided_by(user) or user.coordinates(item.organisation.network_id)
+        return (
+            immersion_request.is_owned_by(user)
+            or shared
+            and (immersion_request.is_decided_by(user) or user.coordinates(immersion_request.organisation.network_id))
         )
     if action == Action.MANAGE:  # the agent's own request, in the agent space (see, withdraw)
-        return item.is_owned_by(user)
+        return immersion_request.is_owned_by(user)
     if action == Action.REVIEW:  # the home employer's HR, in the HR space
-        return shared and item.is_decided_by(user)
+        return shared and immersion_request.is_decided_by(user)
     if action == Action.EDIT:
-        return item.is_owned_by(user) and item.status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED)
+        return immersion_request.is_owned_by(user) and immersion_request.status in request_lifecycle.EDITABLE
     if action == Action.DECIDE:  # never on one's own request, even as HR
         return (
-            item.is_decided_by(user)
-            and not item.is_owned_by(user)
-            and item.status in (RequestStatus.SUBMITTED, RequestStatus.POSTPONED)
+            immersion_request.is_decided_by(user)
+            and not immersion_request.is_owned_by(user)
+            and immersion_request.status in request_lifecycle.WAITING
         )
     return False
 
@@ -106,28 +112,34 @@ def _round(user: User, action: Action, item: Round) -> bool:
     return user.has_role(Role.ADMIN) or user.coordinates(item.network_id)
 
 
-# A proposal reaches the agent and the HR of both sides only once the coordination has published it.
-PROPOSAL_SHOWN = (
-    ProposalStatus.PUBLISHED,
-    ProposalStatus.ACCEPTED,
-    ProposalStatus.DECLINED,
-    ProposalStatus.EXPIRED,
-    ProposalStatus.CONFIRMED,
-)
-
-
 def _proposal(user: User, action: Action, item: Proposal) -> bool:
     host_id = item.session.offer.organisation_id
-    shown = item.status in PROPOSAL_SHOWN
+    # A proposal reaches the agent and the HR of both sides only once the coordination has published it.
+    shown = item.status in proposal_lifecycle.SHOWN
     if action == Action.VIEW:
-        return user.coordinates(item.round.network_id) or shown and (
-            item.request.is_owned_by(user) or user.is_hr_of(host_id) or item.request.is_decided_by(user)
+        return (
+            user.coordinates(item.round.network_id)
+            or shown
+            and (item.request.is_owned_by(user) or user.is_hr_of(host_id) or item.request.is_decided_by(user))
         )
     if action == Action.MANAGE:  # the agent's own proposal, in the agent space
         return shown and item.request.is_owned_by(user)
     if action == Action.REVIEW:  # HR of the host or of the home employer, in the HR space
         return shown and (user.is_hr_of(host_id) or item.request.is_decided_by(user))
+    if action == Action.VALIDATE:  # the coordination's review of its network's round (approve, pin, replace)
+        return _round(user, Action.MANAGE, item.round)
     return False
+
+
+def proposal_side(user: User, item: Proposal) -> str | None:
+    """The part a user plays in a published proposal, as the agent and HR spaces give it: "agent" for its
+    agent, "host" for an HR officer of the host or home organisation (the service then refuses a home
+    employer's answer: only the host answers); None for anybody else."""
+    if user.has_role(Role.AGENT) and can(user, Action.MANAGE, item):
+        return "agent"
+    if user.has_role(Role.RH) and can(user, Action.REVIEW, item):
+        return "host"
+    return None
 
 
 def may_answer(user: User, item: Proposal, side: str) -> bool:
@@ -162,12 +174,51 @@ def may_give_feedback(user: User, item: Immersion, side: str) -> bool:
     return False
 
 
+class Scope(enum.StrEnum):
+    """Whose records a list shows: the caller's own, their organisation's (HR), their network's
+    (coordination). `can(user, Action.VIEW, scope)` says whether the caller may list it."""
+
+    MINE = "mine"
+    ORGANISATION = "organisation"
+    NETWORK = "network"
+
+
+_SCOPE_ROLES = {Scope.ORGANISATION: Role.RH, Scope.NETWORK: Role.COORDINATOR}
+_SCOPE_REFUSALS = {
+    Scope.ORGANISATION: N_("Réservé aux RH de l'organisation."),
+    Scope.NETWORK: N_("Réservé à la coordination du réseau."),
+}
+
+
+def _scope(user: User, action: Action, scope: Scope) -> bool:
+    role = _SCOPE_ROLES.get(scope)
+    return action == Action.VIEW and (role is None or user.has_role(role))
+
+
+def default_scope(user: User, *offered: Scope) -> Scope:
+    """The widest of the `offered` scopes the user may list (network, then organisation), else their own."""
+    for scope in (Scope.NETWORK, Scope.ORGANISATION):
+        if scope in offered and can(user, Action.VIEW, scope):
+            return scope
+    return Scope.MINE
+
+
+def require_scope(user: User, scope: str) -> Scope:
+    """The scope, when the user may list it. Otherwise a 422 naming `scope`: it is a filter the caller chose,
+    not a record, so there is nothing to hide behind a 404."""
+    scope = Scope(scope)
+    if not can(user, Action.VIEW, scope):
+        raise ServiceError({"scope": [_(_SCOPE_REFUSALS[scope])]})
+    return scope
+
+
 def _api_token(user: User, action: Action, token: ApiToken) -> bool:
     """A personal API token is its owner's alone: nobody else sees or revokes it, not even an admin."""
     return token.user_id == user.id
 
 
-_RULES = {
+# One rule per record type: (user, action, record) -> allowed.
+_RULES: dict[type, Callable[[User, Action, Any], bool]] = {
     ApiToken: _api_token,
     Offer: _offer,
     ImmersionRequest: _request,
@@ -177,6 +228,7 @@ _RULES = {
     Round: _round,
     Proposal: _proposal,
     Immersion: _immersion,
+    Scope: _scope,
 }
 
 

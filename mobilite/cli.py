@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -42,8 +45,9 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--email", required=True)
 @click.option("--first-name", required=True)
 @click.option("--last-name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["agent", "rh", "coordinator", "admin"]))
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(["agent", "rh", "coordinator", "admin"])
+)
 @click.option("--organisation", "organisation_slug", help="Slug of the organisation (agents and HR).")
 @click.option("--network", "network_slug", help="Slug of the network (coordinators).")
 @click.option("--password", help="Set this password instead of e-mailing a first-password link.")
@@ -64,20 +68,25 @@ def create_user_command(email, first_name, last_name, roles, organisation_slug, 
         if network_id is None:
             raise click.BadParameter(f"unknown network {network_slug!r}", param_hint="--network")
     try:
-        data = AccountSchema().load({
-            "email": email, "first_name": first_name, "last_name": last_name, "roles": list(roles),
-            "organisation_id": organisation_id, "network_id": network_id,
-        })
-        user = create_account(None, data, base_url=current_app.config["BASE_URL"],
-                              token_hours=current_app.config["PASSWORD_TOKEN_HOURS"], password=password)
+        data = AccountSchema().load(
+            {
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "roles": list(roles),
+                "organisation_id": organisation_id,
+                "network_id": network_id,
+            }
+        )
+        user = create_account(None, data, token_hours=current_app.config["PASSWORD_TOKEN_HOURS"], password=password)
     except ValidationError as exc:
-        raise click.ClickException(_format_errors(exc.messages)) from exc
+        raise click.ClickException(_format_errors(exc.messages_dict)) from exc
     except ServiceError as exc:
         raise click.ClickException(_format_errors(exc.errors)) from exc
     click.echo(f"Account {user.email} created (id {user.id}).")
 
 
-def _format_errors(errors: dict) -> str:
+def _format_errors(errors: Mapping[str, Any]) -> str:
     return "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in errors.items())
 
 
@@ -87,6 +96,7 @@ def send_outbox_command() -> None:
     """Send the e-mails that are due now (the scheduler does this every 30 seconds)."""
     from mobilite.services import outbox
 
-    sent, failed = outbox.send_pending(outbox.transport_from_config(current_app.config),
-                                       current_app.config["MAIL_SENDER"])
+    sent, failed = outbox.send_pending(
+        outbox.transport_from_config(current_app.config), current_app.config["MAIL_SENDER"]
+    )
     click.echo(f"{sent} sent, {failed} failed (kept for retry).")

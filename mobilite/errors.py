@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from mobilite.api.core import error_response
+from mobilite.services.errors import StaleRecord
 
 
 def is_api_request() -> bool:
@@ -32,8 +33,11 @@ def init_app(app) -> None:
     def csrf_error(exc):
         if is_api_request():
             return _api_error(exc)
-        return page(400, _("Formulaire expiré"), _("Le formulaire a expiré ou n'est pas valide. "
-                                                   "Rechargez la page et recommencez."))
+        return page(
+            400,
+            _("Formulaire expiré"),
+            _("Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."),
+        )
 
     @app.errorhandler(404)
     def not_found(exc):
@@ -53,12 +57,24 @@ def init_app(app) -> None:
             return _api_error(exc)
         return page(409, _("Modification concurrente"), exc.description or "")
 
+    @app.errorhandler(StaleRecord)
+    def stale_record(exc: StaleRecord):
+        """A stale version no form showed (services.concurrency.Conflict, a round in another state): the
+        conflict page, with the service's message; 409 JSON under /api/ (api_view answers its own first)."""
+        message = " ".join(str(m) for messages in exc.errors.values() for m in messages)
+        if is_api_request():
+            return error_response(Conflict(), errors=exc.errors)
+        return conflict(Conflict(description=message))
+
     @app.errorhandler(500)
     def server_error(exc):
         if is_api_request():
             return _api_error(exc)
-        return page(500, _("Erreur du service"), _("Une erreur est survenue. L'équipe technique a été "
-                                                   "prévenue ; réessayez dans un instant."))
+        return page(
+            500,
+            _("Erreur du service"),
+            _("Une erreur est survenue. L'équipe technique a été prévenue ; réessayez dans un instant."),
+        )
 
     @app.errorhandler(HTTPException)
     def other_http_error(exc):

@@ -19,10 +19,14 @@ class Api(_SmorestApi):
     def _register_pagination_header(self):
         # X-Pagination carries a JSON object: say so (content), rather than a header "of type object",
         # which OpenAPI would read as comma-separated key,value pairs.
-        self.spec.components.header("PAGINATION", {
-            "description": "Pagination metadata, as a JSON object.",
-            "content": {"application/json": {"schema": PaginationMetadataSchema}},
-        }, lazy=True)
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, as a JSON object.",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 db = Database()

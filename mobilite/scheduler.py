@@ -173,7 +173,7 @@ class SoleLease:
 
 
 def leader_lease(app) -> LeaderLease:
-    engine = db.engine
+    engine = db.bound_engine
     if engine.dialect.name == "postgresql":
         return PostgresLease(engine, keepalive_seconds=max(app.config["SCHEDULER_LEASE_CHECK_SECONDS"], 1))
     database = engine.url.database
@@ -289,7 +289,8 @@ def scheduler_command() -> None:
     """Run the background jobs until interrupted (or wait as a standby while another scheduler leads)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our jobs log what they did; not every tick
-    app = current_app._get_current_object()
+    # Flask types current_app as the app, not as its proxy: the proxy's method is unknown to mypy.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"mobilite scheduler (pid {os.getpid()})")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         run_as_leader_or_standby(app, leader_lease(app))

@@ -58,6 +58,14 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def shift_years(day: date, years: int) -> date:
+    """The same calendar day `years` later (earlier when negative); 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def next_monday(today: date) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 

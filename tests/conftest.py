@@ -5,24 +5,21 @@ at its end (savepoints keep the code under test free to commit).
   pytest-xdist (`make test` runs one worker per core) each worker uses a database of its own beside it.
   Without it, those tests skip and say why.
 - MOBILITE_TEST_STRICT=1 (set by .ci/run) turns every skip into a failure, so CI runs everything.
+
+Helpers the tests share (login, csrf_token, fresh, bearer…) live in tests/fixtures.py.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import text
 
 from mobilite import create_app
 from mobilite.extensions import db
-
-ROOT = Path(__file__).resolve().parent.parent
-STRICT = os.environ.get("MOBILITE_TEST_STRICT") == "1"
-POSTGRES_URL = os.environ.get("MOBILITE_TEST_POSTGRES_URL", "")
+from tests.fixtures import POSTGRES_URL, STRICT, alembic_config, reset_postgres
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -33,24 +30,6 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.longrepr = f"MOBILITE_TEST_STRICT=1 forbids skips: {reason}"
-
-
-def alembic_config(url: str) -> AlembicConfig:
-    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url)
-    cfg.attributes["configure_logger"] = False
-    return cfg
-
-
-def reset_postgres(url: str) -> None:
-    from mobilite.db import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def worker_postgres_url(url: str) -> str:
@@ -79,7 +58,9 @@ def database_url_for(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL half skipped: set MOBILITE_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)")
+        pytest.skip(
+            "PostgreSQL half skipped: set MOBILITE_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1/test)"
+        )
     try:
         url = worker_postgres_url(POSTGRES_URL)
         reset_postgres(url)
@@ -137,28 +118,3 @@ def client(app):
 @pytest.fixture
 def session(app):
     return db.session
-
-
-def login(client, email: str, password: str = "correct horse battery", follow: bool = False):
-    """Sign in through the real form, CSRF token included (signing out first if someone is signed in)."""
-    page = client.get("/connexion")
-    if page.status_code == 302:
-        home = client.get(page.headers["Location"])
-        client.post("/deconnexion", data={"csrf_token": csrf_token(home.get_data(as_text=True))})
-        page = client.get("/connexion")
-    token = csrf_token(page.get_data(as_text=True))
-    return client.post("/connexion", data={"email": email, "password": password, "csrf_token": token},
-                       follow_redirects=follow)
-
-
-def csrf_token(html: str) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
-def fresh(obj):
-    """The record as the database has it now (requests in between replaced the test's session)."""
-    return db.session.get(type(obj), obj.id, populate_existing=True)

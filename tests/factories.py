@@ -143,6 +143,8 @@ class RequestFactory(Base):
     agent = factory.SubFactory(UserFactory)
     organisation = factory.LazyAttribute(lambda o: o.agent.organisation)
     status = RequestStatus.SUBMITTED
+    # Submitted once unless still a draft, as the service does: HR sees a request from its submission on.
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == RequestStatus.DRAFT else utcnow())
     min_days = 2
     max_days = 5
     motivation = "Découvrir un autre métier."
@@ -176,8 +178,7 @@ class RoundFactory(Base):
         model = Round
 
     network = factory.SubFactory(NetworkFactory)
-    week_start = factory.Sequence(
-        lambda n: date.today() - timedelta(days=date.today().weekday()) - timedelta(weeks=n))
+    week_start = factory.Sequence(lambda n: date.today() - timedelta(days=date.today().weekday()) - timedelta(weeks=n))
     status = RoundStatus.PUBLISHED
     published_at = factory.LazyFunction(utcnow)
 
@@ -207,9 +208,14 @@ class ImmersionFactory(Base):
     class Meta:
         model = Immersion
 
-    proposal = factory.SubFactory(ProposalFactory, status=ProposalStatus.CONFIRMED, agent_answer=Answer.ACCEPTED,
-                                  host_answer=Answer.ACCEPTED, agent_answered_at=factory.LazyFunction(utcnow),
-                                  host_answered_at=factory.LazyFunction(utcnow))
+    proposal = factory.SubFactory(
+        ProposalFactory,
+        status=ProposalStatus.CONFIRMED,
+        agent_answer=Answer.ACCEPTED,
+        host_answer=Answer.ACCEPTED,
+        agent_answered_at=factory.LazyFunction(utcnow),
+        host_answered_at=factory.LazyFunction(utcnow),
+    )
     agent_id = factory.LazyAttribute(lambda o: o.proposal.request.agent_id)
     home_organisation_id = factory.LazyAttribute(lambda o: o.proposal.request.organisation_id)
     host_organisation_id = factory.LazyAttribute(lambda o: o.proposal.session.offer.organisation_id)

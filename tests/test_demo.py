@@ -6,7 +6,7 @@ from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, Offer, OfferStatus, Organisation, Role, Skill, Theme, User, UserRole
 from mobilite.seed import demo_data
 from mobilite.services import demo
-from tests.conftest import login
+from tests.fixtures import login
 
 PASSWORD = "demo password for tests"
 
@@ -21,7 +21,8 @@ def test_demo_loads_the_programme_and_is_idempotent(ctx):
     assert counts[Organisation] == 12
     assert {o.name for o in db.session.scalars(select(Organisation))} == {o["name"] for o in demo_data.ORGANISATIONS}
     agents_only = db.session.scalar(
-        select(func.count(func.distinct(UserRole.user_id))).where(UserRole.role == Role.AGENT))
+        select(func.count(func.distinct(UserRole.user_id))).where(UserRole.role == Role.AGENT)
+    )
     assert 75 <= agents_only <= 120
     assert counts[Theme] >= 20 and counts[Skill] >= 100
     lyon = db.session.scalar(select(Organisation).where(Organisation.slug == "ville-de-lyon"))
@@ -43,10 +44,12 @@ def test_demo_accounts_are_printed_by_the_cli(app):
 def test_lyon_hr_sees_lyon_offers_and_only_those(app, client):
     with app.test_request_context():
         demo.load_demo(PASSWORD)
-    lyon_titles = set(db.session.scalars(
-        select(Offer.title).join(Organisation).where(Organisation.slug == "ville-de-lyon")))
-    other_titles = set(db.session.scalars(
-        select(Offer.title).join(Organisation).where(Organisation.slug != "ville-de-lyon")))
+    lyon_titles = set(
+        db.session.scalars(select(Offer.title).join(Organisation).where(Organisation.slug == "ville-de-lyon"))
+    )
+    other_titles = set(
+        db.session.scalars(select(Offer.title).join(Organisation).where(Organisation.slug != "ville-de-lyon"))
+    )
     assert lyon_titles and other_titles
     login(client, "rh.ville-de-lyon@demo.mobilite.fr", PASSWORD)
     html = client.get("/rh/").get_data(as_text=True).replace("&#39;", "'")
@@ -59,5 +62,4 @@ def test_demo_has_published_offers_with_future_sessions_and_approved_requests(ct
     published = db.session.scalars(select(Offer).where(Offer.status == OfferStatus.PUBLISHED)).all()
     assert len(published) >= 30
     assert all(offer.sessions for offer in published)
-    assert db.session.scalar(
-        select(func.count(ImmersionRequest.id)).where(ImmersionRequest.status == "approved")) >= 20
+    assert db.session.scalar(select(func.count(ImmersionRequest.id)).where(ImmersionRequest.status == "approved")) >= 20

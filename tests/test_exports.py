@@ -14,7 +14,6 @@ from sqlalchemy import select
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, RequestStatus, Role
 from mobilite.services.spreadsheets import FORMULA_STARTS, neutralised, write_csv
-from tests.conftest import login
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     RequestFactory,
     UserFactory,
 )
+from tests.fixtures import login
 from tests.web.test_dashboard import _immersion
 from tests.web.test_rh_transfers import END, START, _upload
 

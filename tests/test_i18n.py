@@ -4,8 +4,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from tests.conftest import csrf_token, login
 from tests.factories import UserFactory
+from tests.fixtures import csrf_token, login
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "mobilite/translations/en/LC_MESSAGES/messages.po"
 

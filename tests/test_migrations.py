@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 
 from mobilite.db import make_engine
 from mobilite.models import Base
-from tests.conftest import alembic_config
+from tests.fixtures import alembic_config
 
 
 def test_alembic_check_finds_no_difference(database_url):

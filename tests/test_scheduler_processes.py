@@ -29,11 +29,19 @@ from sqlalchemy.orm import Session
 from mobilite.db import make_engine
 from mobilite.models import Network, Notification, NotificationPriority, Round, RoundStatus, User
 from mobilite.services.rounds import week_of
-from tests.conftest import POSTGRES_URL, alembic_config, reset_postgres
+from tests.fixtures import POSTGRES_URL, alembic_config, reset_postgres
 from tests.test_smtp import Inbox, _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 40
+SYNTHETIC_NETWORK = """
+from benchmarks.synthetic import load_network
+from mobilite import create_app
+
+app = create_app()
+with app.app_context():
+    load_network(600, 5000, 40, all_approved=True)
+"""
 
 
 def _process_database_url() -> str:
@@ -177,8 +185,14 @@ def test_the_standby_takes_over_a_killed_leader_and_nothing_is_sent_twice(proces
         before = _queue(engine, "Avant", BATCH)
         wait_for(lambda: all(_subjects(inbox)[s] for s in before), 30, "the first e-mails", leader, standby)
 
+        # A round long enough (seconds, not the demo's fraction of one) that the leader is surely killed in
+        # the middle of it, even on a loaded machine: a synthetic network of its own, loaded by a child.
+        loaded = subprocess.run(
+            [sys.executable, "-c", SYNTHETIC_NETWORK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert loaded.returncode == 0, loaded.stderr
         with Session(engine) as session:
-            network = session.scalar(select(Network).order_by(Network.id))
+            network = session.scalar(select(Network).where(Network.slug == "bench"))
             round_ = Round(
                 network_id=network.id, week_start=week_of(date.today()), status=RoundStatus.SCHEDULED, trigger="manual"
             )
@@ -192,6 +206,7 @@ def test_the_standby_takes_over_a_killed_leader_and_nothing_is_sent_twice(proces
             return row.status, row.attempts
 
         wait_for(lambda: round_status()[0] == "running", 30, "the leader to start the round", leader, standby)
+        leader.process.send_signal(signal.SIGSTOP)  # frozen at once, mid-round; then killed
         leader.process.send_signal(signal.SIGKILL)
         leader.process.wait(timeout=10)
         assert round_status()[0] == "running"  # killed in the middle of it

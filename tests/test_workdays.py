@@ -54,3 +54,11 @@ def test_the_national_calendar_is_kept_alsace_moselle_days_are_not_taken_off():
     }
     assert is_working_day(date(2026, 4, 3))  # Good Friday: a holiday in Alsace-Moselle only
     assert count_working_days(date(2026, 12, 21), date(2026, 12, 26)) == 4  # 26 December too
+
+
+def test_shift_years_keeps_the_calendar_day_and_moves_29_february_to_the_28th():
+    from mobilite.workdays import shift_years
+
+    assert shift_years(date(2025, 3, 14), -3) == date(2022, 3, 14)
+    assert shift_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert shift_years(date(2024, 2, 29), -4) == date(2020, 2, 29)

@@ -16,10 +16,12 @@ API_DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_RATE_LIMIT_PER_MINUTE": 300,
     "API_SPEC_OPTIONS": {
-        "info": {"description": "Immersions between public organisations: offers, requests, rounds and proposals, "
-                                "reference data. Authentication: `Authorization: Bearer <personal token>` (page "
-                                "« Jetons d'API », /compte/jetons); a signed-in browser session works too, "
-                                "with its CSRF token in the X-CSRFToken header for unsafe methods."},
+        "info": {
+            "description": "Immersions between public organisations: offers, requests, rounds and proposals, "
+            "reference data. Authentication: `Authorization: Bearer <personal token>` (page "
+            "« Jetons d'API », /compte/jetons); a signed-in browser session works too, "
+            "with its CSRF token in the X-CSRFToken header for unsafe methods."
+        },
         "security": [{"bearerAuth": []}],
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     },

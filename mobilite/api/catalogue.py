@@ -40,11 +40,17 @@ def catalogue(pagination_parameters, **filters):
     The offers published in the caller's network by other organisations than theirs, as the agents'
     search finds them: by default the soonest next session first. Their ids are what a request's `wishes`
     name."""
-    result = search.search_offers(api_user(), filters, page=pagination_parameters.page,
-                                  per_page=pagination_parameters.page_size, with_details=True)
+    result = search.search_offers(
+        api_user(),
+        filters,
+        page=pagination_parameters.page,
+        per_page=pagination_parameters.page_size,
+        with_details=True,
+    )
     pagination_parameters.item_count = result.total
-    return [_Listed(offer, result.distances.get(offer.id), result.next_sessions.get(offer.id))
-            for offer in result.offers]
+    return [
+        _Listed(offer, result.distances.get(offer.id), result.next_sessions.get(offer.id)) for offer in result.offers
+    ]
 
 
 @blp.route("/catalogue/<int:offer_id>", methods=["GET"])
@@ -63,7 +69,11 @@ def catalogue_offer(offer_id):
     upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
     distance = None
     o = offer.organisation
-    if user.work_latitude is not None and user.work_longitude is not None and o.latitude is not None \
-            and o.longitude is not None:
+    if (
+        user.work_latitude is not None
+        and user.work_longitude is not None
+        and o.latitude is not None
+        and o.longitude is not None
+    ):
         distance = search.distance_km(user.work_latitude, user.work_longitude, o.latitude, o.longitude)
     return _Listed(offer, distance, min(upcoming, default=None))

@@ -4,17 +4,23 @@ Every API view carries `api_view`, which answers, in this order:
 401 (no usable token and no session) → 429 (the token's rate limit) → 404 (a role the caller lacks, or a
 record that is not theirs, through authz.require) → 400 (a browser session's unsafe request without its
 CSRF token) → the view. So another organisation's record answers 404 whatever the method or the body.
+
+Concurrent changes follow one rule (services.concurrency.Conflict, mapped here): a stale `If-Match` answers
+412, a stale `version` in a body answers 409. `etagged_change` documents, per operation, which one it uses.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache, wraps
+from typing import Any
 
 from flask import current_app, g, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_smorest.error_handler import ErrorSchema
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import (
     BadRequest,
@@ -33,7 +39,9 @@ from mobilite.authz import require
 from mobilite.extensions import csrf, db
 from mobilite.schemas.base import strict_input
 from mobilite.schemas.requests import flatten_errors
+from mobilite.security import mark_access
 from mobilite.services import api_tokens as tokens
+from mobilite.services.concurrency import Conflict as StaleVersion
 from mobilite.services.errors import ServiceError, StaleRecord
 from mobilite.services.pagination import paginate
 
@@ -55,7 +63,7 @@ def _default_message(exc: HTTPException) -> str:
     }
     if isinstance(exc, CSRFError):
         return _("Jeton CSRF manquant ou non valable : envoyez-le dans l'en-tête X-CSRFToken.")
-    return messages.get(exc.code, exc.name)
+    return messages.get(exc.code, exc.name) if exc.code is not None else exc.name
 
 
 def _field_errors(data: dict) -> dict:
@@ -71,10 +79,16 @@ def _field_errors(data: dict) -> dict:
     return flatten_errors(flat)
 
 
-def http_error(cls: type[HTTPException], message: str | None = None, errors: dict | None = None) -> HTTPException:
-    """An HTTP error carrying the message and field errors of the JSON body."""
+def http_error(
+    cls: type[HTTPException], message: str | None = None, errors: dict | None = None, headers: dict | None = None
+) -> HTTPException:
+    """An HTTP error carrying the message and field errors of the JSON body (and response headers)."""
     exc = cls()
-    exc.data = {"message": message, "errors": errors or {}}
+    data: dict[str, Any] = {"message": message, "errors": errors or {}}
+    if headers is not None:
+        data["headers"] = headers
+    # flask-smorest's convention, which werkzeug's types do not declare: error_response reads it back.
+    setattr(exc, "data", data)  # noqa: B010
     return exc
 
 
@@ -90,7 +104,7 @@ def error_response(exc: HTTPException, errors: dict | None = None, message: str 
             or _default_message(exc)
         )
     response = jsonify({"code": exc.code, "status": exc.name, "message": message, "errors": errors or {}})
-    response.status_code = exc.code
+    response.status_code = exc.code or 500
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     if exc.code == 401:
@@ -124,9 +138,7 @@ def _authenticate():
         if result.user is None:
             raise Unauthorized()
         if result.retry_after is not None:
-            exc = TooManyRequests()
-            exc.data = {"headers": {"Retry-After": str(result.retry_after)}}
-            raise exc
+            raise http_error(TooManyRequests, headers={"Retry-After": str(result.retry_after)})
         g.api_token_auth = True
         return result.user
     if current_user.is_authenticated:
@@ -146,7 +158,7 @@ def _check_csrf() -> None:
 @cache  # once per operation, not per call
 def _documented_query_names(view) -> frozenset[str]:
     """The query parameters the operation documents: its query schemas' fields, and paging if it pages."""
-    names = set()
+    names: set[str] = set()
     doc = getattr(view, "_apidoc", {})
     for parameter in doc.get("arguments", {}).get("parameters", []):
         if parameter.get("in") == "query":
@@ -247,7 +259,7 @@ def api_view(*roles, load=None):
             except HTTPException as exc:
                 db.session.rollback()
                 response = error_response(exc)
-            except StaleRecord as exc:
+            except StaleRecord as exc:  # a stale body `version`, a record in another state (412: etagged_change)
                 db.session.rollback()
                 response = error_response(Conflict(), errors=exc.errors)
             except ServiceError as exc:
@@ -256,9 +268,8 @@ def api_view(*roles, load=None):
             response.headers["Cache-Control"] = "no-store"
             return response
 
-        wrapper.access = ("api", *roles)
-        wrapper.api = True
-        return wrapper
+        setattr(wrapper, "api", True)  # noqa: B010 - read by the tests that walk every API operation
+        return mark_access(wrapper, ("api", *roles))
 
     return decorator
 
@@ -289,23 +300,55 @@ _ERROR_RESPONSES = {
 }
 
 
-def etagged_change(blp, schema, *, record: str, if_match: str, status: int = 200):
+_STALE_IF_MATCH = "If-Match names another version of the record than the stored one: read it again (GET)."
+_STALE_BODY_VERSION = "The body's `version` is not the stored one: the record changed since it was read."
+_SAVED_FIRST = "Another change of the record was saved while this one ran; send If-Match to get 412 instead."
+
+
+def etagged_change(
+    blp,
+    schema,
+    *,
+    record: str,
+    if_match: str,
+    status: int = 200,
+    body_version: bool = False,
+    etag: Callable[[Any], str] | None = None,
+):
     """A change to a record that has an ETag: checks If-Match ("required": 428 without it; "optional":
-    checked when sent; 412 when stale) against the `record` keyword argument before the view runs, and
-    documents it, with the record and its new ETag, 404, 409 (another worker saved first) and 412."""
+    checked when sent) against the `record` keyword argument before the view runs, and documents it, with
+    the record and its new ETag, and 404.
+
+    The concurrency rule, in one place: a stale If-Match answers 412, here, before the view or, when another
+    worker saved between the check and the commit (the service's Conflict), after it. With `body_version`
+    the body's `version` is the caller's claim instead: a stale one answers 409 (api_view), as does a
+    concurrent save when no If-Match was sent. Each operation's 409 and 412 say which applies.
+    `etag(record)` computes the ETag when the schema's dump needs more than the record (default: etag_of)."""
     required = if_match == "required"
+    etag = etag or (lambda value: etag_of(schema(), value))
     decorators = [
         blp.response(status, schema, headers=ETAG_HEADER),
         blp.doc(parameters=["IF_MATCH" if required else OPTIONAL_IF_MATCH]),
+        blp.alt_response(404, response=_ERROR_RESPONSES[404]),
     ]
-    codes = {404, 409, 412} | ({428} if required else set())
-    decorators += [blp.alt_response(code, response=_ERROR_RESPONSES[code]) for code in sorted(codes)]
+    if body_version:
+        decorators.append(blp.alt_response(409, schema=ErrorSchema, description=_STALE_BODY_VERSION))
+    elif not required:  # with a required If-Match, a change saved first answers 412
+        decorators.append(blp.alt_response(409, schema=ErrorSchema, description=_SAVED_FIRST))
+    decorators.append(blp.alt_response(412, schema=ErrorSchema, description=_STALE_IF_MATCH))
+    if required:
+        decorators.append(blp.alt_response(428, response=_ERROR_RESPONSES[428]))
 
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            check_if_match(etag_of(schema(), kwargs[record]), required=required)
-            return view(*args, **kwargs)
+            named = check_if_match(etag(kwargs[record]), required=required)
+            try:
+                return view(*args, **kwargs)
+            except StaleVersion:
+                if named and not body_version:
+                    raise PreconditionFailed() from None  # the version the If-Match named went stale
+                raise
 
         for apply in reversed(decorators):
             checked = apply(checked)
@@ -314,19 +357,21 @@ def etagged_change(blp, schema, *, record: str, if_match: str, status: int = 200
     return decorator
 
 
-def check_if_match(current_etag: str, *, required: bool) -> None:
-    """428 when If-Match is required and missing; 412 when it names another version of the record.
+def check_if_match(current_etag: str, *, required: bool) -> bool:
+    """428 when If-Match is required and missing; 412 when it names another version of the record. True
+    when it named this version (so a conflict later in the request means that version went stale).
 
     Where it is required, `If-Match: *` ("whatever the version") does not count: it would let a stale
     update through, which is what the header is there to stop."""
     if not request.if_match or (required and request.if_match.star_tag):
         if required:
             raise PreconditionRequired()
-        return
+        return False
     if request.if_match.star_tag:
-        return
+        return False
     if not request.if_match.contains(current_etag.strip('"')):
         raise PreconditionFailed()
+    return True
 
 
 def page_of(query, pagination_parameters) -> list:

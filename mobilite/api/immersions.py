@@ -3,25 +3,22 @@ network's (coordination). The same access as the immersion pages of the three sp
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas_rounds import ImmersionOut, ImmersionQuery
-from mobilite.authz import Action
-from mobilite.models import Immersion, OfferSession, Proposal, Role, Round
-from mobilite.services.errors import ServiceError
+from mobilite.authz import Action, Scope, default_scope, require_scope
+from mobilite.models import Immersion
+from mobilite.services import listings
 
-blp = json_errors(Blueprint("api_immersions", __name__, url_prefix="/api/v1",
-                description="Confirmed immersions: the caller's, their organisation's (HR), the network's."))
-
-
-def _default_scope(user) -> str:
-    if user.has_role(Role.COORDINATOR):
-        return "network"
-    return "organisation" if user.has_role(Role.RH) else "mine"
+blp = json_errors(
+    Blueprint(
+        "api_immersions",
+        __name__,
+        url_prefix="/api/v1",
+        description="Confirmed immersions: the caller's, their organisation's (HR), the network's.",
+    )
+)
 
 
 @blp.route("/immersions", methods=["GET"])
@@ -34,25 +31,8 @@ def list_immersions(pagination_parameters, scope=None, status=None):
     sends (scope=organisation, HR) or the network's (scope=network, coordination); optionally in one
     status."""
     user = api_user()
-    scope = scope or _default_scope(user)
-    query = select(Immersion)
-    if scope == "organisation":
-        if not user.has_role(Role.RH):
-            raise ServiceError({"scope": [_("Réservé aux RH de l'organisation.")]})
-        query = query.where(or_(Immersion.host_organisation_id == user.organisation_id,
-                                Immersion.home_organisation_id == user.organisation_id))
-    elif scope == "network":
-        if not user.has_role(Role.COORDINATOR):
-            raise ServiceError({"scope": [_("Réservé à la coordination du réseau.")]})
-        of_network = (select(Proposal.id).join(Round, Proposal.round_id == Round.id)
-                      .where(Round.network_id == user.network_id))
-        query = query.where(Immersion.proposal_id.in_(of_network))
-    else:
-        query = query.where(Immersion.agent_id == user.id)
-    if status is not None:
-        query = query.where(Immersion.status == status)
-    query = query.options(selectinload(Immersion.session).selectinload(OfferSession.offer))
-    return page_of(query.order_by(Immersion.start_date.desc(), Immersion.id.desc()), pagination_parameters)
+    scope = require_scope(user, scope) if scope else default_scope(user, Scope.NETWORK, Scope.ORGANISATION)
+    return page_of(listings.scoped_immersions(user, scope, status), pagination_parameters)
 
 
 @blp.route("/immersions/<int:immersion_id>", methods=["GET"])

@@ -7,14 +7,12 @@ Routes on the offers blueprint (api_offers).
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from mobilite.api.core import api_user, api_view, etag_of, etagged_change, page_of
 from mobilite.api.offers import blp
 from mobilite.api.schemas import OfferOut, ValidationIn
 from mobilite.authz import Action
-from mobilite.models import Offer, OfferStatus, Organisation, Role
+from mobilite.models import Offer, Role
+from mobilite.services import listings
 from mobilite.services import offers as offer_service
 
 
@@ -27,14 +25,7 @@ def offers_awaiting_validation(pagination_parameters):
 
     The offers of the caller's network submitted for validation, the longest waiting first. Answer each
     one with POST /offers/{offer_id}/validation."""
-    query = (
-        select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Organisation.network_id == api_user().network_id, Offer.status == OfferStatus.SUBMITTED)
-        .options(selectinload(Offer.sessions), selectinload(Offer.themes), selectinload(Offer.skills),
-                 selectinload(Offer.prerequisites))
-        .order_by(Offer.updated_at, Offer.id)
-    )
-    return page_of(query, pagination_parameters)
+    return page_of(listings.offers_awaiting_validation(api_user().network_id), pagination_parameters)
 
 
 @blp.route("/offers/<int:offer_id>/validation", methods=["POST"])

@@ -15,9 +15,7 @@ from datetime import date
 
 from flask import Response
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import NotFound, PreconditionFailed
+from werkzeug.exceptions import NotFound
 
 from mobilite.api.core import (
     OPTIONAL_IF_MATCH,
@@ -32,13 +30,21 @@ from mobilite.api.core import (
 from mobilite.api.schemas import OfferIn, OfferOut, OfferQuery, SessionOut
 from mobilite.authz import Action
 from mobilite.extensions import db
+from mobilite.lifecycles.offer import OfferAction
 from mobilite.models import Offer, OfferSession, Role
 from mobilite.schemas.offers import SessionSchema
+from mobilite.services import listings
 from mobilite.services import offers as offer_service
 
-blp = json_errors(Blueprint("api_offers", __name__, url_prefix="/api/v1",
-                description="Offers: HR manage their organisation's offers and sessions; the coordination "
-                            "validates submitted ones; everyone browses the network's published offers."))
+blp = json_errors(
+    Blueprint(
+        "api_offers",
+        __name__,
+        url_prefix="/api/v1",
+        description="Offers: HR manage their organisation's offers and sessions; the coordination "
+        "validates submitted ones; everyone browses the network's published offers.",
+    )
+)
 
 OWN_OFFER = (Offer, Action.EDIT, "offer_id", "offer")
 
@@ -54,12 +60,7 @@ def _with_etag(offer: Offer, status: int = 200):
 @blp.paginate(page_size=50, max_page_size=200)
 def list_offers(pagination_parameters, status=None):
     """The offers of the caller's organisation, most recently changed first; optionally in one status."""
-    query = select(Offer).where(Offer.organisation_id == api_user().organisation_id)
-    if status is not None:
-        query = query.where(Offer.status == status)
-    query = query.options(selectinload(Offer.sessions), selectinload(Offer.themes), selectinload(Offer.skills),
-                          selectinload(Offer.prerequisites))
-    return page_of(query.order_by(Offer.updated_at.desc(), Offer.id.desc()), pagination_parameters)
+    return page_of(listings.organisation_offers(api_user().organisation_id, status), pagination_parameters)
 
 
 @blp.route("/offers", methods=["POST"])
@@ -89,11 +90,8 @@ def update_offer(data, offer):
     the offer changed since. Sessions are added separately. In a network that validates offers, a published
     offer whose substance changes (anything but the tutor and the accessibility notes) goes back to
     `submitted`: it leaves the catalogue until the coordination publishes it again."""
-    data["version"] = offer.version  # the version the If-Match named; a concurrent save still loses the race
-    try:
-        offer_service.update_offer(api_user(), offer, data)
-    except offer_service.Conflict:
-        raise PreconditionFailed() from None
+    data["version"] = offer.version  # the version the If-Match named; a concurrent save then answers 412
+    offer_service.update_offer(api_user(), offer, data)
     return _with_etag(offer)
 
 
@@ -116,7 +114,7 @@ def submit_offer(offer):
     return _with_etag(offer_service.submit_offer(api_user(), offer))
 
 
-def _change_status(offer: Offer, action: str):
+def _change_status(offer: Offer, action: OfferAction):
     return _with_etag(offer_service.change_status(api_user(), offer, action))
 
 
@@ -128,7 +126,7 @@ def close_offer(offer):
 
     Agents no longer see it; its sessions and proposals stay. 422 from another status. If-Match is
     optional; when sent, it is checked."""
-    return _change_status(offer, "close")
+    return _change_status(offer, OfferAction.CLOSE)
 
 
 @blp.route("/offers/<int:offer_id>/archive", methods=["POST"])
@@ -139,7 +137,7 @@ def archive_offer(offer):
 
     It is kept for the record and no longer changes (duplicate it to reuse it). 422 from another status.
     If-Match is optional; when sent, it is checked."""
-    return _change_status(offer, "archive")
+    return _change_status(offer, OfferAction.ARCHIVE)
 
 
 @blp.route("/offers/<int:offer_id>/reopen", methods=["POST"])
@@ -150,7 +148,7 @@ def reopen_offer(offer):
 
     Edit it, then submit it again. 422 from another status. If-Match is optional; when sent, it is
     checked."""
-    return _change_status(offer, "reopen")
+    return _change_status(offer, OfferAction.REOPEN)
 
 
 @blp.route("/offers/<int:offer_id>/duplicate", methods=["POST"])

@@ -11,22 +11,18 @@ publication a proposal is the coordination's only, and anybody else's answers 40
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors, page_of
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
 from mobilite.api.schemas_rounds import PartyProposalQuery, PinIn, ProposalOut, ProposalReviewOut
-from mobilite.authz import PROPOSAL_SHOWN, Action, can, require
-from mobilite.models import ImmersionRequest, Offer, OfferSession, Proposal, Role
+from mobilite.authz import Action, Scope, default_scope, proposal_side, require_scope
+from mobilite.models import Proposal, Role
 from mobilite.schemas.proposals import AnswerSchema
 from mobilite.schemas.rounds import ProposalDecisionSchema, ReplaceSchema
 from mobilite.services import immersions as immersion_service
+from mobilite.services import listings, round_review
 from mobilite.services import proposals as proposal_service
-from mobilite.services import round_review
-from mobilite.services.errors import ServiceError
 
 blp = json_errors(
     Blueprint(
@@ -40,64 +36,64 @@ blp = json_errors(
 # Loaded when the caller may see it at all (404 otherwise, before anything else); each view then narrows
 # to the access its page has: the coordination of the round's network, or one of the proposal's parties.
 SEEN = (Proposal, Action.VIEW, "proposal_id", "proposal")
-
-
-def _reviewed(proposal: Proposal) -> Proposal:
-    """A proposal of a round of the caller's network, as the coordination pages require."""
-    require(api_user(), Action.MANAGE, proposal.round)
-    return proposal
+# The coordination's review: a proposal of a round of the caller's network (404 before If-Match is read).
+REVIEWED = (Proposal, Action.VALIDATE, "proposal_id", "proposal")
 
 
 def _side(proposal: Proposal) -> str:
-    """The caller's part in a published proposal, as the agent and HR pages give it; 404 if none.
+    """The caller's part in a published proposal (authz.proposal_side); 404 if none."""
+    side = proposal_side(api_user(), proposal)
+    if side is None:
+        raise NotFound()
+    return side
 
-    The agent of the proposal is the agent side; an HR officer of the host or home organisation sees it on
-    the host side (the service then refuses a home employer's answer: only the host answers)."""
-    user = api_user()
-    if user.has_role(Role.AGENT) and can(user, Action.MANAGE, proposal):
-        return "agent"
-    if user.has_role(Role.RH) and can(user, Action.REVIEW, proposal):
-        return "host"
-    raise NotFound()
+
+def _etag(proposal: Proposal) -> str:
+    """The ETag of the proposal as the review operations show it (with its immersion, once confirmed)."""
+    return etag_of(ProposalReviewOut(), immersion_service.attach_immersion_ids([proposal])[0])
+
+
+def _reviewed(proposal: Proposal):
+    """The proposal as the review operations answer it, with its new ETag."""
+    return immersion_service.attach_immersion_ids([proposal])[0], 200, {"ETag": _etag(proposal)}
 
 
 # --- the coordination's review --------------------------------------------------------------------------
 
 
 @blp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
-@api_view(Role.COORDINATOR, load=SEEN)
+@api_view(Role.COORDINATOR, load=REVIEWED)
 @blp.arguments(ProposalDecisionSchema)
-@blp.response(200, ProposalReviewOut)
-@blp.alt_response(404, response="NOT_FOUND")
+@etagged_change(blp, ProposalReviewOut, record="proposal", if_match="optional", etag=_etag)
 def decide(data, proposal):
     """Approve a proposal of a round in review, or reject it with a reason (required: 422 naming `reason`
-    without one). A rejected pair is never proposed again in later rounds."""
-    round_review.set_decision(api_user(), _reviewed(proposal), data["decision"] == "approve", data["reason"])
-    return immersion_service.attach_immersion_ids([proposal])[0]
+    without one). A rejected pair is never proposed again in later rounds. If-Match (the ETag of the
+    proposal's last change) is optional; when sent, it is checked."""
+    round_review.set_decision(api_user(), proposal, data["decision"], data["reason"], version=proposal.version)
+    return _reviewed(proposal)
 
 
 @blp.route("/proposals/<int:proposal_id>/pin", methods=["POST"])
-@api_view(Role.COORDINATOR, load=SEEN)
+@api_view(Role.COORDINATOR, load=REVIEWED)
 @blp.arguments(PinIn)
-@blp.response(200, ProposalReviewOut)
-@blp.alt_response(404, response="NOT_FOUND")
+@etagged_change(blp, ProposalReviewOut, record="proposal", if_match="optional", etag=_etag)
 def pin(data, proposal):
-    """Pin a placement (it is then forced when the round is rerun) or unpin it. Not a rejected one."""
-    round_review.set_pinned(api_user(), _reviewed(proposal), data["pinned"])
-    return immersion_service.attach_immersion_ids([proposal])[0]
+    """Pin a placement (it is then forced when the round is rerun) or unpin it. Not a rejected one.
+    If-Match is optional; when sent, it is checked."""
+    round_review.set_pinned(api_user(), proposal, data["pinned"], version=proposal.version)
+    return _reviewed(proposal)
 
 
 @blp.route("/proposals/<int:proposal_id>/replacement", methods=["POST"])
-@api_view(Role.COORDINATOR, load=SEEN)
+@api_view(Role.COORDINATOR, load=REVIEWED)
 @blp.arguments(ReplaceSchema)
-@blp.response(200, ProposalReviewOut)
-@blp.alt_response(404, response="NOT_FOUND")
+@etagged_change(blp, ProposalReviewOut, record="proposal", if_match="optional", etag=_etag)
 def replace(data, proposal):
     """Move a placement to another session of the network by hand. Every hard rule must still hold for the
     whole round: otherwise 422 on `session_id`, naming the rules it would break. The placement is then
-    approved and pinned, with a manual score of 0."""
-    round_review.replace_session(api_user(), _reviewed(proposal), data["session_id"])
-    return immersion_service.attach_immersion_ids([proposal])[0]
+    approved and pinned, with a manual score of 0. If-Match is optional; when sent, it is checked."""
+    round_review.replace_session(api_user(), proposal, data["session_id"], version=proposal.version)
+    return _reviewed(proposal)
 
 
 # --- the parties: the agent, the HR of the host and of the home organisation ---------------------------
@@ -113,29 +109,9 @@ def list_proposals(pagination_parameters, scope=None, status=None):
     to their organisation's offers or to its agents (scope=organisation, the default for HR). Latest
     change first; optionally in one status."""
     user = api_user()
-    scope = scope or ("organisation" if user.has_role(Role.RH) else "mine")
-    query = select(Proposal).join(ImmersionRequest, Proposal.request_id == ImmersionRequest.id)
-    if scope == "organisation":
-        if not user.has_role(Role.RH):
-            raise ServiceError({"scope": [_("Réservé aux RH de l'organisation.")]})
-        hosted = (
-            select(OfferSession.id)
-            .join(Offer, OfferSession.offer_id == Offer.id)
-            .where(Offer.organisation_id == user.organisation_id)
-        )
-        query = query.where(
-            or_(ImmersionRequest.organisation_id == user.organisation_id, Proposal.session_id.in_(hosted))
-        )
-    else:
-        query = query.where(ImmersionRequest.agent_id == user.id)
-    statuses = [status] if status is not None else list(PROPOSAL_SHOWN)
-    query = query.where(Proposal.status.in_([s for s in statuses if s in PROPOSAL_SHOWN]))
-    query = query.options(
-        selectinload(Proposal.request), selectinload(Proposal.session).selectinload(OfferSession.offer)
-    )
-    return immersion_service.attach_immersion_ids(
-        page_of(query.order_by(Proposal.updated_at.desc(), Proposal.id.desc()), pagination_parameters)
-    )
+    scope = require_scope(user, scope) if scope else default_scope(user, Scope.ORGANISATION)
+    query = listings.party_proposals(user, scope, status)
+    return immersion_service.attach_immersion_ids(page_of(query, pagination_parameters))
 
 
 @blp.route("/proposals/<int:proposal_id>", methods=["GET"])
@@ -161,5 +137,5 @@ def answer(data, proposal):
     home employer follows without answering (422). Both accepted → `confirmed`, with its `immersion_id`;
     one declined → `declined`, and the request waits for the next round. Each side answers once."""
     side = _side(proposal)
-    proposal_service.answer_proposal(api_user(), proposal, side, data["answer"] == "accept", data["reason"])
+    proposal_service.answer_proposal(api_user(), proposal, side, data["answer"], data["reason"])
     return immersion_service.attach_immersion_ids([proposal])[0]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from mobilite.api.core import api_user, api_view, json_errors, page_of
 from mobilite.api.schemas import OrganisationOut, SkillOut, SkillQuery, ThemeOut
-from mobilite.models import Organisation, Skill, Theme
+from mobilite.services import listings
 
 blp = json_errors(
     Blueprint(
@@ -25,11 +24,7 @@ blp = json_errors(
 @blp.paginate(page_size=50, max_page_size=200)
 def organisations(pagination_parameters):
     """The organisations of the caller's network, by name."""
-    network_id = api_user().home_network_id
-    query = (
-        select(Organisation).where(Organisation.network_id == network_id).order_by(Organisation.name, Organisation.id)
-    )
-    return page_of(query, pagination_parameters)
+    return page_of(listings.network_organisations(api_user().home_network_id), pagination_parameters)
 
 
 @blp.route("/themes", methods=["GET"])
@@ -38,7 +33,7 @@ def organisations(pagination_parameters):
 @blp.paginate(page_size=50, max_page_size=200)
 def themes(pagination_parameters):
     """The themes (job families of the public sector), by French label."""
-    return page_of(select(Theme).order_by(Theme.label_fr, Theme.id), pagination_parameters)
+    return page_of(listings.themes(), pagination_parameters)
 
 
 @blp.route("/skills", methods=["GET"])
@@ -48,7 +43,4 @@ def themes(pagination_parameters):
 @blp.paginate(page_size=50, max_page_size=200)
 def skills(pagination_parameters, theme_id=None):
     """The skills of the vocabulary, by French label; optionally those of one theme."""
-    query = select(Skill).order_by(Skill.label_fr, Skill.id)
-    if theme_id is not None:
-        query = query.where(Skill.theme_id == theme_id)
-    return page_of(query, pagination_parameters)
+    return page_of(listings.skills(theme_id), pagination_parameters)

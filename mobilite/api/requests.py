@@ -5,33 +5,32 @@ The agent's operations use the request form's RequestSchema and services.request
 update_request, submit_request, withdraw_request): a legal rule that does not hold (duration, quota,
 availability windows) answers 422 naming each field, as the form shows it. A PUT needs If-Match (428
 without, 412 when stale); submit and withdraw check it when sent. Decisions use the HR form's DecisionSchema
-(its `version` is the concurrency check: a stale one gets 409) and services.requests.decide.
+(its `version` is the concurrency check: a stale one gets 409) and services.requests.decide. The mapping of
+conflicts to 412 or 409 is api.core's (etagged_change).
 """
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import Conflict, PreconditionFailed
 
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, http_error, json_errors, page_of
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
-from mobilite.authz import Action
+from mobilite.authz import Action, Scope, default_scope, require_scope
 from mobilite.models import ImmersionRequest, Role
 from mobilite.schemas.requests import DecisionSchema
+from mobilite.services import listings
 from mobilite.services import requests as request_service
-from mobilite.services.errors import ServiceError
 
-blp = json_errors(Blueprint("api_requests", __name__, url_prefix="/api/v1",
-                description="Immersion requests: the caller's own (agents), or (HR) their organisation's "
-                            "waiting ones."))
+blp = json_errors(
+    Blueprint(
+        "api_requests",
+        __name__,
+        url_prefix="/api/v1",
+        description="Immersion requests: the caller's own (agents), or (HR) their organisation's waiting ones.",
+    )
+)
 
-OWN_REQUEST = (ImmersionRequest, Action.MANAGE, "request_id", "item")
-_LOADS = (selectinload(ImmersionRequest.windows), selectinload(ImmersionRequest.wishes),
-          selectinload(ImmersionRequest.themes), selectinload(ImmersionRequest.skills))
+OWN_REQUEST = (ImmersionRequest, Action.MANAGE, "request_id", "immersion_request")
 
 
 @blp.route("/requests", methods=["GET"])
@@ -43,21 +42,16 @@ def list_requests(pagination_parameters, scope=None):
     """The caller's own requests (scope=mine), or, for HR, their organisation's requests waiting for an
     answer, oldest first (scope=organisation, the default for HR)."""
     user = api_user()
-    scope = scope or ("organisation" if user.has_role(Role.RH) else "mine")
-    if scope == "organisation":
-        if not user.has_role(Role.RH):
-            raise ServiceError({"scope": [_("Réservé aux RH de l'organisation.")]})
-        items, total = request_service.hr_requests(user, waiting_only=True, page=pagination_parameters.page,
-                                                   per_page=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return items
-    query = (select(ImmersionRequest).where(ImmersionRequest.agent_id == user.id).options(*_LOADS)
-             .order_by(ImmersionRequest.created_at.desc(), ImmersionRequest.id.desc()))
+    scope = require_scope(user, scope) if scope else default_scope(user, Scope.ORGANISATION)
+    if scope == Scope.ORGANISATION:
+        query = listings.organisation_requests(user.organisation_id, waiting_only=True)
+    else:
+        query = listings.agent_requests(user.id)
     return page_of(query, pagination_parameters)
 
 
-def _with_etag(item: ImmersionRequest, status: int = 200):
-    return item, status, {"ETag": etag_of(RequestOut(), item)}
+def _with_etag(immersion_request: ImmersionRequest, status: int = 200):
+    return immersion_request, status, {"ETag": etag_of(RequestOut(), immersion_request)}
 
 
 @blp.route("/requests", methods=["POST"])
@@ -75,75 +69,62 @@ def create_request(data):
 
 
 @blp.route("/requests/<int:request_id>", methods=["GET"])
-@api_view(load=(ImmersionRequest, Action.VIEW, "request_id", "item"))
+@api_view(load=(ImmersionRequest, Action.VIEW, "request_id", "immersion_request"))
 @blp.response(200, RequestOut, headers={"ETag": {"schema": {"type": "string"}}})
 @blp.alt_response(404, response="NOT_FOUND")
-def get_request(item):
+def get_request(immersion_request):
     """One request: the caller's own, one of their agents' once submitted (HR), or of their network
     (coordination)."""
-    return item, 200, {"ETag": etag_of(RequestOut(), item)}
+    return immersion_request, 200, {"ETag": etag_of(RequestOut(), immersion_request)}
 
 
 @blp.route("/requests/<int:request_id>/decision", methods=["POST"])
-@api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "item"))
+@api_view(Role.RH, load=(ImmersionRequest, Action.REVIEW, "request_id", "immersion_request"))
 @blp.arguments(DecisionSchema)
-@etagged_change(blp, RequestOut, record="item", if_match="optional")
-def decide(data, item):
+@etagged_change(blp, RequestOut, record="immersion_request", if_match="optional", body_version=True)
+def decide(data, immersion_request):
     """Approve, refuse or postpone one of the organisation's waiting requests (a reason is required to
     refuse or postpone). `version` is the request's version as read; a stale one gets 409."""
-    try:
-        request_service.decide(api_user(), item, data["decision"], data["reason"], data["version"],
-                               base_url=current_app.config["BASE_URL"])
-    except request_service.Conflict as exc:
-        raise http_error(Conflict, errors=exc.errors) from None
-    return item, 200, {"ETag": etag_of(RequestOut(), item)}
+    request_service.decide(api_user(), immersion_request, data["decision"], data["reason"], data["version"])
+    return immersion_request, 200, {"ETag": etag_of(RequestOut(), immersion_request)}
 
 
 @blp.route("/requests/<int:request_id>", methods=["PUT"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.arguments(RequestIn)
-@etagged_change(blp, RequestOut, record="item", if_match="required")
-def update_request(data, item):
+@etagged_change(blp, RequestOut, record="immersion_request", if_match="required")
+def update_request(data, immersion_request):
     """Replace one of the caller's requests (agent).
 
     While it is a draft or waits for an answer (422 once answered). A submitted request stays submitted,
     so the legal rules apply again; `submit: true` submits a draft. Requires If-Match with the ETag read
     by GET: 428 without it, 412 when the request changed since."""
     submit = data.pop("submit")
-    data["version"] = item.version  # the version the If-Match named; a concurrent save still loses the race
-    try:
-        request_service.update_request(api_user(), item, data, submit=submit)
-    except request_service.Conflict:
-        raise PreconditionFailed() from None
-    return _with_etag(item)
+    data["version"] = immersion_request.version  # the version the If-Match named; a concurrent save then answers 412
+    request_service.update_request(api_user(), immersion_request, data, submit=submit)
+    return _with_etag(immersion_request)
 
 
 @blp.route("/requests/<int:request_id>/submit", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@etagged_change(blp, RequestOut, record="item", if_match="optional")
-def submit_request(item):
+@etagged_change(blp, RequestOut, record="immersion_request", if_match="optional")
+def submit_request(immersion_request):
     """Submit a draft request to the home employer (agent).
 
     The employer answers within the network's deadline. Every legal rule is checked: 422 names each field
     that breaks one (min_days, max_days, windows, windows-<i>-start, windows-<i>-end). If-Match is
     optional; when sent, it is checked."""
-    try:
-        request_service.submit_request(api_user(), item, item.version)
-    except request_service.Conflict:
-        raise PreconditionFailed() from None
-    return _with_etag(item)
+    request_service.submit_request(api_user(), immersion_request, immersion_request.version)
+    return _with_etag(immersion_request)
 
 
 @blp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
-@etagged_change(blp, RequestOut, record="item", if_match="optional")
-def withdraw_request(item):
+@etagged_change(blp, RequestOut, record="immersion_request", if_match="optional")
+def withdraw_request(immersion_request):
     """Withdraw one of the caller's requests (agent).
 
     Until it is matched (422 after); the home employer is told if it had been submitted. If-Match is
     optional; when sent, it is checked."""
-    try:
-        request_service.withdraw_request(api_user(), item, item.version)
-    except request_service.Conflict:
-        raise PreconditionFailed() from None
-    return _with_etag(item)
+    request_service.withdraw_request(api_user(), immersion_request, immersion_request.version)
+    return _with_etag(immersion_request)

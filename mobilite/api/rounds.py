@@ -12,24 +12,19 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict, NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors, page_of
+from mobilite.api.core import api_user, api_view, http_error, json_errors, page_of
 from mobilite.api.schemas_rounds import ProposalQuery, ProposalReviewOut, RoundOut, RoundQuery, UnmatchedOut
 from mobilite.authz import Action
 from mobilite.extensions import db
 from mobilite.models import (
-    ImmersionRequest,
     Network,
-    OfferSession,
-    Proposal,
     Role,
     Round,
 )
 from mobilite.services import immersions as immersion_service
-from mobilite.services import round_review, rounds
+from mobilite.services import listings, round_review, rounds
 
 blp = json_errors(
     Blueprint(
@@ -55,10 +50,7 @@ def _location(round_: Round) -> dict:
 @blp.paginate(page_size=50, max_page_size=200)
 def list_rounds(pagination_parameters, status=None):
     """The rounds of the caller's network, latest week first; optionally in one status."""
-    query = select(Round).where(Round.network_id == api_user().network_id)
-    if status is not None:
-        query = query.where(Round.status == status)
-    return page_of(query.order_by(Round.week_start.desc(), Round.id.desc()), pagination_parameters)
+    return page_of(listings.network_rounds(api_user().network_id, status), pagination_parameters)
 
 
 @blp.route("/rounds", methods=["POST"])
@@ -77,14 +69,12 @@ def start_round():
     week = rounds.week_of(date.today())
     round_ = rounds.request_round(network, week, trigger="manual", actor=user)
     if round_ is None:
-        existing = db.session.scalar(select(Round).where(Round.network_id == network.id, Round.week_start == week))
-        exc = Conflict()
-        exc.data = {
-            "message": _("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."),
-            "errors": {},
-            "headers": _location(existing) if existing is not None else {},
-        }
-        raise exc
+        existing = listings.round_of_week(network.id, week)
+        raise http_error(
+            Conflict,
+            _("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."),
+            headers=_location(existing) if existing is not None else {},
+        )
     return round_, 202, _location(round_)
 
 
@@ -132,13 +122,7 @@ def publish_round(round_):
 @blp.paginate(page_size=50, max_page_size=200)
 def list_round_proposals(pagination_parameters, round_, status=None):
     """The round's proposals, best score first, each with its score's breakdown; optionally in one status."""
-    query = select(Proposal).where(Proposal.round_id == round_.id)
-    if status is not None:
-        query = query.where(Proposal.status == status)
-    query = query.options(
-        selectinload(Proposal.request),
-        selectinload(Proposal.session).selectinload(OfferSession.offer),
-    ).order_by(Proposal.score.desc(), Proposal.id)
+    query = listings.round_proposals(round_.id, status)
     return immersion_service.attach_immersion_ids(page_of(query, pagination_parameters))
 
 
@@ -154,17 +138,7 @@ def list_unmatched(pagination_parameters, round_):
     pagination_parameters.item_count = len(unmatched)
     first = pagination_parameters.first_item
     page = [dict(u) for u in unmatched[first : first + pagination_parameters.page_size]]
-    homes = (
-        dict(
-            db.session.execute(
-                select(ImmersionRequest.id, ImmersionRequest.organisation_id).where(
-                    ImmersionRequest.id.in_([int(u["request"]) for u in page])
-                )
-            ).all()
-        )
-        if page
-        else {}
-    )
+    homes = listings.home_organisations([int(u["request"]) for u in page])
     for item in page:
         item["organisation_id"] = homes.get(int(item["request"]))
     return page

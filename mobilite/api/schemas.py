@@ -8,8 +8,9 @@ import copy
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from mobilite.limits import END_BEFORE_START
 from mobilite.models import OfferStatus, OrganisationKind, RequestStatus
-from mobilite.schemas.base import N_, BaseSchema
+from mobilite.schemas.base import BaseSchema
 from mobilite.schemas.ids import Id
 from mobilite.schemas.offers import OfferSchema, SessionSchema, ValidationDecisionSchema
 from mobilite.schemas.requests import RequestSchema, WindowSchema
@@ -25,6 +26,7 @@ class _WishRef(Schema):
 
 
 # --- reference data -------------------------------------------------------------------------------------
+
 
 class OrganisationOut(BaseSchema):
     id = fields.Integer(dump_only=True)
@@ -54,6 +56,7 @@ class SkillQuery(BaseSchema):
 
 
 # --- offers ---------------------------------------------------------------------------------------------
+
 
 class SessionOut(SessionSchema):
     id = fields.Integer(dump_only=True)
@@ -88,8 +91,9 @@ class OfferIn(OfferSchema):
 
 
 class OfferQuery(BaseSchema):
-    status = fields.Enum(OfferStatus, by_value=True, load_default=None,
-                         metadata={"description": "Only the offers in this status."})
+    status = fields.Enum(
+        OfferStatus, by_value=True, load_default=None, metadata={"description": "Only the offers in this status."}
+    )
 
 
 class ValidationIn(ValidationDecisionSchema):
@@ -97,6 +101,7 @@ class ValidationIn(ValidationDecisionSchema):
 
 
 # --- the catalogue: the network's published offers, as agents browse them -------------------------------
+
 
 def _renamed(name: str, key: str, description: str):
     """The search form's field under an English query parameter (the form's own keys are French)."""
@@ -116,8 +121,9 @@ class CatalogueQuery(OfferSearchSchema):
     skills = _renamed("skills", "skill", "Skill ids (repeat the parameter): offers developing any of them.")
     organisation = _renamed("organisation", "organisation", "Only the offers of this host organisation.")
     city = _renamed("city", "city", "Only the offers of host organisations in this city.")
-    distance_km = _renamed("distance_km", "distance_km",
-                           "At most this far from the caller's work place (remote offers always qualify).")
+    distance_km = _renamed(
+        "distance_km", "distance_km", "At most this far from the caller's work place (remote offers always qualify)."
+    )
     date_from = _renamed("date_from", "date_from", "A session ends on or after this day.")
     date_to = _renamed("date_to", "date_to", "A session starts on or before this day.")
     remote = _renamed("remote", "remote", "Only remote or hybrid offers.")
@@ -127,7 +133,7 @@ class CatalogueQuery(OfferSearchSchema):
     @validates_schema
     def dates_in_order(self, data, **_kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise ValidationError(N_("La date de fin doit être égale ou postérieure à la date de début."), "date_to")
+            raise ValidationError(END_BEFORE_START, "date_to")
 
 
 class HostOut(OrganisationOut):
@@ -142,13 +148,16 @@ class CatalogueOfferOut(OfferOut):
         exclude = ("tutor_email", "validation_comment", "version", "created_at", "updated_at")
 
     organisation = fields.Nested(HostOut, dump_only=True)
-    distance_km = fields.Float(dump_only=True, allow_none=True,
-                               metadata={"description": "From the caller's work place, when it is known."})
-    next_session = fields.Date(dump_only=True, allow_none=True,
-                               metadata={"description": "The start of the next session to come."})
+    distance_km = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "From the caller's work place, when it is known."}
+    )
+    next_session = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "The start of the next session to come."}
+    )
 
 
 # --- requests -------------------------------------------------------------------------------------------
+
 
 class WindowOut(WindowSchema):
     start = fields.Date(attribute="start_date")
@@ -163,8 +172,9 @@ class RequestOut(RequestSchema):
     themes = fields.Pluck(_Ref, "id", many=True)
     skills = fields.Pluck(_Ref, "id", many=True)
     windows = fields.List(fields.Nested(WindowOut))
-    wishes = fields.Pluck(_WishRef, "offer_id", many=True,
-                          metadata={"description": "The wished offers' ids, first wish first."})
+    wishes = fields.Pluck(
+        _WishRef, "offer_id", many=True, metadata={"description": "The wished offers' ids, first wish first."}
+    )
     decision_reason = fields.String(dump_only=True)
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     decided_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -187,14 +197,21 @@ class RequestIn(RequestSchema):
     class Meta(RequestSchema.Meta):
         exclude = ("version",)
 
-    submit = _JsonBoolean(load_default=False, metadata={
-        "description": "true: submit the request to the home employer at once (every legal rule is checked); "
-                       "false: keep it as a draft."})
+    submit = _JsonBoolean(
+        load_default=False,
+        metadata={
+            "description": "true: submit the request to the home employer at once (every legal rule is checked); "
+            "false: keep it as a draft."
+        },
+    )
 
 
 class RequestQuery(BaseSchema):
     scope = fields.String(
-        load_default=None, validate=validate.OneOf(["mine", "organisation"]),
-        metadata={"description": "mine: the caller's own requests; organisation (HR): their organisation's "
-                                 "requests waiting for an answer. Default: organisation for HR, else mine."},
+        load_default=None,
+        validate=validate.OneOf(["mine", "organisation"]),
+        metadata={
+            "description": "mine: the caller's own requests; organisation (HR): their organisation's "
+            "requests waiting for an answer. Default: organisation for HR, else mine."
+        },
     )

@@ -15,7 +15,7 @@ from mobilite.models.matching import (
     Round,
     RoundStatus,
 )
-from mobilite.models.network import DEFAULT_WEIGHTS, MatchingMode, Network, Organisation, OrganisationKind
+from mobilite.models.network import MatchingMode, Network, Organisation, OrganisationKind
 from mobilite.models.offer import Offer, OfferPrerequisite, OfferSession, OfferSkill, OfferStatus, OfferTheme, Place
 from mobilite.models.ops import (
     AuditEvent,
@@ -45,9 +45,9 @@ __all__ = [
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
-    "DEFAULT_WEIGHTS",
     "Feedback",
-    "FeedbackSide", "ForbiddenPair",
+    "FeedbackSide",
+    "ForbiddenPair",
     "Immersion",
     "ImmersionRequest",
     "ImmersionStatus",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, str_enum, utcnow
+from mobilite.limits import MAX_SATISFACTION, MAX_WORKING_DAYS, MIN_SATISFACTION, MIN_WORKING_DAYS
+from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, VersionedMixin, str_enum, utcnow
 from mobilite.models.network import Network
 from mobilite.models.offer import OfferSession
 from mobilite.models.request import ImmersionRequest
@@ -72,7 +74,7 @@ class Answer(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Proposal(TimestampedMixin, Base):
+class Proposal(VersionedMixin, TimestampedMixin, Base):
     """A request placed on a session by a round, with its score and the score's breakdown."""
 
     __tablename__ = "proposals"
@@ -103,6 +105,12 @@ class Proposal(TimestampedMixin, Base):
     request: Mapped[ImmersionRequest] = relationship()
     session: Mapped[OfferSession] = relationship()
 
+    # Coordinators' decisions carry If-Match: a stale one is refused, never a lost update.
+    __mapper_args__ = {"version_id_col": VersionedMixin.version}
+
+    if TYPE_CHECKING:  # not a column: services.immersions.attach_immersion_ids sets it for the API's pages
+        immersion_id: int | None
+
 
 class ImmersionStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
@@ -116,7 +124,7 @@ class Immersion(TimestampedMixin, Base):
     __tablename__ = "immersions"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates"),
-        CheckConstraint("working_days BETWEEN 1 AND 10", name="working_days"),
+        CheckConstraint(f"working_days BETWEEN {MIN_WORKING_DAYS} AND {MAX_WORKING_DAYS}", name="working_days"),
         Index("ix_immersions_agent_start", "agent_id", "start_date"),
     )
 
@@ -156,7 +164,10 @@ class Feedback(TimestampedMixin, Base):
     __tablename__ = "feedback"
     __table_args__ = (
         UniqueConstraint("immersion_id", "side"),
-        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+        CheckConstraint(
+            f"satisfaction IS NULL OR satisfaction BETWEEN {MIN_SATISFACTION} AND {MAX_SATISFACTION}",
+            name="satisfaction",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,20 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mobilite.limits import (
+    DEFAULT_ANSWER_DEADLINE_DAYS,
+    DEFAULT_DIVERSITY,
+    DEFAULT_FAIRNESS_FLOOR_PERCENT,
+    DEFAULT_MAX_DAYS,
+    DEFAULT_MIN_DAYS,
+    DEFAULT_PROPOSAL_RESPONSE_DAYS,
+    DEFAULT_QUOTA_DAYS,
+    DEFAULT_QUOTA_YEARS,
+    DEFAULT_RETENTION_DAYS,
+    DEFAULT_WEIGHTS,
+    MAX_WORKING_DAYS,
+    MIN_WORKING_DAYS,
+)
 from mobilite.models.base import Base, TimestampedMixin, str_enum
 
 if TYPE_CHECKING:
@@ -31,25 +45,15 @@ class OrganisationKind(enum.StrEnum):
     AUTRE = "autre"
 
 
-# Integer weights of the matching engine's soft goals (appariement.Weights; its docstring explains them).
-DEFAULT_WEIGHTS = {
-    "base": 1,
-    "interest": 4,
-    "skill_fit": 1,
-    "wish": 5,
-    "distance": 2,
-    "waiting": 2,
-    "fairness": 3,
-    "reciprocity": 1,
-}
-
-
 class Network(TimestampedMixin, Base):
     """A group of organisations that exchange agents, with its rules (defaults from the law)."""
 
     __tablename__ = "networks"
     __table_args__ = (
-        CheckConstraint("min_days >= 1 AND min_days <= max_days AND max_days <= 10", name="day_limits"),
+        CheckConstraint(
+            f"min_days >= {MIN_WORKING_DAYS} AND min_days <= max_days AND max_days <= {MAX_WORKING_DAYS}",
+            name="day_limits",
+        ),
         CheckConstraint("quota_days >= 1 AND quota_years >= 1", name="quota"),
         CheckConstraint("answer_deadline_days >= 1 AND proposal_response_days >= 1", name="deadlines"),
         CheckConstraint("diversity_per_session >= 1", name="diversity"),
@@ -62,31 +66,31 @@ class Network(TimestampedMixin, Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
 
-    # Legal rules (décret n° 2022-1043): 2 to 10 working days, 20 days over 3 years, answer within a month.
-    min_days: Mapped[int] = mapped_column(Integer, default=2)
-    max_days: Mapped[int] = mapped_column(Integer, default=10)
-    quota_days: Mapped[int] = mapped_column(Integer, default=20)
-    quota_years: Mapped[int] = mapped_column(Integer, default=3)
-    answer_deadline_days: Mapped[int] = mapped_column(Integer, default=30)
-    proposal_response_days: Mapped[int] = mapped_column(Integer, default=7)
+    # Legal rules (décret n° 2022-1043), by default the law's: see mobilite/limits.py.
+    min_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_MIN_DAYS)
+    max_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_DAYS)
+    quota_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_QUOTA_DAYS)
+    quota_years: Mapped[int] = mapped_column(Integer, default=DEFAULT_QUOTA_YEARS)
+    answer_deadline_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANSWER_DEADLINE_DAYS)
+    proposal_response_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_PROPOSAL_RESPONSE_DAYS)
     requires_offer_validation: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    # Matching.
+    # Matching: the engine's defaults (appariement.Settings), read through mobilite/limits.py.
     match_cron: Mapped[str] = mapped_column(String(100), default="0 6 * * mon")
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/Paris")
     matching_mode: Mapped[MatchingMode] = mapped_column(
         str_enum(MatchingMode, "matching_mode"), default=MatchingMode.OPTIMAL
     )
     weights: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_WEIGHTS))
-    diversity_per_session: Mapped[int] = mapped_column(Integer, default=2)
+    diversity_per_session: Mapped[int] = mapped_column(Integer, default=DEFAULT_DIVERSITY)
     continuity_max_away: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    fairness_floor_percent: Mapped[int | None] = mapped_column(Integer, nullable=True, default=25)
-    reciprocity: Mapped[bool] = mapped_column(Boolean, default=False)
-    retention_days: Mapped[int] = mapped_column(Integer, default=3 * 365)
-
-    organisations: Mapped[list[Organisation]] = relationship(
-        back_populates="network", order_by="Organisation.name"
+    fairness_floor_percent: Mapped[int | None] = mapped_column(
+        Integer, nullable=True, default=DEFAULT_FAIRNESS_FLOOR_PERCENT
     )
+    reciprocity: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_RETENTION_DAYS)
+
+    organisations: Mapped[list[Organisation]] = relationship(back_populates="network", order_by="Organisation.name")
 
     def __repr__(self) -> str:
         return f"<Network {self.slug}>"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mobilite.limits import MAX_SKILL_LEVEL, MAX_WORKING_DAYS, MIN_CAPACITY, MIN_SKILL_LEVEL, MIN_WORKING_DAYS
 from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, VersionedMixin, str_enum
 from mobilite.models.network import Organisation
 from mobilite.models.taxonomy import Skill, Theme
@@ -52,9 +53,7 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
     organisation: Mapped[Organisation] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary="offer_themes", order_by="Theme.label_fr")
     skills: Mapped[list[Skill]] = relationship(secondary="offer_skills", order_by="Skill.label_fr")
-    prerequisites: Mapped[list[OfferPrerequisite]] = relationship(
-        back_populates="offer", cascade="all, delete-orphan"
-    )
+    prerequisites: Mapped[list[OfferPrerequisite]] = relationship(back_populates="offer", cascade="all, delete-orphan")
     sessions: Mapped[list[OfferSession]] = relationship(
         back_populates="offer", cascade="all, delete-orphan", order_by="OfferSession.start_date"
     )
@@ -89,7 +88,7 @@ class OfferPrerequisite(Base):
     """A skill the visitor must already have, at least at this level."""
 
     __tablename__ = "offer_prerequisites"
-    __table_args__ = (CheckConstraint("min_level BETWEEN 1 AND 4", name="min_level"),)
+    __table_args__ = (CheckConstraint(f"min_level BETWEEN {MIN_SKILL_LEVEL} AND {MAX_SKILL_LEVEL}", name="min_level"),)
 
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"), primary_key=True)
@@ -105,8 +104,8 @@ class OfferSession(Base):
     __tablename__ = "offer_sessions"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates"),
-        CheckConstraint("working_days BETWEEN 1 AND 10", name="working_days"),
-        CheckConstraint("capacity >= 1", name="capacity"),
+        CheckConstraint(f"working_days BETWEEN {MIN_WORKING_DAYS} AND {MAX_WORKING_DAYS}", name="working_days"),
+        CheckConstraint(f"capacity >= {MIN_CAPACITY}", name="capacity"),
         Index("ix_offer_sessions_start_end", "start_date", "end_date"),
         Index("ix_offer_sessions_offer_start", "offer_id", "start_date"),  # an offer's next session
     )

@@ -44,6 +44,8 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The HTML alternative of `body` ('' for a plain-text message): sent as multipart/alternative.
+    html_body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[NotificationStatus] = mapped_column(
         str_enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
     )

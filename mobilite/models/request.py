@@ -8,6 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mobilite.limits import (
+    DEFAULT_REQUEST_MAX_DAYS,
+    DEFAULT_REQUEST_MIN_DAYS,
+    MAX_WISHES,
+    MAX_WORKING_DAYS,
+    MIN_WORKING_DAYS,
+)
 from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, VersionedMixin, str_enum
 from mobilite.models.network import Organisation
 from mobilite.models.offer import Offer
@@ -29,7 +36,10 @@ class RequestStatus(enum.StrEnum):
 class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     __tablename__ = "immersion_requests"
     __table_args__ = (
-        CheckConstraint("min_days >= 1 AND max_days >= min_days AND max_days <= 10", name="duration"),
+        CheckConstraint(
+            f"min_days >= {MIN_WORKING_DAYS} AND max_days >= min_days AND max_days <= {MAX_WORKING_DAYS}",
+            name="duration",
+        ),
         CheckConstraint("max_distance_km IS NULL OR max_distance_km >= 0", name="distance"),
         CheckConstraint("rounds_waited >= 0", name="rounds_waited"),
         Index("ix_immersion_requests_organisation_status", "organisation_id", "status"),
@@ -42,8 +52,8 @@ class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     status: Mapped[RequestStatus] = mapped_column(
         str_enum(RequestStatus, "request_status"), default=RequestStatus.DRAFT
     )
-    min_days: Mapped[int] = mapped_column(Integer, default=2)
-    max_days: Mapped[int] = mapped_column(Integer, default=5)
+    min_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_REQUEST_MIN_DAYS)
+    max_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_REQUEST_MAX_DAYS)
     max_distance_km: Mapped[int | None] = mapped_column(Integer, nullable=True)
     motivation: Mapped[str] = mapped_column(Text, default="")
     decision_reason: Mapped[str] = mapped_column(Text, default="")
@@ -68,6 +78,11 @@ class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     def is_owned_by(self, user) -> bool:
         return self.agent_id == user.id
 
+    def is_shared(self) -> bool:
+        """HR and the coordination see a request once it has been submitted: a draft stays the agent's own
+        business, even after the agent withdraws it without ever submitting it."""
+        return self.submitted_at is not None
+
     def is_decided_by(self, user) -> bool:
         """HR of the home employer answers the request."""
         return user.is_hr_of(self.organisation_id)
@@ -76,18 +91,14 @@ class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
 class RequestTheme(Base):
     __tablename__ = "request_themes"
 
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("immersion_requests.id", ondelete="CASCADE"), primary_key=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("immersion_requests.id", ondelete="CASCADE"), primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"), primary_key=True)
 
 
 class RequestSkill(Base):
     __tablename__ = "request_skills"
 
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("immersion_requests.id", ondelete="CASCADE"), primary_key=True
-    )
+    request_id: Mapped[int] = mapped_column(ForeignKey("immersion_requests.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"), primary_key=True)
 
 
@@ -110,7 +121,7 @@ class Wish(Base):
     __table_args__ = (
         UniqueConstraint("request_id", "rank"),
         UniqueConstraint("request_id", "offer_id"),
-        CheckConstraint("rank BETWEEN 1 AND 5", name="rank"),
+        CheckConstraint(f"rank BETWEEN 1 AND {MAX_WISHES}", name="rank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mobilite.limits import MAX_SKILL_LEVEL, MIN_SKILL_LEVEL
 from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, str_enum
 from mobilite.models.network import Network, Organisation
 from mobilite.models.taxonomy import Skill, Theme
@@ -136,7 +137,7 @@ class UserSkill(Base):
     """A skill the agent has, with a level from 1 (notions) to 4 (expertise)."""
 
     __tablename__ = "user_skills"
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level"),)
+    __table_args__ = (CheckConstraint(f"level BETWEEN {MIN_SKILL_LEVEL} AND {MAX_SKILL_LEVEL}", name="level"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="RESTRICT"), primary_key=True)

@@ -23,16 +23,18 @@ class NewPasswordSchema(FormSchema):
     password = fields.String(required=True, validate=validate.Length(max=500))
     confirm = fields.String(required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check(self, data, **_kwargs):
+        """Both rules, also when another field is wrong: the form shows every error at once. A missing or
+        too long password has its own error already."""
         minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-        password = data.get("password", "")
-        if len(password) < minimum:
-            raise ValidationError(
-                _("Le mot de passe doit compter au moins %(n)d caractères.", n=minimum), "password"
-            )
-        if password != data.get("confirm"):
-            raise ValidationError(_("Les deux mots de passe ne sont pas identiques."), "confirm")
+        errors: dict[str, list[str]] = {}
+        if "password" in data and len(data["password"]) < minimum:
+            errors["password"] = [_("Le mot de passe doit compter au moins %(n)d caractères.", n=minimum)]
+        if "password" in data and "confirm" in data and data["password"] != data["confirm"]:
+            errors["confirm"] = [_("Les deux mots de passe ne sont pas identiques.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ResetPasswordSchema(NewPasswordSchema):

@@ -20,7 +20,7 @@ def translate_errors(messages):
 
 
 # Marshmallow's built-in messages are English; these are the service's (French msgids, translated on error).
-_MESSAGES = {
+_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Field: {
         "required": N_("Ce champ est obligatoire."),
         "null": N_("Ce champ est obligatoire."),
@@ -59,15 +59,19 @@ class BaseSchema(Schema):
     def no_nul_character(self, data, **_kwargs):
         """A NUL character is never text anyone typed, and PostgreSQL refuses to store one."""
         if isinstance(data, Mapping):
-            errors = {key: [N_("Caractère nul non accepté.")] for key, value in data.items()
-                      if _holds_nul(key) or _holds_nul(value)}
+            errors = {
+                key: [N_("Caractère nul non accepté.")]
+                for key, value in data.items()
+                if _holds_nul(key) or _holds_nul(value)
+            }
             if errors:
                 raise ValidationError(errors)
         return data
 
     def handle_error(self, error: ValidationError, data, **kwargs):
-        raise ValidationError(translate_errors(error.messages), error.field_name, data,
-                              valid_data=error.valid_data) from error
+        raise ValidationError(
+            translate_errors(error.messages), error.field_name, data, valid_data=error.valid_data
+        ) from error
 
 
 # Set by the API while it parses a call: JSON says "missing" by leaving a key out, so what it sends is taken

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from mobilite.limits import (
+    CHOOSE_A_SATISFACTION,
+    LONG_TEXT_TOO_LONG,
+    MAX_LONG_TEXT_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_SATISFACTION,
+    MIN_SATISFACTION,
+    REASON_TOO_LONG,
+)
 from mobilite.models import Outcome
 from mobilite.schemas.base import N_, FormSchema
 
@@ -14,10 +23,13 @@ class FeedbackSchema(FormSchema):
         validate=validate.OneOf([o.value for o in Outcome], error=N_("Choisissez comment l'immersion s'est passée.")),
     )
     outcome_reason = fields.String(
-        load_default="", validate=validate.Length(max=2000, error=N_("2 000 caractères au plus."))
+        load_default="", validate=validate.Length(max=MAX_REASON_LENGTH, error=REASON_TOO_LONG)
     )
     satisfaction = fields.Integer(
-        load_default=None, validate=validate.Range(min=1, max=5, error=N_("Choisissez une note de 1 à 5."))
+        load_default=None,
+        validate=validate.Range(min=MIN_SATISFACTION, max=MAX_SATISFACTION, error=CHOOSE_A_SATISFACTION),
     )
-    learned = fields.String(load_default="", validate=validate.Length(max=4000, error=N_("4 000 caractères au plus.")))
+    learned = fields.String(
+        load_default="", validate=validate.Length(max=MAX_LONG_TEXT_LENGTH, error=LONG_TEXT_TOO_LONG)
+    )
     would_recommend = fields.Boolean(load_default=None)

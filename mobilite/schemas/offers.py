@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
+from mobilite.lifecycles.offer import OfferValidation
+from mobilite.limits import MAX_CAPACITY, MAX_SKILL_LEVEL, MIN_CAPACITY, MIN_SKILL_LEVEL
 from mobilite.models import Place
 from mobilite.schemas.base import N_, FormSchema, strict_input
+from mobilite.schemas.choices import choice_of
 from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
 
@@ -13,7 +16,8 @@ from mobilite.schemas.ids import Id
 class PrerequisiteSchema(FormSchema):
     skill_id = Id(required=True)
     min_level = fields.Integer(
-        required=True, validate=validate.Range(1, 4, error=N_("Niveau attendu entre 1 et 4."))
+        required=True,
+        validate=validate.Range(MIN_SKILL_LEVEL, MAX_SKILL_LEVEL, error=N_("Niveau attendu entre 1 et 4.")),
     )
 
 
@@ -21,16 +25,25 @@ class OfferSchema(FormSchema):
     team = fields.String(required=True, validate=validate.Length(min=1, max=200))
     title = fields.String(required=True, validate=validate.Length(min=3, max=200))
     description = fields.String(required=True, validate=validate.Length(min=20, max=5000))
-    themes = fields.List(Id(), load_default=list)
-    skills = fields.List(Id(), load_default=list)
+    # Declared as any field: the API's output schema dumps these as the records' ids (Pluck).
+    themes: fields.Field = fields.List(Id(), load_default=list)
+    skills: fields.Field = fields.List(Id(), load_default=list)
     prerequisites = fields.List(fields.Nested(PrerequisiteSchema), load_default=list)
-    place = fields.Enum(Place, by_value=True, load_default=Place.ON_SITE,
-                        error_messages={"unknown": N_("Choisissez sur site, hybride ou à distance.")})
+    place = fields.Enum(
+        Place,
+        by_value=True,
+        load_default=Place.ON_SITE,
+        error_messages={"unknown": N_("Choisissez sur site, hybride ou à distance.")},
+    )
     accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
     tutor_name = fields.String(load_default="", validate=validate.Length(max=200))
     tutor_role = fields.String(load_default="", validate=validate.Length(max=200))
-    tutor_email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
-                               metadata={"description": "The tutor's e-mail address; null (or left out) for none."})
+    tutor_email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"description": "The tutor's e-mail address; null (or left out) for none."},
+    )
     version = fields.Integer(load_default=None)
 
     @post_load
@@ -54,7 +67,7 @@ class OfferSchema(FormSchema):
         ]
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # shown with the other fields' errors, all at once
     def distinct_prerequisites(self, data, **_kwargs):
         ids = [p["skill_id"] for p in data.get("prerequisites", [])]
         if len(ids) != len(set(ids)):
@@ -65,7 +78,7 @@ class SessionSchema(FormSchema):
     start_date = PlanningDate(required=True)
     end_date = PlanningDate(required=True)
     capacity = fields.Integer(
-        required=True, validate=validate.Range(1, 50, error=N_("Entre 1 et 50 places."))
+        required=True, validate=validate.Range(MIN_CAPACITY, MAX_CAPACITY, error=N_("Entre 1 et 50 places."))
     )
 
     @validates_schema
@@ -75,10 +88,10 @@ class SessionSchema(FormSchema):
 
 
 class ValidationDecisionSchema(FormSchema):
-    decision = fields.String(required=True, validate=validate.OneOf(["publish", "send_back"]))
+    decision = choice_of(OfferValidation, required=True)
     comment = fields.String(load_default="", validate=validate.Length(max=2000))
 
     @validates_schema
     def comment_when_sent_back(self, data, **_kwargs):
-        if data.get("decision") == "send_back" and not data.get("comment"):
+        if data.get("decision") == OfferValidation.SEND_BACK and not data.get("comment"):
             raise ValidationError(N_("Expliquez ce qu'il faut modifier."), "comment")

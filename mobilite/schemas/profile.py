@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from mobilite.limits import MAX_SKILL_LEVEL, MIN_SKILL_LEVEL
 from mobilite.schemas.base import N_, FormSchema, form_data
 from mobilite.schemas.ids import Id
 
@@ -14,14 +15,20 @@ OTHER_SITE = "other"
 class SkillLevelSchema(FormSchema):
     skill_id = Id(required=True)
     level = fields.Integer(
-        required=True, validate=validate.Range(min=1, max=4, error=N_("Niveau de 1 (notions) à 4 (expertise)."))
+        required=True,
+        validate=validate.Range(
+            min=MIN_SKILL_LEVEL, max=MAX_SKILL_LEVEL, error=N_("Niveau de 1 (notions) à 4 (expertise).")
+        ),
     )
 
 
 class ProfileSchema(FormSchema):
     interests = fields.List(fields.Integer(), load_default=list)
-    skills = fields.List(fields.Nested(SkillLevelSchema), load_default=list,
-                         validate=validate.Length(max=MAX_SKILL_ROWS, error=N_("Quarante compétences au plus.")))
+    skills = fields.List(
+        fields.Nested(SkillLevelSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_SKILL_ROWS, error=N_("Quarante compétences au plus.")),
+    )
     work_site = fields.String(required=True)
     work_city = fields.String(load_default="", validate=validate.Length(max=120, error=N_("120 caractères au plus.")))
     work_latitude = fields.Float(
@@ -44,12 +51,16 @@ class ProfileSchema(FormSchema):
                 errors["work_city"] = [N_("Indiquez la commune de votre lieu de travail.")]
             for name in ("work_latitude", "work_longitude"):
                 if data.get(name) is None and not original.get(name):  # (a wrong value has its own error)
-                    errors[name] = [N_("Indiquez les coordonnées de votre lieu de travail : elles servent à "
-                                       "calculer les distances.")]
+                    errors[name] = [
+                        N_(
+                            "Indiquez les coordonnées de votre lieu de travail : elles servent à "
+                            "calculer les distances."
+                        )
+                    ]
         seen = set()
         for index, row in enumerate(data.get("skills", [])):
-            if row.get("skill_id") in seen:
-                errors["skills"] = {index: {"skill_id": [N_("Compétence déjà indiquée plus haut.")]}}
+            if row.get("skill_id") in seen:  # every repeated row, not only the last one
+                errors.setdefault("skills", {})[index] = {"skill_id": [N_("Compétence déjà indiquée plus haut.")]}
             seen.add(row.get("skill_id"))
         if errors:
             raise ValidationError(errors)

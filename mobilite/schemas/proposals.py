@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from mobilite.lifecycles.proposal import ProposalAnswer
+from mobilite.limits import DECLINE_REASON_REQUIRED, MAX_REASON_LENGTH, REASON_TOO_LONG
 from mobilite.schemas.base import N_, FormSchema
-
-ANSWERS = ("accept", "decline")
+from mobilite.schemas.choices import choice_of
 
 
 class AnswerSchema(FormSchema):
-    answer = fields.String(
-        required=True, validate=validate.OneOf(ANSWERS, error=N_("Choisissez d'accepter ou de décliner."))
-    )
-    reason = fields.String(load_default="", validate=validate.Length(max=2000, error=N_("2 000 caractères au plus.")))
+    answer = choice_of(ProposalAnswer, required=True, error=N_("Choisissez d'accepter ou de décliner."))
+    reason = fields.String(load_default="", validate=validate.Length(max=MAX_REASON_LENGTH, error=REASON_TOO_LONG))
 
     @validates_schema
     def reason_for_a_decline(self, data, **_kwargs):
-        if data.get("answer") == "decline" and not data.get("reason"):
-            raise ValidationError(N_("Indiquez pourquoi vous déclinez : le motif est obligatoire."), "reason")
+        if data.get("answer") == ProposalAnswer.DECLINE and not data.get("reason"):
+            raise ValidationError(DECLINE_REASON_REQUIRED, "reason")

@@ -4,48 +4,68 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from mobilite.lifecycles.request import NEEDS_REASON, RequestDecision
+from mobilite.limits import (
+    CHOOSE_AN_ANSWER,
+    END_BEFORE_START,
+    LONG_TEXT_TOO_LONG,
+    MAX_BELOW_MIN,
+    MAX_DISTANCE_KM,
+    MAX_LONG_TEXT_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_WINDOWS,
+    MAX_WISHES,
+    MAX_WORKING_DAYS,
+    MIN_WORKING_DAYS,
+    REASON_TOO_LONG,
+    REQUEST_REASON_REQUIRED,
+    WORKING_DAYS_RANGE,
+)
 from mobilite.schemas.base import N_, FormSchema, form_data
+from mobilite.schemas.choices import choice_of
 from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
 
-MAX_WINDOWS = 10
-MAX_WISHES = 5
-DECISIONS = ("approve", "refuse", "postpone")
-
 
 class WindowSchema(FormSchema):
-    start = PlanningDate(required=True)
-    end = PlanningDate(required=True)
+    # Declared as any field: the API's output schema dumps these from the records' own dates.
+    start: fields.Field = PlanningDate(required=True)
+    end: fields.Field = PlanningDate(required=True)
 
     @validates_schema
     def end_after_start(self, data, **_kwargs):
         if "start" in data and "end" in data and data["end"] < data["start"]:
-            raise ValidationError(N_("La date de fin doit être égale ou postérieure à la date de début."), "end")
+            raise ValidationError(END_BEFORE_START, "end")
 
 
 class RequestSchema(FormSchema):
     version = fields.Integer(load_default=None)
-    themes = fields.List(Id(), load_default=list)
-    skills = fields.List(Id(), load_default=list)
+    # Declared as any field (here and `wishes`): the API's output schema dumps them as ids (Pluck).
+    themes: fields.Field = fields.List(Id(), load_default=list)
+    skills: fields.Field = fields.List(Id(), load_default=list)
     windows = fields.List(
-        fields.Nested(WindowSchema), load_default=list,
+        fields.Nested(WindowSchema),
+        load_default=list,
         validate=validate.Length(max=MAX_WINDOWS, error=N_("Dix périodes au plus.")),
     )
     min_days = fields.Integer(
-        required=True, validate=validate.Range(min=1, max=10, error=N_("Entre 1 et 10 jours ouvrés."))
+        required=True, validate=validate.Range(min=MIN_WORKING_DAYS, max=MAX_WORKING_DAYS, error=WORKING_DAYS_RANGE)
     )
     max_days = fields.Integer(
-        required=True, validate=validate.Range(min=1, max=10, error=N_("Entre 1 et 10 jours ouvrés."))
+        required=True, validate=validate.Range(min=MIN_WORKING_DAYS, max=MAX_WORKING_DAYS, error=WORKING_DAYS_RANGE)
     )
     max_distance_km = fields.Integer(
         load_default=None,
-        validate=validate.Range(min=1, max=2000, error=N_("Entre 1 et 2 000 km, ou vide pour ne pas limiter.")),
+        validate=validate.Range(
+            min=1, max=MAX_DISTANCE_KM, error=N_("Entre 1 et 2 000 km, ou vide pour ne pas limiter.")
+        ),
     )
     motivation = fields.String(
-        load_default="", validate=validate.Length(max=4000, error=N_("4 000 caractères au plus."))
+        load_default="", validate=validate.Length(max=MAX_LONG_TEXT_LENGTH, error=LONG_TEXT_TOO_LONG)
     )
-    wishes = fields.List(
-        Id(), load_default=list,
+    wishes: fields.Field = fields.List(
+        Id(),
+        load_default=list,
         validate=validate.Length(max=MAX_WISHES, error=N_("Cinq vœux au plus.")),
     )
 
@@ -53,7 +73,7 @@ class RequestSchema(FormSchema):
     def consistent(self, data, **_kwargs):
         errors = {}
         if "min_days" in data and "max_days" in data and data["max_days"] < data["min_days"]:
-            errors["max_days"] = [N_("La durée maximale doit être supérieure ou égale à la durée minimale.")]
+            errors["max_days"] = [MAX_BELOW_MIN]
         wishes = data.get("wishes", [])
         if len(set(wishes)) != len(wishes):
             errors["wishes"] = [N_("Une même offre ne peut figurer qu'une fois parmi vos vœux.")]
@@ -96,16 +116,13 @@ def flatten_errors(messages: dict) -> dict[str, list]:
 
 class DecisionSchema(FormSchema):
     version = fields.Integer(required=True)
-    decision = fields.String(
-        required=True, validate=validate.OneOf(DECISIONS, error=N_("Choisissez une réponse."))
-    )
-    reason = fields.String(load_default="", validate=validate.Length(max=2000, error=N_("2 000 caractères au plus.")))
+    decision = choice_of(RequestDecision, required=True, error=CHOOSE_AN_ANSWER)
+    reason = fields.String(load_default="", validate=validate.Length(max=MAX_REASON_LENGTH, error=REASON_TOO_LONG))
 
     @validates_schema
     def reason_when_not_approved(self, data, **_kwargs):
-        if data.get("decision") in ("refuse", "postpone") and not data.get("reason"):
-            raise ValidationError(N_("Expliquez votre réponse à l'agent : le motif est obligatoire pour un refus "
-                                     "ou un report."), "reason")
+        if data.get("decision") in NEEDS_REASON and not data.get("reason"):
+            raise ValidationError(REQUEST_REASON_REQUIRED, "reason")
 
 
 class VersionSchema(FormSchema):

@@ -6,6 +6,41 @@ offers, motivations and refusal reasons. Theme and skill codes refer to
 ``mobilite.seed.taxonomy``. Every person's name here is an invented combination.
 """
 
+from typing import TypedDict
+
+
+class OrganisationData(TypedDict):
+    slug: str
+    name: str
+    kind: str  # an OrganisationKind value
+    address: str
+    city: str
+    postcode: str
+    latitude: float
+    longitude: float
+    teams: list[str]
+
+
+class Tutor(TypedDict):
+    name: str
+    role: str
+
+
+class OfferTemplate(TypedDict):
+    org: str  # the organisation's slug
+    team: str
+    title: str
+    description: str
+    themes: list[str]  # theme codes
+    skills: list[str]  # skill codes
+    prerequisites: list[tuple[str, int]]  # (skill code, minimum level)
+    place: str  # a Place value
+    accessibility: str
+    tutor: Tutor
+    session_days: list[int]  # working days of each session
+    capacity: int
+
+
 NETWORK = {
     "name": "Capacités publiques",
     "slug": "capacites-publiques",
@@ -18,7 +53,7 @@ NETWORK = {
     ),
 }
 
-ORGANISATIONS = [
+ORGANISATIONS: list[OrganisationData] = [
     {
         "slug": "cu-dunkerque",
         "name": "Communauté urbaine de Dunkerque",
@@ -697,7 +732,7 @@ JOB_TITLES = {
     ],
 }
 
-OFFER_TEMPLATES = [
+OFFER_TEMPLATES: list[OfferTemplate] = [
     # --- Communauté urbaine de Dunkerque -------------------------------------------------
     {
         "org": "cu-dunkerque",

@@ -45,9 +45,7 @@ def _resolve_scope(actor: User | None, data: dict) -> tuple[Organisation | None,
     return organisation, network
 
 
-def build_account(
-    actor: User | None, data: dict, *, base_url: str, token_hours: int, password: str | None = None
-) -> User:
+def build_account(actor: User | None, data: dict, *, token_hours: int, password: str | None = None) -> User:
     """Add the account to the unit of work (not committed) and queue its first-password link."""
     email = normalise_email(data["email"])
     _check_roles(actor, data["roles"])
@@ -83,7 +81,7 @@ def build_account(
             raise
         raise ServiceError({"email": [_("Un compte existe déjà avec cette adresse.")]}) from None
     if password is None:
-        issue_password_link(user, TokenPurpose.SET_PASSWORD, base_url, token_hours)
+        issue_password_link(user, TokenPurpose.SET_PASSWORD, token_hours)
     audit.record(
         actor,
         "account.create",
@@ -95,12 +93,10 @@ def build_account(
     return user
 
 
-def create_account(
-    actor: User | None, data: dict, *, base_url: str, token_hours: int, password: str | None = None
-) -> User:
+def create_account(actor: User | None, data: dict, *, token_hours: int, password: str | None = None) -> User:
     """Create the account and send its first-password link (or set `password`, for the CLI and the demo)."""
     db.begin_write()  # on SQLite, the write lock before the existence check: a racer waits, then sees the row
-    user = build_account(actor, data, base_url=base_url, token_hours=token_hours, password=password)
+    user = build_account(actor, data, token_hours=token_hours, password=password)
     db.session.commit()
     return user
 

@@ -15,9 +15,34 @@ from fpdf import FPDF
 from mobilite.labels import label
 
 _REPLACEMENTS = {
-    "’": "'", "‘": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "‑": "-", "‐": "-",
-    "−": "-", "…": "...", "•": "·", "€": "EUR", "œ": "oe", "Œ": "OE", "\u202f": " ", "\u2009": " ",
-    "™": "TM", "‰": "o/oo", "→": "->", "←": "<-", "✓": "v", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i",
+    "’": "'",
+    "‘": "'",
+    "‚": ",",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "–": "-",
+    "—": "-",
+    "‑": "-",
+    "‐": "-",
+    "−": "-",
+    "…": "...",
+    "•": "·",
+    "€": "EUR",
+    "œ": "oe",
+    "Œ": "OE",
+    "\u202f": " ",
+    "\u2009": " ",
+    "™": "TM",
+    "‰": "o/oo",
+    "→": "->",
+    "←": "<-",
+    "✓": "v",
+    "Ł": "L",
+    "ł": "l",
+    "Đ": "D",
+    "đ": "d",
+    "ı": "i",
 }
 
 
@@ -79,8 +104,7 @@ def agreement_pdf(summary: dict, compress: bool = False) -> bytes:
     pdf.set_title(latin1(_("Récapitulatif d'immersion %(ref)s", ref=summary["reference"])))
     pdf.set_author("mobilite")
     pdf.set_creator("mobilite")
-    pdf.footer_text = _("mobilite · %(ref)s · immersion professionnelle, décret n° 2022-1043",
-                        ref=summary["reference"])
+    pdf.footer_text = _("mobilite · %(ref)s · immersion professionnelle, décret n° 2022-1043", ref=summary["reference"])
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
@@ -90,10 +114,20 @@ def agreement_pdf(summary: dict, compress: bool = False) -> bytes:
     pdf.multi_cell(0, 8, latin1(_("Récapitulatif de l'immersion professionnelle")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=10)
     pdf.set_text_color(80, 80, 80)
-    pdf.multi_cell(0, 5, latin1(_("Référence %(ref)s · réseau %(network)s · confirmée le %(date)s",
-                                  ref=summary["reference"], network=summary["network_name"],
-                                  date=format_date(summary["confirmed_at"], "long"))),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        latin1(
+            _(
+                "Référence %(ref)s · réseau %(network)s · confirmée le %(date)s",
+                ref=summary["reference"],
+                network=summary["network_name"],
+                date=format_date(summary["confirmed_at"], "long"),
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
 
     _heading(pdf, _("La personne en immersion"))
     _row(pdf, _("Agent"), summary["agent_name"])
@@ -101,8 +135,7 @@ def agreement_pdf(summary: dict, compress: bool = False) -> bytes:
     _row(pdf, _("Employeur d'origine"), "\n".join(p for p in (summary["home_name"], summary["home_address"]) if p))
 
     _heading(pdf, _("L'accueil"))
-    _row(pdf, _("Organisation d'accueil"),
-         "\n".join(p for p in (summary["host_name"], summary["host_address"]) if p))
+    _row(pdf, _("Organisation d'accueil"), "\n".join(p for p in (summary["host_name"], summary["host_address"]) if p))
     _row(pdf, _("Équipe"), summary["team"])
     _row(pdf, _("Immersion"), summary["title"])
     _row(pdf, _("Lieu"), label(summary["place"]))
@@ -112,13 +145,28 @@ def agreement_pdf(summary: dict, compress: bool = False) -> bytes:
     _row(pdf, _("Tuteur ou tutrice"), tutor)
 
     _heading(pdf, _("Dates et quota"))
-    _row(pdf, _("Dates"), _("Du %(start)s au %(end)s", start=format_date(summary["start_date"], "full"),
-                            end=format_date(summary["end_date"], "full")))
+    _row(
+        pdf,
+        _("Dates"),
+        _(
+            "Du %(start)s au %(end)s",
+            start=format_date(summary["start_date"], "full"),
+            end=format_date(summary["end_date"], "full"),
+        ),
+    )
     _row(pdf, _("Jours ouvrés"), _("%(n)d jours ouvrés, décomptés du quota d'immersion", n=summary["working_days"]))
-    _row(pdf, _("Quota"), _("%(used)d jours utilisés sur %(quota)d sur %(years)d ans, cette immersion comprise, tous "
-                            "employeurs confondus ; il en restera %(left)d.", used=summary["quota_used"],
-                            quota=summary["quota_days"], years=summary["quota_years"],
-                            left=summary["quota_remaining"]))
+    _row(
+        pdf,
+        _("Quota"),
+        _(
+            "%(used)d jours utilisés sur %(quota)d sur %(years)d ans, cette immersion comprise, tous "
+            "employeurs confondus ; il en restera %(left)d.",
+            used=summary["quota_used"],
+            quota=summary["quota_days"],
+            years=summary["quota_years"],
+            left=summary["quota_remaining"],
+        ),
+    )
 
     _heading(pdf, _("Signatures"))
     pdf.set_font("helvetica", size=9)

@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.models import (
     ApiToken,
@@ -34,7 +35,7 @@ from mobilite.models import (
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox
+from mobilite.services import audit
 from mobilite.services.errors import ServiceError, Throttled
 
 hasher = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -183,9 +184,7 @@ def _wait_text(seconds: int) -> str:
 
 def _refuse(message: str, seconds: int) -> Throttled:
     db.session.rollback()  # nothing was counted
-    error = Throttled(message, math.ceil(seconds / 60))
-    error.retry_after_seconds = seconds
-    return error
+    return Throttled(message, math.ceil(seconds / 60), retry_after_seconds=seconds)
 
 
 def _forget_account_throttle(email: str) -> None:
@@ -237,7 +236,7 @@ def authenticate(email: str, password: str, ip: str, settings, now: datetime | N
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     verified = _verify_sign_in(user, password)
     db.begin_write()
-    if not verified:
+    if user is None or not verified:  # verified implies a user: the check is for the type checker
         db.session.add(LoginAttempt(account_key=key, ip=ip, at=now))  # the log; the counters are above
         db.session.commit()
         raise ServiceError({"email": [_("Adresse e-mail ou mot de passe incorrect.")]})
@@ -252,7 +251,7 @@ def authenticate(email: str, password: str, ip: str, settings, now: datetime | N
         .values(count=SignInThrottle.count - 1)
         .execution_options(synchronize_session=False)
     )
-    if hasher.check_needs_rehash(user.password_hash):
+    if user.password_hash is not None and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     audit.record(user, "auth.login", user, organisation_id=user.organisation_id)
@@ -267,7 +266,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_password_link(user: User, purpose: TokenPurpose, base_url: str, hours: int) -> str:
+def issue_password_link(user: User, purpose: TokenPurpose, hours: int) -> str:
     """Queue a one-time link by e-mail, in the caller's unit of work. Returns the raw token."""
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -275,23 +274,7 @@ def issue_password_link(user: User, purpose: TokenPurpose, base_url: str, hours:
             user=user, token_hash=_token_hash(token), purpose=purpose, expires_at=utcnow() + timedelta(hours=hours)
         )
     )
-    link = f"{base_url.rstrip('/')}/mot-de-passe/{token}"
-    with force_locale(user.locale):
-        if purpose == TokenPurpose.SET_PASSWORD:
-            subject = _("Votre compte mobilite")
-            intro = _("Un compte mobilite a été créé pour vous. Choisissez votre mot de passe :")
-        else:
-            subject = _("Réinitialisation de votre mot de passe mobilite")
-            intro = _("Vous avez demandé à changer votre mot de passe mobilite. Choisissez-en un nouveau :")
-        body = "\n\n".join(
-            [
-                _("Bonjour %(name)s,", name=user.first_name),
-                intro,
-                link,
-                _("Ce lien ne sert qu'une fois et expire dans %(hours)d heures.", hours=hours),
-            ]
-        )
-    outbox.queue(user, f"password.{purpose.value}", subject, body)
+    notifications.password_link(user, purpose, token, hours)
     return token
 
 
@@ -314,7 +297,7 @@ def request_password_reset(email: str, ip: str, settings, now: datetime | None =
         )
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is not None and user.active:
-        issue_password_link(user, TokenPurpose.RESET_PASSWORD, settings["BASE_URL"], settings["PASSWORD_TOKEN_HOURS"])
+        issue_password_link(user, TokenPurpose.RESET_PASSWORD, settings["PASSWORD_TOKEN_HOURS"])
         audit.record(user, "auth.reset_requested", user, organisation_id=user.organisation_id)
     db.session.commit()
 
@@ -362,12 +345,12 @@ def set_password_with_token(
     )
     revoked = 0
     if not keep_api_tokens:
-        revoked = db.session.execute(
+        revoked = db.rows_matched(
             update(ApiToken)
             .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     bump_session_version(user)
     _forget_account_throttle(user.email)
     audit.record(user, "auth.password_set", user, organisation_id=user.organisation_id, api_tokens_revoked=revoked)

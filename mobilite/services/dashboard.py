@@ -14,10 +14,10 @@ from pygal.style import Style
 from sqlalchemy import func, select
 
 from mobilite.extensions import db
+from mobilite.lifecycles import immersion as immersion_lifecycle
 from mobilite.models import (
     Feedback,
     Immersion,
-    ImmersionStatus,
     Network,
     Organisation,
     Round,
@@ -25,13 +25,31 @@ from mobilite.models import (
 )
 from mobilite.services.spreadsheets import write_csv
 
-COUNTED = (ImmersionStatus.CONFIRMED, ImmersionStatus.DONE)
 CHART_STYLE = Style(
-    background="white", plot_background="white", foreground="#1e1e1e", foreground_strong="#1e1e1e",
-    foreground_subtle="#4d4d4d", font_family="system-ui, sans-serif", label_font_size=12,
-    major_label_font_size=12, legend_font_size=12, title_font_size=15,
-    colors=("#000091", "#b34000", "#18753c", "#6a6af4", "#a558a0", "#716043", "#009099", "#ce0500",
-            "#3a3a3a", "#c3992a", "#417dc4", "#7d4e5b"),
+    background="white",
+    plot_background="white",
+    foreground="#1e1e1e",
+    foreground_strong="#1e1e1e",
+    foreground_subtle="#4d4d4d",
+    font_family="system-ui, sans-serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=12,
+    title_font_size=15,
+    colors=(
+        "#000091",
+        "#b34000",
+        "#18753c",
+        "#6a6af4",
+        "#a558a0",
+        "#716043",
+        "#009099",
+        "#ce0500",
+        "#3a3a3a",
+        "#c3992a",
+        "#417dc4",
+        "#7d4e5b",
+    ),
 )
 
 
@@ -52,19 +70,25 @@ class Dashboard:
 
 
 def build(network: Network) -> Dashboard:
-    organisations = list(db.session.scalars(
-        select(Organisation).where(Organisation.network_id == network.id).order_by(Organisation.name)))
+    organisations = list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.network_id == network.id).order_by(Organisation.name)
+        )
+    )
     org_ids = [o.id for o in organisations]
     exchanges = dict(
-        ((home, host), n) for home, host, n in db.session.execute(
+        ((home, host), n)
+        for home, host, n in db.session.execute(
             select(Immersion.home_organisation_id, Immersion.host_organisation_id, func.count(Immersion.id))
-            .where(Immersion.host_organisation_id.in_(org_ids), Immersion.status.in_(COUNTED))
-            .group_by(Immersion.home_organisation_id, Immersion.host_organisation_id))
+            .where(Immersion.host_organisation_id.in_(org_ids), Immersion.status.in_(immersion_lifecycle.COUNTED))
+            .group_by(Immersion.home_organisation_id, Immersion.host_organisation_id)
+        )
     )
     days: Counter[str] = Counter()
     for start, working_days in db.session.execute(
-        select(Immersion.start_date, Immersion.working_days)
-        .where(Immersion.host_organisation_id.in_(org_ids), Immersion.status.in_(COUNTED))
+        select(Immersion.start_date, Immersion.working_days).where(
+            Immersion.host_organisation_id.in_(org_ids), Immersion.status.in_(immersion_lifecycle.COUNTED)
+        )
     ):
         days[start.strftime("%Y-%m")] += working_days
     scores: dict[str, list[int]] = defaultdict(list)
@@ -73,13 +97,16 @@ def build(network: Network) -> Dashboard:
         .join(Feedback, Feedback.immersion_id == Immersion.id)
         .where(Immersion.host_organisation_id.in_(org_ids), Feedback.satisfaction.is_not(None))
     ):
-        scores[end.strftime("%Y-%m")].append(satisfaction)
+        if satisfaction is not None:  # always, by the query's filter: the column itself is nullable
+            scores[end.strftime("%Y-%m")].append(satisfaction)
     months = sorted(set(days) | set(scores))
     rounds = [
         (r.week_start.isoformat(), int(r.metrics.get("placed", 0)), int(r.metrics.get("requests", 0)))
         for r in db.session.scalars(
-            select(Round).where(Round.network_id == network.id, Round.status == RoundStatus.PUBLISHED)
-            .order_by(Round.week_start))
+            select(Round)
+            .where(Round.network_id == network.id, Round.status == RoundStatus.PUBLISHED)
+            .order_by(Round.week_start)
+        )
     ]
     return Dashboard(
         organisations=organisations,
@@ -92,8 +119,19 @@ def build(network: Network) -> Dashboard:
 
 
 def _chart(kind, title: str, **options):
-    return kind(style=CHART_STYLE, title=title, width=900, height=420, show_legend=True, legend_at_bottom=True,
-                disable_xml_declaration=True, js=[], explicit_size=False, print_values=False, **options)
+    return kind(
+        style=CHART_STYLE,
+        title=title,
+        width=900,
+        height=420,
+        show_legend=True,
+        legend_at_bottom=True,
+        disable_xml_declaration=True,
+        js=[],
+        explicit_size=False,
+        print_values=False,
+        **options,
+    )
 
 
 def exchanges_svg(board: Dashboard, title: str) -> str:
@@ -122,11 +160,23 @@ def timeline_svg(board: Dashboard, titles: dict[str, str]) -> str:
 def export_csv(board: Dashboard) -> bytes:
     """The dashboard's figures: exchanges (home, host, immersions), then the series over time."""
     names = {o.id: o.name for o in board.organisations}
-    rows = [["echange", names.get(home, home), names.get(host, host), n, "", ""]
-            for (home, host), n in sorted(board.exchanges.items())]
-    rows += [["tour", week, "", placed, requests, round(100 * placed / requests, 1) if requests else ""]
-             for week, placed, requests in board.rounds]
-    rows += [["mois", month, "", board.days_by_month[month], "",
-              board.satisfaction_by_month[month] if board.satisfaction_by_month[month] is not None else ""]
-             for month in board.months]
+    rows: list[list[object]] = [
+        ["echange", names.get(home, home), names.get(host, host), n, "", ""]
+        for (home, host), n in sorted(board.exchanges.items())
+    ]
+    rows += [
+        ["tour", week, "", placed, requests, round(100 * placed / requests, 1) if requests else ""]
+        for week, placed, requests in board.rounds
+    ]
+    rows += [
+        [
+            "mois",
+            month,
+            "",
+            board.days_by_month[month],
+            "",
+            board.satisfaction_by_month[month] if board.satisfaction_by_month[month] is not None else "",
+        ]
+        for month in board.months
+    ]
     return write_csv(["serie", "de_ou_periode", "vers", "valeur", "demandes", "taux_ou_satisfaction"], rows)

@@ -167,8 +167,8 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
 
     theme_codes = [t["code"] for t in taxonomy.THEMES]
     skills_by_theme: dict[str, list[str]] = {}
-    for row in taxonomy.SKILLS:
-        skills_by_theme.setdefault(row["theme"], []).append(row["code"])
+    for skill_row in taxonomy.SKILLS:
+        skills_by_theme.setdefault(skill_row["theme"], []).append(skill_row["code"])
 
     agents: list[User] = []
     for index, row in enumerate(demo_data.ORGANISATIONS):
@@ -250,7 +250,7 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
     for n, agent in enumerate(agents):
         if n % 8 == 7:
             continue
-        status = (
+        request_status = (
             RequestStatus.APPROVED,
             RequestStatus.APPROVED,
             RequestStatus.SUBMITTED,
@@ -262,12 +262,14 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
         request = ImmersionRequest(
             agent=agent,
             organisation=agent.organisation,
-            status=status,
+            status=request_status,
             min_days=min_days,
             max_days=rng.choice([min_days + 1, 5, 5, 10]),
             max_distance_km=rng.choice([None, 100, 300, 800]),
             motivation=rng.choice(demo_data.MOTIVATIONS),
-            submitted_at=utcnow() - timedelta(days=rng.randint(1, 20)) if status != RequestStatus.DRAFT else None,
+            submitted_at=(
+                utcnow() - timedelta(days=rng.randint(1, 20)) if request_status != RequestStatus.DRAFT else None
+            ),
         )
         request.themes = list(agent.interests)
         start = first_week + timedelta(weeks=rng.randint(0, 3))
@@ -297,28 +299,62 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
     """Five months of past rounds with immersions done and assessed, so quotas and the dashboard are alive."""
     for months_ago in range(5, 0, -1):
         week = next_monday(today - timedelta(days=30 * months_ago + 7))
-        round_ = Round(network=network, week_start=week, status=RoundStatus.PUBLISHED, trigger="schedule",
-                       solver_status="OPTIMAL", published_at=utcnow() - timedelta(days=30 * months_ago))
+        round_ = Round(
+            network=network,
+            week_start=week,
+            status=RoundStatus.PUBLISHED,
+            trigger="schedule",
+            solver_status="OPTIMAL",
+            published_at=utcnow() - timedelta(days=30 * months_ago),
+        )
         placed = 0
         for agent in rng.sample(agents, 6):
             offer = rng.choice([o for o in published if o.organisation_id != agent.organisation_id])
             days = rng.choice([2, 3, 3, 5])
             start = week + timedelta(weeks=2)
-            session = OfferSession(offer=offer, start_date=start, end_date=add_working_days(start, days),
-                                   working_days=days, capacity=1)
-            request = ImmersionRequest(agent=agent, organisation=agent.organisation, status=RequestStatus.CLOSED,
-                                       min_days=2, max_days=5, motivation=rng.choice(demo_data.MOTIVATIONS))
+            session = OfferSession(
+                offer=offer, start_date=start, end_date=add_working_days(start, days), working_days=days, capacity=1
+            )
+            request = ImmersionRequest(
+                agent=agent,
+                organisation=agent.organisation,
+                status=RequestStatus.CLOSED,
+                min_days=2,
+                max_days=5,
+                motivation=rng.choice(demo_data.MOTIVATIONS),
+            )
             request.windows.append(AvailabilityWindow(start_date=week, end_date=week + timedelta(weeks=6)))
-            proposal = Proposal(round=round_, request=request, session=session, status=ProposalStatus.CONFIRMED,
-                                score=rng.randint(300, 900), breakdown={}, agent_answer=Answer.ACCEPTED,
-                                host_answer=Answer.ACCEPTED)
-            immersion = Immersion(proposal=proposal, agent_id=agent.id, home_organisation_id=agent.organisation_id,
-                                  host_organisation_id=offer.organisation_id, session=session, start_date=start,
-                                  end_date=session.end_date, working_days=days, status=ImmersionStatus.DONE)
+            proposal = Proposal(
+                round=round_,
+                request=request,
+                session=session,
+                status=ProposalStatus.CONFIRMED,
+                score=rng.randint(300, 900),
+                breakdown={},
+                agent_answer=Answer.ACCEPTED,
+                host_answer=Answer.ACCEPTED,
+            )
+            immersion = Immersion(
+                proposal=proposal,
+                agent_id=agent.id,
+                home_organisation_id=agent.organisation_id,
+                host_organisation_id=offer.organisation_id,
+                session=session,
+                start_date=start,
+                end_date=session.end_date,
+                working_days=days,
+                status=ImmersionStatus.DONE,
+            )
             for side in (FeedbackSide.AGENT, FeedbackSide.HOST):
-                immersion.feedback.append(Feedback(
-                    side=side, outcome=Outcome.DONE if rng.random() > 0.1 else Outcome.PARTLY_DONE,
-                    satisfaction=rng.choice([3, 4, 4, 5, 5]), learned=rng.choice(LEARNED), would_recommend=True))
+                immersion.feedback.append(
+                    Feedback(
+                        side=side,
+                        outcome=Outcome.DONE if rng.random() > 0.1 else Outcome.PARTLY_DONE,
+                        satisfaction=rng.choice([3, 4, 4, 5, 5]),
+                        learned=rng.choice(LEARNED),
+                        would_recommend=True,
+                    )
+                )
             db.session.add(immersion)
             placed += 1
         round_.metrics = {"placed": placed, "requests": placed + rng.randint(1, 4)}

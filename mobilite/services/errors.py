@@ -14,9 +14,11 @@ class ServiceError(Exception):
 
 
 class Throttled(ServiceError):
-    def __init__(self, message: str, retry_after_minutes: int):
+    def __init__(self, message: str, retry_after_minutes: int, retry_after_seconds: int | None = None):
         super().__init__(message)
         self.retry_after_minutes = retry_after_minutes
+        # The exact wait when it is known (sign-in throttles), else the minutes'.
+        self.retry_after_seconds = 60 * retry_after_minutes if retry_after_seconds is None else retry_after_seconds
 
 
 class StaleRecord(ServiceError):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
-from mobilite.models import ImmersionRequest, Offer, OfferPrerequisite, RequestStatus
+from mobilite.models import ImmersionRequest, Offer, OfferPrerequisite, OfferSession
 from mobilite.services.imports import OFFER_COLUMNS, SESSION_COLUMNS
 from mobilite.services.spreadsheets import write_csv
 
@@ -46,7 +46,7 @@ def offers_csv(organisation_id: int) -> bytes:
         .order_by(Offer.id)
     ).all()
     header = list(OFFER_COLUMNS) + list(SESSION_COLUMNS) + ["statut"]
-    rows = []
+    rows: list[list[object]] = []
     for offer in offers:
         common = [
             f"offre-{offer.id}",
@@ -62,8 +62,9 @@ def offers_csv(organisation_id: int) -> bytes:
             offer.tutor_role,
             offer.tutor_email,
         ]
-        for session in offer.sessions or [None]:
-            dates = [session.start_date, session.end_date, session.capacity] if session else ["", "", ""]
+        sessions: list[OfferSession | None] = [*offer.sessions] or [None]  # an offer without sessions: one row
+        for session in sessions:
+            dates: list[object] = [session.start_date, session.end_date, session.capacity] if session else ["", "", ""]
             rows.append(common + dates + [offer.status.value])
     return write_csv(header, rows)
 
@@ -71,7 +72,7 @@ def offers_csv(organisation_id: int) -> bytes:
 def requests_csv(organisation_id: int) -> bytes:
     requests = db.session.scalars(
         select(ImmersionRequest)
-        .where(ImmersionRequest.organisation_id == organisation_id, ImmersionRequest.status != RequestStatus.DRAFT)
+        .where(ImmersionRequest.organisation_id == organisation_id, ImmersionRequest.submitted_at.is_not(None))
         .options(
             selectinload(ImmersionRequest.agent),
             selectinload(ImmersionRequest.windows),

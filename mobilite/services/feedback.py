@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from mobilite import notifications
 from mobilite.authz import may_give_feedback
 from mobilite.extensions import db
+from mobilite.lifecycles import immersion as immersion_lifecycle
+from mobilite.lifecycles.immersion import ImmersionMove
+from mobilite.limits import CHOOSE_A_SATISFACTION
 from mobilite.models import (
     Feedback,
     FeedbackSide,
@@ -34,10 +37,10 @@ from mobilite.models import (
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox
+from mobilite.services import audit
 from mobilite.services.errors import ServiceError
 from mobilite.services.immersions import complete_immersions, local_day
-from mobilite.services.proposals import hr_officers
+from mobilite.services.people import hr_officers
 
 # Reminders, in days after the first request.
 REMINDER_DAYS = (3, 10)
@@ -47,15 +50,6 @@ OUTCOME_LABELS = {
     Outcome.PARTLY_DONE: _l("L'immersion a eu lieu en partie"),
     Outcome.DID_NOT_HAPPEN: _l("L'immersion n'a pas eu lieu"),
 }
-
-
-def _link(path: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
-
-
-def feedback_path(immersion: Immersion, side: FeedbackSide) -> str:
-    space = "agent" if side == FeedbackSide.AGENT else "rh"
-    return f"/{space}/immersions/{immersion.id}/bilan"
 
 
 def given_sides(immersion: Immersion) -> set[FeedbackSide]:
@@ -72,8 +66,9 @@ def is_open(immersion: Immersion, today: date | None = None) -> bool:
     return immersion.status != ImmersionStatus.CANCELLED and today >= immersion.end_date
 
 
-def give_feedback(actor: User, immersion: Immersion, side: FeedbackSide, data: dict,
-                  today: date | None = None) -> Feedback:
+def give_feedback(
+    actor: User, immersion: Immersion, side: FeedbackSide, data: dict, today: date | None = None
+) -> Feedback:
     today = today or date.today()
     side = FeedbackSide(side)
     if not may_give_feedback(actor, immersion, side):
@@ -81,8 +76,9 @@ def give_feedback(actor: User, immersion: Immersion, side: FeedbackSide, data: d
     if immersion.status == ImmersionStatus.CANCELLED:
         raise ServiceError(_("Cette immersion est annulée."))
     if today < immersion.end_date:
-        raise ServiceError(_("Le bilan s'ouvre le dernier jour de l'immersion, le %(d)s.",
-                             d=format_date(immersion.end_date, "long")))
+        raise ServiceError(
+            _("Le bilan s'ouvre le dernier jour de l'immersion, le %(d)s.", d=format_date(immersion.end_date, "long"))
+        )
     if feedback_of(immersion, side) is not None:
         raise ServiceError(_("Le bilan a déjà été donné pour cette partie."))
     outcome = Outcome(data["outcome"])
@@ -92,14 +88,18 @@ def give_feedback(actor: User, immersion: Immersion, side: FeedbackSide, data: d
         errors["outcome_reason"] = [_("Expliquez ce qui n'a pas eu lieu : le motif est obligatoire.")]
     if outcome != Outcome.DID_NOT_HAPPEN:
         if data.get("satisfaction") is None:
-            errors["satisfaction"] = [_("Choisissez une note de 1 à 5.")]
+            errors["satisfaction"] = [_(CHOOSE_A_SATISFACTION)]
         if data.get("would_recommend") is None:
             errors["would_recommend"] = [_("Répondez par oui ou non.")]
     if errors:
         raise ServiceError(errors)
     happened = outcome != Outcome.DID_NOT_HAPPEN
     feedback = Feedback(
-        immersion=immersion, author_id=actor.id, side=side, outcome=outcome, outcome_reason=reason,
+        immersion=immersion,
+        author_id=actor.id,
+        side=side,
+        outcome=outcome,
+        outcome_reason=reason,
         satisfaction=data.get("satisfaction") if happened else None,
         learned=(data.get("learned") or "").strip(),
         would_recommend=data.get("would_recommend") if happened else None,
@@ -111,41 +111,27 @@ def give_feedback(actor: User, immersion: Immersion, side: FeedbackSide, data: d
         db.session.rollback()
         raise ServiceError(_("Le bilan a déjà été donné pour cette partie.")) from None
     organisation_id = immersion.home_organisation_id if side == FeedbackSide.AGENT else immersion.host_organisation_id
-    audit.record(actor, "feedback.give", immersion, organisation_id=organisation_id, side=side.value,
-                 outcome=outcome.value)
+    audit.record(
+        actor, "feedback.give", immersion, organisation_id=organisation_id, side=side.value, outcome=outcome.value
+    )
     others = [f for f in immersion.feedback if f.side != side]
     if not happened and others and all(f.outcome == Outcome.DID_NOT_HAPPEN for f in others):
-        immersion.status = ImmersionStatus.CANCELLED
-        audit.record(actor, "immersion.cancel", immersion, organisation_id=organisation_id,
-                     reason="both_sides_did_not_happen")
+        immersion.status = immersion_lifecycle.check_move(immersion.status, ImmersionMove.CANCEL)
+        audit.record(
+            actor, "immersion.cancel", immersion, organisation_id=organisation_id, reason="both_sides_did_not_happen"
+        )
     db.session.commit()
     return feedback
 
 
 def _ask(immersion: Immersion, missing: set[FeedbackSide], reminder: bool) -> None:
-    offer = immersion.session.offer
-    agent = db.session.get(User, immersion.agent_id)
+    agent = db.session.get_one(User, immersion.agent_id)
     recipients: list[tuple[User, FeedbackSide]] = []
     if FeedbackSide.AGENT in missing:
         recipients.append((agent, FeedbackSide.AGENT))
     if FeedbackSide.HOST in missing:
         recipients += [(u, FeedbackSide.HOST) for u in hr_officers(immersion.host_organisation_id) if u.id != agent.id]
-    kind = "feedback.reminder" if reminder else "feedback.request"
-    for user, side in recipients:
-        with force_locale(user.locale):
-            p = {"title": offer.title, "host": offer.organisation.name, "agent": agent.full_name,
-                 "start": format_date(immersion.start_date, "long"), "end": format_date(immersion.end_date, "long")}
-            subject = (_("Rappel : votre bilan de l'immersion « %(title)s »", **p) if reminder
-                       else _("Votre bilan de l'immersion « %(title)s »", **p))
-            if side == FeedbackSide.AGENT:
-                ask = _("Votre immersion « %(title)s » chez %(host)s s'est terminée le %(end)s. Dites-nous en "
-                        "quelques minutes comment elle s'est passée et ce que vous en retenez.", **p)
-            else:
-                ask = _("L'immersion de %(agent)s pour « %(title)s » s'est terminée le %(end)s. Dites-nous en "
-                        "quelques minutes comment elle s'est passée du côté de l'équipe d'accueil.", **p)
-            body = "\n\n".join([_("Bonjour %(name)s,", name=user.first_name), ask,
-                                _link(feedback_path(immersion, side))])
-            outbox.queue(user, f"{kind}.{side.value}", subject, body)
+    notifications.feedback_requested(immersion, agent, recipients, reminder)
 
 
 def request_feedback(today: date | None = None, now: datetime | None = None) -> int:
@@ -155,10 +141,15 @@ def request_feedback(today: date | None = None, now: datetime | None = None) -> 
     complete_immersions(today)
     candidates = db.session.scalars(
         select(Immersion)
-        .where(Immersion.status == ImmersionStatus.DONE, Immersion.end_date < today,
-               or_(Immersion.feedback_requested_at.is_(None), Immersion.feedback_reminders < len(REMINDER_DAYS)))
-        .options(selectinload(Immersion.feedback),
-                 selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation))
+        .where(
+            Immersion.status == ImmersionStatus.DONE,
+            Immersion.end_date < today,
+            or_(Immersion.feedback_requested_at.is_(None), Immersion.feedback_reminders < len(REMINDER_DAYS)),
+        )
+        .options(
+            selectinload(Immersion.feedback),
+            selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
+        )
         .order_by(Immersion.id)
         .with_for_update(of=Immersion, skip_locked=True)
     ).all()
@@ -179,8 +170,9 @@ def request_feedback(today: date | None = None, now: datetime | None = None) -> 
         if passed > immersion.feedback_reminders:
             _ask(immersion, missing, reminder=True)
             immersion.feedback_reminders = passed
-            audit.record(None, "feedback.remind", immersion, organisation_id=immersion.host_organisation_id,
-                         reminder=passed)
+            audit.record(
+                None, "feedback.remind", immersion, organisation_id=immersion.host_organisation_id, reminder=passed
+            )
             touched += 1
     db.session.commit()
     return touched

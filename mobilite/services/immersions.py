@@ -17,14 +17,18 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from mobilite import notifications
 from mobilite.extensions import db
+from mobilite.lifecycles import immersion as immersion_lifecycle
+from mobilite.lifecycles import request as request_lifecycle
+from mobilite.lifecycles.immersion import ImmersionMove
+from mobilite.lifecycles.request import RequestMove
 from mobilite.models import (
     Immersion,
     ImmersionStatus,
@@ -32,12 +36,11 @@ from mobilite.models import (
     OfferSession,
     Organisation,
     Proposal,
-    RequestStatus,
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox, rules
-from mobilite.services.proposals import hr_officers, immersion_path
+from mobilite.services import audit, listings, rules
+from mobilite.services.people import hr_officers
 
 REMIND_DAYS_BEFORE = 3
 
@@ -53,13 +56,11 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
-def _link(path: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
-
-
 def load(immersion_id: int) -> Immersion | None:
     return db.session.scalars(
-        select(Immersion).where(Immersion.id == immersion_id).options(
+        select(Immersion)
+        .where(Immersion.id == immersion_id)
+        .options(
             selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
             selectinload(Immersion.proposal).selectinload(Proposal.round),
             selectinload(Immersion.feedback),
@@ -75,8 +76,8 @@ def address_of(organisation: Organisation) -> str:
 def agreement_summary(immersion: Immersion) -> dict:
     """What the agreement page, its PDF and its calendar file say; plain values, no formatting."""
     offer = immersion.session.offer
-    agent = db.session.get(User, immersion.agent_id)
-    home = db.session.get(Organisation, immersion.home_organisation_id)
+    agent = db.session.get_one(User, immersion.agent_id)  # get_one: the foreign keys guarantee both rows
+    home = db.session.get_one(Organisation, immersion.home_organisation_id)
     host = offer.organisation
     network = immersion.proposal.round.network
     # The quota as it stands for this immersion: the quota period before its first day, this immersion and
@@ -142,7 +143,7 @@ def immersion_ics(immersion: Immersion) -> bytes:
     ]
     if summary["tutor_name"]:
         lines.append(_("Tuteur ou tutrice : %(name)s", name=summary["tutor_name"]))
-    lines.append(_link(f"/agent/immersions/{immersion.id}"))
+    lines.append(notifications.external_url("agents.immersion", immersion_id=immersion.id))
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if immersion.status == ImmersionStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "OPAQUE")
@@ -150,19 +151,15 @@ def immersion_ics(immersion: Immersion) -> bytes:
     return calendar.to_ical()
 
 
-def _params(immersion: Immersion, agent: User) -> dict:
-    offer = immersion.session.offer
-    return {"title": offer.title, "host": offer.organisation.name, "agent": agent.full_name,
-            "team": offer.team, "start": format_date(immersion.start_date, "long"),
-            "end": format_date(immersion.end_date, "long"), "days": immersion.working_days,
-            "tutor": offer.tutor_name or "—"}
-
-
 def _due_for_reminder(today: date):
     return db.session.scalars(
         select(Immersion)
-        .where(Immersion.status == ImmersionStatus.CONFIRMED, Immersion.reminder_sent_at.is_(None),
-               Immersion.start_date >= today, Immersion.start_date <= today + timedelta(days=REMIND_DAYS_BEFORE))
+        .where(
+            Immersion.status == ImmersionStatus.CONFIRMED,
+            Immersion.reminder_sent_at.is_(None),
+            Immersion.start_date >= today,
+            Immersion.start_date <= today + timedelta(days=REMIND_DAYS_BEFORE),
+        )
         .options(selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation))
         .order_by(Immersion.start_date, Immersion.id)
         .with_for_update(of=Immersion, skip_locked=True)
@@ -175,28 +172,9 @@ def remind_upcoming(today: date | None = None, now: datetime | None = None) -> i
     today, now = today or date.today(), now or utcnow()
     due = _due_for_reminder(today)
     for immersion in due:
-        agent = db.session.get(User, immersion.agent_id)
-        with force_locale(agent.locale):
-            p = _params(immersion, agent)
-            body = "\n\n".join([
-                _("Bonjour %(name)s,", name=agent.first_name),
-                _("Votre immersion « %(title)s » chez %(host)s (%(team)s) commence le %(start)s et se termine le "
-                  "%(end)s. Votre tuteur ou tutrice : %(tutor)s.", **p),
-                _link(immersion_path(immersion, "agent")),
-            ])
-            outbox.queue(agent, "immersion.reminder.agent", _("Votre immersion commence le %(start)s", **p), body)
-        for officer in hr_officers(immersion.host_organisation_id):
-            if officer.id == agent.id:
-                continue
-            with force_locale(officer.locale):
-                p = _params(immersion, agent)
-                outbox.queue(officer, "immersion.reminder.host", _("%(agent)s arrive le %(start)s", **p),
-                             "\n\n".join([
-                                 _("Bonjour %(name)s,", name=officer.first_name),
-                                 _("%(agent)s commence son immersion « %(title)s » dans l'équipe %(team)s le "
-                                   "%(start)s, jusqu'au %(end)s. Tuteur ou tutrice : %(tutor)s.", **p),
-                                 _link(immersion_path(immersion, "host")),
-                             ]))
+        agent = db.session.get_one(User, immersion.agent_id)
+        officers = [officer for officer in hr_officers(immersion.host_organisation_id) if officer.id != agent.id]
+        notifications.immersion_reminder(immersion, agent, officers)
         immersion.reminder_sent_at = now
         audit.record(None, "immersion.remind", immersion, organisation_id=immersion.host_organisation_id)
     db.session.commit()
@@ -214,10 +192,10 @@ def complete_immersions(today: date | None = None) -> int:
         .with_for_update(of=Immersion, skip_locked=True)
     ).all()
     for immersion in ended:
-        immersion.status = ImmersionStatus.DONE
-        request = immersion.proposal.request
-        if request.status == RequestStatus.MATCHED:
-            request.status = RequestStatus.CLOSED
+        immersion.status = immersion_lifecycle.check_move(immersion.status, ImmersionMove.COMPLETE)
+        immersion_request = immersion.proposal.request
+        if request_lifecycle.LIFECYCLE.allows(immersion_request.status, RequestMove.CLOSE):
+            immersion_request.status = request_lifecycle.check_move(immersion_request.status, RequestMove.CLOSE)
         audit.record(None, "immersion.done", immersion, organisation_id=immersion.host_organisation_id)
     db.session.commit()
     return len(ended)
@@ -225,14 +203,7 @@ def complete_immersions(today: date | None = None) -> int:
 
 def attach_immersion_ids(proposals: list[Proposal]) -> list[Proposal]:
     """Set each proposal's `immersion_id` (None before confirmation), in one query for the whole page."""
-    ids = [p.id for p in proposals]
-    found = (
-        dict(
-            db.session.execute(select(Immersion.proposal_id, Immersion.id).where(Immersion.proposal_id.in_(ids))).all()
-        )
-        if ids
-        else {}
-    )
+    found = listings.immersion_ids([p.id for p in proposals])
     for proposal in proposals:
         proposal.immersion_id = found.get(proposal.id)
     return proposals

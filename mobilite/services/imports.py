@@ -38,10 +38,24 @@ OFFER_COLUMNS = {
     "tuteur_email": "tutor_email",
 }
 SESSION_COLUMNS = {"debut": "start_date", "fin": "end_date", "places": "capacity"}
-ACCOUNT_COLUMNS = {"email": "email", "prenom": "first_name", "nom": "last_name", "equipe": "team",
-                   "poste": "job_title", "roles": "roles"}
-PLACES = {"sur site": "on_site", "on_site": "on_site", "hybride": "hybrid", "hybrid": "hybrid",
-          "à distance": "remote", "a distance": "remote", "distance": "remote", "remote": "remote"}
+ACCOUNT_COLUMNS = {
+    "email": "email",
+    "prenom": "first_name",
+    "nom": "last_name",
+    "equipe": "team",
+    "poste": "job_title",
+    "roles": "roles",
+}
+PLACES = {
+    "sur site": "on_site",
+    "on_site": "on_site",
+    "hybride": "hybrid",
+    "hybrid": "hybrid",
+    "à distance": "remote",
+    "a distance": "remote",
+    "distance": "remote",
+    "remote": "remote",
+}
 REQUIRED_OFFER_COLUMNS = ("titre", "equipe", "description", "debut", "fin", "places")
 REQUIRED_ACCOUNT_COLUMNS = ("email", "prenom", "nom")
 
@@ -108,8 +122,9 @@ def _offer_payload(line: int, row: dict, vocab, errors: list[RowError]) -> dict:
     payload = {field: row.get(column, "") for column, field in OFFER_COLUMNS.items() if field}
     payload["themes"] = _parse_vocabulary(line, "thematiques", row.get("thematiques", ""), themes, errors)
     payload["skills"] = _parse_vocabulary(line, "competences", row.get("competences", ""), skills, errors)
-    payload["prerequisites"] = _parse_vocabulary(line, "prerequis", row.get("prerequis", ""), skills, errors,
-                                                 with_level=True)
+    payload["prerequisites"] = _parse_vocabulary(
+        line, "prerequis", row.get("prerequis", ""), skills, errors, with_level=True
+    )
     place = row.get("lieu", "").strip().lower()
     payload["place"] = PLACES.get(place, place) if place else "on_site"
     return payload
@@ -165,13 +180,19 @@ def import_offers(actor: User, filename: str, content: bytes, today: date | None
     if errors:
         db.session.rollback()
         raise ImportRejected(errors)
-    audit.record(actor, "offer.import", actor.organisation, organisation_id=actor.organisation_id,
-                 offers=len(offers), sessions=sum(len(o.sessions) for o in offers))
+    audit.record(
+        actor,
+        "offer.import",
+        actor.organisation,
+        organisation_id=actor.organisation_id,
+        offers=len(offers),
+        sessions=sum(len(o.sessions) for o in offers),
+    )
     db.session.commit()
     return offers
 
 
-def import_accounts(actor: User, filename: str, content: bytes, *, base_url: str, token_hours: int) -> list[User]:
+def import_accounts(actor: User, filename: str, content: bytes, *, token_hours: int) -> list[User]:
     """Agent accounts of the actor's organisation; each gets a first-password link once the file is clean."""
     rows = read_rows(filename, content)
     _check_header(rows, REQUIRED_ACCOUNT_COLUMNS)
@@ -179,17 +200,20 @@ def import_accounts(actor: User, filename: str, content: bytes, *, base_url: str
     users: list[User] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        payload = {field: row.get(column, "") for column, field in ACCOUNT_COLUMNS.items()}
-        payload["roles"] = _split(payload["roles"]) or ["agent"]
-        payload["organisation_id"] = actor.organisation_id
-        email = payload["email"].strip().lower()
+        cells = {field: row.get(column, "") for column, field in ACCOUNT_COLUMNS.items()}
+        payload: dict[str, object] = {
+            **cells,
+            "roles": _split(cells["roles"]) or ["agent"],
+            "organisation_id": actor.organisation_id,
+        }
+        email = cells["email"].strip().lower()
         if email in seen:
             errors.append(RowError(line, "email", _("Adresse déjà présente ligne %(n)d.", n=seen[email])))
             continue
         seen[email] = line
         try:
             data = AccountSchema().load(payload)
-            users.append(build_account(actor, data, base_url=base_url, token_hours=token_hours))
+            users.append(build_account(actor, data, token_hours=token_hours))
         except ValidationError as exc:
             errors += [RowError(line, _column_of(f, ACCOUNT_COLUMNS), m) for f, m in _flatten(exc.messages)]
         except ServiceError as exc:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
+from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.i18n import N_
+from mobilite.lifecycles import offer as lifecycle
+from mobilite.lifecycles.offer import OfferAction, OfferMove, OfferValidation
+from mobilite.limits import MAX_WORKING_DAYS, MIN_WORKING_DAYS, SESSION_WORKING_DAYS
 from mobilite.models import (
     AuditEvent,
     Offer,
@@ -18,15 +20,15 @@ from mobilite.models import (
     OfferSession,
     OfferStatus,
     Proposal,
-    Role,
     Skill,
     Theme,
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox
-from mobilite.services.concurrency import commit_or_stale
+from mobilite.services import audit
+from mobilite.services.concurrency import Conflict, check_version, commit_versioned, stale
 from mobilite.services.errors import ServiceError
+from mobilite.services.people import hr_officers
 from mobilite.services.taxonomy import vocabulary
 from mobilite.workdays import count_working_days
 
@@ -43,7 +45,7 @@ EDITABLE_FIELDS = {
 }
 
 
-# The offer lifecycle: draft → submitted (where the network validates offers) → published → closed → archived.
+# The offer lifecycle (its moves and named sets): mobilite.lifecycles.offer.
 # A published offer's substance is what the coordination validated: changing any of it sends the offer back to
 # "submitted" (where the network validates offers), so it leaves the catalogue, sessions included, until the
 # coordination publishes it again; it then waits in the coordination's queue as a new submission does.
@@ -68,24 +70,15 @@ def _needs_validation_again(offer: Offer, before: dict) -> bool:
     )
 
 
-class Conflict(ServiceError):
-    """Someone saved the record since the form was opened; `changes` says what they changed."""
-
-    def __init__(self, changes: list[tuple[str, str, str]], editor: str | None, current_version: int):
-        super().__init__({"version": [_("Cette offre a été modifiée entre-temps.")]})
-        self.changes = changes
-        self.editor = editor
-        self.current_version = current_version
-
-
 def _apply(offer: Offer, data: dict) -> None:
     for name in EDITABLE_FIELDS:
         if name in data:
             setattr(offer, name, data[name])
     offer.themes = vocabulary(Theme, data.get("themes", []), "themes")
     offer.skills = vocabulary(Skill, data.get("skills", []), "skills")
-    skills = {s.id: s for s in vocabulary(Skill, [p["skill_id"] for p in data.get("prerequisites", [])],
-                                            "prerequisites")}
+    skills = {
+        s.id: s for s in vocabulary(Skill, [p["skill_id"] for p in data.get("prerequisites", [])], "prerequisites")
+    }
     wanted = {p["skill_id"]: p["min_level"] for p in data.get("prerequisites", [])}
     kept = []
     for prerequisite in offer.prerequisites:
@@ -123,51 +116,44 @@ def _last_editor(offer: Offer) -> str | None:
     return user.full_name if user else None
 
 
-def _conflict(offer: Offer, data: dict) -> Conflict:
-    db.session.refresh(offer)
-    changes = [
-        (label, str(data.get(name, "")), str(getattr(offer, name)))
-        for name, label in EDITABLE_FIELDS.items()
-        if name in data and str(data[name]) != str(getattr(offer, name))
-    ]
-    return Conflict(changes, _last_editor(offer), offer.version)
+def _conflict(offer: Offer, data: dict):
+    """The Conflict a stale edit of `offer` raises: the fields where `data` differs from the stored offer, and
+    who saved it last."""
+
+    def build() -> Conflict:
+        db.session.refresh(offer)
+        changes = [
+            (label, str(data.get(name, "")), str(getattr(offer, name)))
+            for name, label in EDITABLE_FIELDS.items()
+            if name in data and str(data[name]) != str(getattr(offer, name))
+        ]
+        return Conflict(
+            _("Cette offre a été modifiée entre-temps."),
+            changes=changes,
+            editor=_last_editor(offer),
+            current_version=offer.version,
+        )
+
+    return build
 
 
 def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
     """Save an edit made on `data["version"]`; a stale version raises Conflict, never a lost update."""
-    if offer.status == OfferStatus.ARCHIVED:
+    if offer.status not in lifecycle.EDITABLE:
         raise ServiceError(_("Une offre archivée ne se modifie plus. Dupliquez-la."))
-    expected = data.get("version")
-    if expected is None:
-        raise ServiceError({"version": [_("Version du formulaire manquante : rechargez la page.")]})
-    if expected != offer.version:
-        raise _conflict(offer, data)
+    check_version(offer, data.get("version"), conflict=_conflict(offer, data), required=True)
     before = _substance(offer)
     _apply(offer, data)
     # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
     offer.updated_at = utcnow()
     audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
     if _needs_validation_again(offer, before):
-        offer.status, offer.validation_comment = OfferStatus.SUBMITTED, ""
+        offer.status = lifecycle.check_move(offer.status, OfferMove.REVALIDATE)
+        offer.validation_comment = ""
         changed = sorted(name for name, value in _substance(offer).items() if before[name] != value)
         audit.record(actor, "offer.submitted", offer, organisation_id=offer.organisation_id, changed=changed)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # Another worker saved between our check and our UPDATE: the version column caught it.
-        db.session.rollback()
-        raise _conflict(offer, data) from None
+    commit_versioned(_conflict(offer, data))
     return offer
-
-
-def _notify_hr(offer: Offer, kind: str, subject: str, body: str, **params) -> None:
-    officers = db.session.scalars(
-        select(User).where(User.organisation_id == offer.organisation_id, User.active.is_(True))
-    ).all()
-    for officer in officers:
-        if officer.has_role(Role.RH):
-            with force_locale(officer.locale):
-                outbox.queue(officer, kind, _(subject, **params), _(body, **params))
 
 
 _STALE = N_("Cette offre a été modifiée entre-temps : rechargez-la avant de recommencer.")
@@ -180,60 +166,64 @@ def _has_future_session(offer: Offer, today: date) -> bool:
 def submit_offer(actor: User, offer: Offer, today: date | None = None) -> Offer:
     """Draft → submitted for validation, or straight to published where the network does not validate."""
     today = today or date.today()
-    if offer.status != OfferStatus.DRAFT:
-        raise ServiceError(_("Seule une offre en brouillon peut être soumise."))
+    validated = offer.organisation.network.requires_offer_validation
+    target = lifecycle.check_move(
+        offer.status,
+        OfferMove.SUBMIT if validated else OfferMove.PUBLISH_DIRECTLY,
+        _("Seule une offre en brouillon peut être soumise."),
+    )
     if not _has_future_session(offer, today):
         raise ServiceError({"sessions": [_("Ajoutez au moins une session à venir avant de soumettre l'offre.")]})
-    if offer.organisation.network.requires_offer_validation:
-        offer.status = OfferStatus.SUBMITTED
-    else:
-        offer.status, offer.published_at = OfferStatus.PUBLISHED, utcnow()
+    offer.status = target
+    if target == OfferStatus.PUBLISHED:
+        offer.published_at = utcnow()
     offer.validation_comment = ""
     audit.record(actor, f"offer.{offer.status.value}", offer, organisation_id=offer.organisation_id)
-    commit_or_stale(_(_STALE))
+    commit_versioned(stale(offer, _(_STALE)))
     return offer
 
 
-def validate_offer(actor: User, offer: Offer, decision: str, comment: str = "") -> Offer:
-    """A coordinator publishes a submitted offer, or sends it back to draft with a comment."""
-    if offer.status != OfferStatus.SUBMITTED:
-        raise ServiceError(_("Cette offre n'attend pas de validation."))
-    if decision == "publish":
-        offer.status, offer.published_at, offer.validation_comment = OfferStatus.PUBLISHED, utcnow(), ""
-        _notify_hr(offer, "offer.published", N_("Offre publiée : %(title)s"),
-                   N_("L'offre « %(title)s » est publiée et visible des agents du réseau."), title=offer.title)
+def validate_offer(actor: User, offer: Offer, decision: OfferValidation, comment: str = "") -> Offer:
+    """A coordinator publishes a submitted offer, or sends it back to draft with a comment.
+
+    An unknown decision is refused on the `decision` field: it never falls through to either branch."""
+    try:
+        decision = OfferValidation(decision)
+    except ValueError:
+        raise ServiceError({"decision": [_("Décision inconnue.")]}) from None
+    target = lifecycle.check_move(offer.status, OfferMove(decision), _("Cette offre n'attend pas de validation."))
+    if decision == OfferValidation.PUBLISH:
+        offer.status, offer.published_at, offer.validation_comment = target, utcnow(), ""
+        notifications.offer_published(offer, hr_officers(offer.organisation_id))
     else:
-        offer.status, offer.validation_comment = OfferStatus.DRAFT, comment
-        _notify_hr(offer, "offer.sent_back", N_("Offre à reprendre : %(title)s"),
-                   N_("La coordination vous renvoie l'offre « %(title)s » : %(comment)s"),
-                   title=offer.title, comment=comment)
-    audit.record(actor, f"offer.{decision}", offer, organisation_id=offer.organisation_id,
-                 network_id=offer.organisation.network_id)
-    commit_or_stale(_(_STALE))
+        offer.status, offer.validation_comment = target, comment
+        notifications.offer_sent_back(offer, hr_officers(offer.organisation_id), comment)
+    audit.record(
+        actor,
+        f"offer.{decision}",
+        offer,
+        organisation_id=offer.organisation_id,
+        network_id=offer.organisation.network_id,
+    )
+    commit_versioned(stale(offer, _(_STALE)))
     return offer
 
 
-_TRANSITIONS = {
-    "close": ({OfferStatus.PUBLISHED, OfferStatus.SUBMITTED}, OfferStatus.CLOSED),
-    "archive": ({OfferStatus.DRAFT, OfferStatus.CLOSED}, OfferStatus.ARCHIVED),
-    "reopen": ({OfferStatus.CLOSED}, OfferStatus.DRAFT),
-}
-
-
-def change_status(actor: User, offer: Offer, action: str) -> Offer:
-    allowed, target = _TRANSITIONS[action]
-    if offer.status not in allowed:
-        raise ServiceError(_("Action impossible pour une offre dans cet état."))
-    offer.status = target
+def change_status(actor: User, offer: Offer, action: OfferAction) -> Offer:
+    """One of HR's buttons (close, archive, reopen), where the offer's lifecycle allows it."""
+    action = OfferAction(action)
+    offer.status = lifecycle.check_move(offer.status, OfferMove(action))
     audit.record(actor, f"offer.{action}", offer, organisation_id=offer.organisation_id)
-    commit_or_stale(_(_STALE))
+    commit_versioned(stale(offer, _(_STALE)))
     return offer
 
 
 def duplicate_offer(actor: User, offer: Offer) -> Offer:
     """A new draft with the same content and no sessions."""
     copy = Offer(
-        organisation_id=offer.organisation_id, created_by_id=actor.id, status=OfferStatus.DRAFT,
+        organisation_id=offer.organisation_id,
+        created_by_id=actor.id,
+        status=OfferStatus.DRAFT,
         title=_("Copie de %(title)s", title=offer.title)[:200],
         **{name: getattr(offer, name) for name in EDITABLE_FIELDS if name != "title"},
     )
@@ -248,25 +238,27 @@ def duplicate_offer(actor: User, offer: Offer) -> Offer:
 
 
 def session_errors(data: dict, today: date) -> dict[str, list[str]]:
-    """The rules of a session's dates: in the future, 1 to 10 working days."""
+    """The rules of a session's dates: in the future, 1 to 10 working days (limits.MAX_WORKING_DAYS)."""
     errors: dict[str, list[str]] = {}
     if data["start_date"] < today:
         errors["start_date"] = [_("La session doit commencer aujourd'hui ou plus tard.")]
     days = count_working_days(data["start_date"], data["end_date"])
-    if not 1 <= days <= 10:
-        errors["end_date"] = [_("Une session compte de 1 à 10 jours ouvrés (ici : %(n)d).", n=days)]
+    if not MIN_WORKING_DAYS <= days <= MAX_WORKING_DAYS:
+        errors["end_date"] = [_(SESSION_WORKING_DAYS, n=days)]
     return errors
 
 
 def build_session(offer: Offer, data: dict, today: date) -> OfferSession:
     """Check the dates and attach a session to the offer, without committing."""
-    if offer.status in (OfferStatus.CLOSED, OfferStatus.ARCHIVED):
+    if offer.status in lifecycle.FROZEN:
         raise ServiceError(_("On n'ajoute pas de session à une offre close ou archivée."))
     errors = session_errors(data, today)
     if errors:
         raise ServiceError(errors)
     session = OfferSession(
-        start_date=data["start_date"], end_date=data["end_date"], capacity=data["capacity"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        capacity=data["capacity"],
         working_days=count_working_days(data["start_date"], data["end_date"]),
     )
     offer.sessions.append(session)
@@ -282,7 +274,7 @@ def add_session(actor: User, offer: Offer, data: dict, today: date | None = None
 
 
 def delete_session(actor: User, session: OfferSession) -> None:
-    if session.offer.status in (OfferStatus.CLOSED, OfferStatus.ARCHIVED):
+    if session.offer.status in lifecycle.FROZEN:
         raise ServiceError(_("Les sessions d'une offre close ou archivée ne changent plus."))
     in_use = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.session_id == session.id))
     if in_use:

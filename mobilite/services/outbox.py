@@ -68,15 +68,26 @@ def priority_of(kind: str) -> NotificationPriority:
 
 
 def queue(
-    recipient: User, kind: str, subject: str, body: str, priority: NotificationPriority | None = None
+    recipient: User,
+    kind: str,
+    subject: str,
+    body: str,
+    priority: NotificationPriority | None = None,
+    *,
+    html_body: str = "",
 ) -> Notification:
-    """Add an e-mail to the current unit of work: it is sent only if the change commits."""
+    """Add an e-mail to the current unit of work: it is sent only if the change commits.
+
+    Messages are written by mobilite.notifications (one function per event); `html_body`, when given, is
+    the HTML alternative of the text `body`.
+    """
     notification = Notification(
         recipient=recipient,
         to_email=header_value(recipient.email, ADDRESS_MAX_LENGTH),
         kind=kind[:60],
         subject=header_value(subject),
         body=body,
+        html_body=html_body,
         priority=int(priority if priority is not None else priority_of(kind)),
     )
     db.session.add(notification)
@@ -96,7 +107,9 @@ class ConsoleTransport:
     """Development: log the message instead of sending it."""
 
     def send(self, message: EmailMessage) -> None:
-        log.warning("E-mail to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+        text = message.get_body(("plain",))  # the text part of a multipart message
+        content = text.get_content() if text is not None else ""
+        log.warning("E-mail to %s: %s\n%s", message["To"], message["Subject"], content)
 
 
 class SmtpTransport:
@@ -158,14 +171,18 @@ class ClaimedMessage:
     subject: str
     body: str
     attempts: int
+    html_body: str = ""
 
 
 def build_message(claimed: ClaimedMessage, sender: str) -> EmailMessage:
+    """Plain text, or multipart/alternative (text first, then HTML) when the message has an HTML part."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = header_value(claimed.to_email, ADDRESS_MAX_LENGTH)
     message["Subject"] = header_value(claimed.subject)
     message.set_content(claimed.body)
+    if claimed.html_body:
+        message.add_alternative(claimed.html_body, subtype="html")
     return message
 
 
@@ -202,7 +219,12 @@ def claim_batch(size: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> tup
         notification.claimed_until = now + lease
         claimed.append(
             ClaimedMessage(
-                notification.id, notification.to_email, notification.subject, notification.body, notification.attempts
+                notification.id,
+                notification.to_email,
+                notification.subject,
+                notification.body,
+                notification.attempts,
+                notification.html_body or "",
             )
         )
     db.session.commit()
@@ -212,11 +234,11 @@ def claim_batch(size: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> tup
 def _record(notification_id: int, token: str, **values) -> bool:
     """Record a result, only if the claim is still ours; False if it lapsed and another sender took it."""
     db.begin_write()
-    done = db.session.execute(
+    done = db.rows_matched(
         update(Notification)
         .where(Notification.id == notification_id, Notification.claimed_by == token)
         .values(claimed_by=None, claimed_until=None, **values)
-    ).rowcount
+    )
     db.session.commit()
     if not done:
         log.warning("outbox: the claim on message %s lapsed before its result was recorded", notification_id)

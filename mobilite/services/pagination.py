@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -11,7 +12,7 @@ from mobilite.extensions import db
 
 @dataclass(frozen=True)
 class Page:
-    items: list
+    items: list[Any]
     total: int
     page: int
     per_page: int
@@ -23,7 +24,7 @@ class Page:
 
 def paginate(query: Select, page: int, per_page: int = 50) -> Page:
     page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if (page - 1) * per_page >= total:
         # Past the last page: nothing to fetch (and no offset too large for the database's integers).
         return Page([], total, page, per_page)

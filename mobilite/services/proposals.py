@@ -13,23 +13,28 @@ Lifecycle (the round's publication sets PUBLISHED, `respond_by` and the request 
   goes back to APPROVED and the seat is free. An expired pair is not forbidden: it may be proposed again.
 
 Every step is audited and tells the other parties (agent, home HR, host HR) through the outbox, each in
-their own language.
+their own language (mobilite.notifications).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from mobilite.authz import may_answer
+from mobilite import notifications
+from mobilite.authz import Scope, may_answer
 from mobilite.extensions import db
 from mobilite.labels import label
+from mobilite.lifecycles import immersion as immersion_lifecycle
+from mobilite.lifecycles import proposal as proposal_lifecycle
+from mobilite.lifecycles import request as request_lifecycle
+from mobilite.lifecycles.proposal import STORED_ANSWER, ProposalAnswer, ProposalMove
+from mobilite.lifecycles.request import RequestMove
+from mobilite.limits import DECLINE_REASON_REQUIRED
 from mobilite.models import (
     Answer,
     ForbiddenPair,
@@ -40,28 +45,16 @@ from mobilite.models import (
     OfferSession,
     Proposal,
     ProposalStatus,
-    RequestStatus,
-    Role,
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox, rules
-from mobilite.services.concurrency import commit_or_stale
+from mobilite.services import audit, listings, rules
+from mobilite.services.concurrency import commit_versioned, stale
 from mobilite.services.errors import ServiceError
+from mobilite.services.people import hr_officers
 
 SIDES = ("agent", "host")
 REASON_MAX = 2000
-
-
-def _link(path: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
-
-
-def hr_officers(organisation_id: int) -> list[User]:
-    users = db.session.scalars(
-        select(User).where(User.organisation_id == organisation_id, User.active.is_(True)).order_by(User.id)
-    ).all()
-    return [u for u in users if u.has_role(Role.RH)]
 
 
 def parties(proposal: Proposal) -> list[tuple[User, str]]:
@@ -79,41 +72,6 @@ def parties(proposal: Proposal) -> list[tuple[User, str]]:
     return found
 
 
-def params_of(proposal: Proposal) -> dict:
-    """Message parameters, formatted in the current (forced) locale."""
-    offer = proposal.session.offer
-    return {
-        "title": offer.title,
-        "agent": proposal.request.agent.full_name,
-        "host": offer.organisation.name,
-        "home": proposal.request.organisation.name,
-        "start": format_date(proposal.session.start_date, "long"),
-        "end": format_date(proposal.session.end_date, "long"),
-        "days": proposal.session.working_days,
-        "deadline": format_date(proposal.respond_by, "long") if proposal.respond_by else "—",
-    }
-
-
-def proposal_path(proposal: Proposal, role: str) -> str:
-    return f"/agent/propositions/{proposal.id}" if role == "agent" else f"/rh/propositions/{proposal.id}"
-
-
-def _notify(proposal: Proposal, kind: str, build: Callable[[str, dict], tuple[str, list[str]]],
-            exclude: User | None = None, link: Callable[[str], str] | None = None) -> None:
-    """Queue one message per party (but the actor), built in the recipient's language.
-
-    `build(role, params)` returns (subject, paragraphs); a link to the proposal's page closes the body.
-    """
-    for user, role in parties(proposal):
-        if exclude is not None and user.id == exclude.id:
-            continue
-        with force_locale(user.locale):
-            subject, lines = build(role, params_of(proposal))
-            lines = [_("Bonjour %(name)s,", name=user.first_name), *lines,
-                     _link(link(role) if link else proposal_path(proposal, role))]
-            outbox.queue(user, f"{kind}.{role}", subject, "\n\n".join(lines))
-
-
 def _load(proposal_id: int, lock: bool = False) -> Proposal | None:
     query = select(Proposal).where(Proposal.id == proposal_id)
     if lock:  # PostgreSQL: the second of two simultaneous answers waits, then sees the first one
@@ -122,56 +80,83 @@ def _load(proposal_id: int, lock: bool = False) -> Proposal | None:
 
 
 def seats_taken(session_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Immersion.id)).where(
-            Immersion.session_id == session_id, Immersion.status.in_(rules.COUNTED)
+    return (
+        db.session.scalar(
+            select(func.count(Immersion.id)).where(
+                Immersion.session_id == session_id, Immersion.status.in_(immersion_lifecycle.COUNTED)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def _forbid(proposal: Proposal, actor: User, reason: str) -> None:
-    exists = db.session.scalar(select(ForbiddenPair.id).where(
-        ForbiddenPair.request_id == proposal.request_id, ForbiddenPair.session_id == proposal.session_id))
+    exists = db.session.scalar(
+        select(ForbiddenPair.id).where(
+            ForbiddenPair.request_id == proposal.request_id, ForbiddenPair.session_id == proposal.session_id
+        )
+    )
     if exists is None:
-        db.session.add(ForbiddenPair(request_id=proposal.request_id, session_id=proposal.session_id,
-                                     reason=reason, source="declined", created_by_id=actor.id))
+        db.session.add(
+            ForbiddenPair(
+                request_id=proposal.request_id,
+                session_id=proposal.session_id,
+                reason=reason,
+                source="declined",
+                created_by_id=actor.id,
+            )
+        )
 
 
-def _release_request(request: ImmersionRequest) -> None:
+def _release_request(immersion_request: ImmersionRequest) -> None:
     """Back to the next round (a request withdrawn meanwhile stays withdrawn)."""
-    if request.status == RequestStatus.MATCHED:
-        request.status = RequestStatus.APPROVED
+    if request_lifecycle.LIFECYCLE.allows(immersion_request.status, RequestMove.RELEASE):
+        immersion_request.status = request_lifecycle.check_move(immersion_request.status, RequestMove.RELEASE)
 
 
-def answer_proposal(actor: User, proposal: Proposal, side: str, accept: bool, reason: str = "",
-                    today: date | None = None) -> Proposal:
+def answer_proposal(
+    actor: User, proposal: Proposal, side: str, answer: ProposalAnswer, reason: str = "", today: date | None = None
+) -> Proposal:
     """One side's answer. Refused after the deadline, twice, or for someone else's side; one commit."""
     today = today or date.today()
     reason = (reason or "").strip()
+    try:
+        answer = ProposalAnswer(answer)
+    except ValueError:
+        raise ServiceError({"answer": [_("Choisissez d'accepter ou de décliner.")]}) from None
+    accept = answer == ProposalAnswer.ACCEPT
     if side not in SIDES:
         raise ServiceError({"side": [_("Partie inconnue.")]})
     if not accept and not reason:
-        raise ServiceError({"reason": [_("Indiquez pourquoi vous déclinez : le motif est obligatoire.")]})
+        raise ServiceError({"reason": [_(DECLINE_REASON_REQUIRED)]})
     if len(reason) > REASON_MAX:
         raise ServiceError({"reason": [_("%(n)d caractères au plus.", n=REASON_MAX)]})
-    proposal = _load(proposal.id, lock=True)
-    if proposal is None:
+    locked = _load(proposal.id, lock=True)
+    if locked is None:
         raise ServiceError(_("Cette proposition n'existe plus."))
+    proposal = locked
     if not may_answer(actor, proposal, side):
         raise ServiceError(_("Vous ne pouvez pas répondre pour cette partie."))
     answered = proposal.agent_answer if side == "agent" else proposal.host_answer
     if answered is not None:
         raise ServiceError(_("Vous avez déjà répondu à cette proposition."))
-    if proposal.status != ProposalStatus.PUBLISHED:
-        raise ServiceError(_("Cette proposition n'attend plus de réponse (%(status)s).",
-                             status=label(proposal.status)))
+    proposal_lifecycle.check_move(
+        proposal.status,
+        ProposalMove.ACCEPT if accept else ProposalMove.DECLINE,
+        _("Cette proposition n'attend plus de réponse (%(status)s).", status=label(proposal.status)),
+    )
     if proposal.respond_by is not None and today > proposal.respond_by:
-        raise ServiceError(_("Le délai de réponse est dépassé depuis le %(d)s.",
-                             d=format_date(proposal.respond_by, "long")))
+        raise ServiceError(
+            _("Le délai de réponse est dépassé depuis le %(d)s.", d=format_date(proposal.respond_by, "long"))
+        )
     session = proposal.session
     if accept and session.start_date < today:
-        raise ServiceError(_("Cette immersion aurait dû commencer le %(d)s : elle ne peut plus être acceptée.",
-                             d=format_date(session.start_date, "long")))
+        raise ServiceError(
+            _(
+                "Cette immersion aurait dû commencer le %(d)s : elle ne peut plus être acceptée.",
+                d=format_date(session.start_date, "long"),
+            )
+        )
 
     network = proposal.round.network
     other = proposal.host_answer if side == "agent" else proposal.agent_answer
@@ -180,24 +165,33 @@ def answer_proposal(actor: User, proposal: Proposal, side: str, accept: bool, re
         # Checked again at answer time: another immersion may have been confirmed since the round.
         remaining = rules.remaining_quota(proposal.request.agent_id, network, session.start_date)
         if session.working_days > remaining:
-            raise ServiceError(_("Cette immersion de %(days)d jours dépasserait le quota de %(agent)s : il reste "
-                                 "%(left)d jours sur %(quota)d sur %(years)d ans, tous employeurs confondus.",
-                                 days=session.working_days, agent=proposal.request.agent.full_name,
-                                 left=remaining, quota=network.quota_days, years=network.quota_years))
+            raise ServiceError(
+                _(
+                    "Cette immersion de %(days)d jours dépasserait le quota de %(agent)s : il reste "
+                    "%(left)d jours sur %(quota)d sur %(years)d ans, tous employeurs confondus.",
+                    days=session.working_days,
+                    agent=proposal.request.agent.full_name,
+                    left=remaining,
+                    quota=network.quota_days,
+                    years=network.quota_years,
+                )
+            )
     if completes and seats_taken(session.id) >= session.capacity:
         raise ServiceError(_("Cette session est déjà complète."))
 
     now = utcnow()
-    answer = Answer.ACCEPTED if accept else Answer.DECLINED
+    stored = STORED_ANSWER[answer]
     if side == "agent":
-        proposal.agent_answer, proposal.agent_answered_at = answer, now
+        proposal.agent_answer, proposal.agent_answered_at = stored, now
     else:
-        proposal.host_answer, proposal.host_answered_at = answer, now
+        proposal.host_answer, proposal.host_answered_at = stored, now
     organisation_id = proposal.request.organisation_id if side == "agent" else session.offer.organisation_id
-    audit.record(actor, "proposal.accept" if accept else "proposal.decline", proposal, side=side,
-                 organisation_id=organisation_id, network_id=network.id)
+    audit.record(
+        actor, f"proposal.{answer}", proposal, side=side, organisation_id=organisation_id, network_id=network.id
+    )
     if not accept:
-        proposal.status, proposal.decline_reason = ProposalStatus.DECLINED, reason
+        proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.DECLINE)
+        proposal.decline_reason = reason
         _release_request(proposal.request)
         _forbid(proposal, actor, reason)
         _notify_declined(proposal, side, reason, actor)
@@ -208,17 +202,24 @@ def answer_proposal(actor: User, proposal: Proposal, side: str, accept: bool, re
         _notify_confirmed(proposal, immersion)
     else:
         _notify_accepted(proposal, side, actor)
-    commit_or_stale(_("Cette proposition a changé entre-temps : rechargez la page avant de répondre."))
+    commit_versioned(
+        stale(proposal, _("Cette proposition a changé entre-temps : rechargez la page avant de répondre."))
+    )
     return proposal
 
 
 def _confirm(proposal: Proposal) -> Immersion:
-    session, request = proposal.session, proposal.request
-    proposal.status = ProposalStatus.CONFIRMED
+    session, immersion_request = proposal.session, proposal.request
+    proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.CONFIRM)
     immersion = Immersion(
-        proposal=proposal, agent_id=request.agent_id, home_organisation_id=request.organisation_id,
-        host_organisation_id=session.offer.organisation_id, session=session,
-        start_date=session.start_date, end_date=session.end_date, working_days=session.working_days,
+        proposal=proposal,
+        agent_id=immersion_request.agent_id,
+        home_organisation_id=immersion_request.organisation_id,
+        host_organisation_id=session.offer.organisation_id,
+        session=session,
+        start_date=session.start_date,
+        end_date=session.end_date,
+        working_days=session.working_days,
         status=ImmersionStatus.CONFIRMED,
     )
     db.session.add(immersion)
@@ -226,57 +227,22 @@ def _confirm(proposal: Proposal) -> Immersion:
     return immersion
 
 
-def _who(proposal: Proposal, side: str) -> str:
-    return proposal.request.agent.full_name if side == "agent" else proposal.session.offer.organisation.name
+def _recipients(proposal: Proposal, exclude: User | None = None) -> list[tuple[User, str]]:
+    """The parties to tell, but the one who acted (told by the page itself)."""
+    return [(user, role) for user, role in parties(proposal) if exclude is None or user.id != exclude.id]
 
 
 def _notify_accepted(proposal: Proposal, side: str, actor: User) -> None:
-    who = _who(proposal, side)
-
-    def build(role: str, p: dict) -> tuple[str, list[str]]:
-        subject = _("« %(title)s » : %(who)s accepte la proposition", who=who, **p)
-        lines = [_("%(who)s accepte la proposition d'immersion de %(agent)s chez %(host)s, du %(start)s au "
-                   "%(end)s.", who=who, **p)]
-        waiting_for_me = (role == "agent" and side == "host") or (role == "host" and side == "agent")
-        if waiting_for_me:
-            lines.append(_("Il ne manque plus que votre réponse, attendue au plus tard le %(deadline)s.", **p))
-        else:
-            lines.append(_("La réponse de l'autre partie est attendue au plus tard le %(deadline)s.", **p))
-        return subject, lines
-
-    _notify(proposal, "proposal.accepted", build, exclude=actor)
+    notifications.proposal_accepted(proposal, side, _recipients(proposal, exclude=actor))
 
 
 def _notify_declined(proposal: Proposal, side: str, reason: str, actor: User) -> None:
-    who = _who(proposal, side)
-
-    def build(role: str, p: dict) -> tuple[str, list[str]]:
-        subject = _("Proposition d'immersion déclinée : « %(title)s »", **p)
-        lines = [_("%(who)s décline la proposition d'immersion de %(agent)s chez %(host)s, du %(start)s au "
-                   "%(end)s.", who=who, **p), _("Motif : %(reason)s", reason=reason)]
-        if role in ("agent", "home"):
-            lines.append(_("La demande reste ouverte : elle participera au prochain tour d'appariement."))
-        return subject, lines
-
-    _notify(proposal, "proposal.declined", build, exclude=actor)
-
-
-def immersion_path(immersion: Immersion, role: str) -> str:
-    return f"/agent/immersions/{immersion.id}" if role == "agent" else f"/rh/immersions/{immersion.id}"
+    notifications.proposal_declined(proposal, side, reason, _recipients(proposal, exclude=actor))
 
 
 def _notify_confirmed(proposal: Proposal, immersion: Immersion) -> None:
-    """Everyone, the last to accept included: the message carries the agreement and its calendar file."""
-
-    def build(role: str, p: dict) -> tuple[str, list[str]]:
-        subject = _("Immersion confirmée : %(agent)s chez %(host)s", **p)
-        lines = [_("L'immersion « %(title)s » de %(agent)s (%(home)s) chez %(host)s est confirmée : du "
-                   "%(start)s au %(end)s, %(days)d jours ouvrés.", **p),
-                 _("Le récapitulatif de l'immersion, à imprimer ou à télécharger en PDF, et son fichier "
-                   "d'agenda sont sur sa page :")]
-        return subject, lines
-
-    _notify(proposal, "proposal.confirmed", build, link=lambda role: immersion_path(immersion, role))
+    """Everyone, the last to accept included: the message leads to the agreement and its calendar file."""
+    notifications.proposal_confirmed(proposal, immersion, _recipients(proposal))
 
 
 def expire_proposals(today: date | None = None) -> int:
@@ -298,7 +264,7 @@ def expire_proposals(today: date | None = None) -> int:
         .with_for_update(of=Proposal, skip_locked=True)
     ).all()
     for proposal in due:
-        proposal.status = ProposalStatus.EXPIRED
+        proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.EXPIRE)
         _release_request(proposal.request)
         missing = [s for s, a in (("agent", proposal.agent_answer), ("host", proposal.host_answer)) if a is None]
         audit.record(None, "proposal.expire", proposal, network_id=proposal.round.network_id, missing=missing)
@@ -308,19 +274,11 @@ def expire_proposals(today: date | None = None) -> int:
 
 
 def _notify_expired(proposal: Proposal, missing: list[str]) -> None:
-    def build(role: str, p: dict) -> tuple[str, list[str]]:
-        names = [p["agent"] if side == "agent" else p["host"] for side in missing]
-        subject = _("Proposition d'immersion expirée : « %(title)s »", **p)
-        lines = [_("Sans réponse de %(missing)s au %(deadline)s, la proposition d'immersion de %(agent)s chez "
-                   "%(host)s (du %(start)s au %(end)s) a expiré.", missing=_(" et ").join(names), **p)]
-        if role in ("agent", "home"):
-            lines.append(_("La demande reste ouverte : elle participera au prochain tour d'appariement."))
-        return subject, lines
-
-    _notify(proposal, "proposal.expired", build)
+    notifications.proposal_expired(proposal, missing, _recipients(proposal))
 
 
 # --- pages ------------------------------------------------------------------------------------------
+
 
 def _with_details(query):
     return query.options(
@@ -337,27 +295,40 @@ def immersion_of(proposal: Proposal) -> Immersion | None:
 def hr_overview(actor: User, limit: int = 100) -> dict:
     """The HR page: proposals to the organisation's offers awaiting its answer, then immersions hosted
     and sent, and proposals made to its agents. Bounded by `limit` per list."""
-    from mobilite.authz import PROPOSAL_SHOWN
-
     org_id = actor.organisation_id
     hosted_offer = select(Offer.id).where(Offer.organisation_id == org_id)
     hosted_sessions = select(OfferSession.id).where(OfferSession.offer_id.in_(hosted_offer))
-    to_answer = db.session.scalars(_with_details(
-        select(Proposal).where(Proposal.session_id.in_(hosted_sessions),
-                               Proposal.status == ProposalStatus.PUBLISHED, Proposal.host_answer.is_(None))
-        .order_by(Proposal.respond_by, Proposal.id).limit(limit))).all()
-    sent = db.session.scalars(_with_details(
-        select(Proposal).join(ImmersionRequest, Proposal.request_id == ImmersionRequest.id)
-        .where(ImmersionRequest.organisation_id == org_id, Proposal.status.in_(PROPOSAL_SHOWN),
-               Proposal.status != ProposalStatus.CONFIRMED)
-        .order_by(Proposal.updated_at.desc(), Proposal.id.desc()).limit(limit))).all()
-    immersions = db.session.scalars(
-        select(Immersion)
-        .where((Immersion.host_organisation_id == org_id) | (Immersion.home_organisation_id == org_id))
-        .options(selectinload(Immersion.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
-                 selectinload(Immersion.feedback))
-        .order_by(Immersion.start_date.desc(), Immersion.id.desc()).limit(limit)
+    to_answer = db.session.scalars(
+        _with_details(
+            select(Proposal)
+            .where(
+                Proposal.session_id.in_(hosted_sessions),
+                Proposal.status == ProposalStatus.PUBLISHED,
+                Proposal.host_answer.is_(None),
+            )
+            .order_by(Proposal.respond_by, Proposal.id)
+            .limit(limit)
+        )
     ).all()
-    agents = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({i.agent_id for i in immersions}))).all()} if immersions else {}
+    sent = db.session.scalars(
+        _with_details(
+            select(Proposal)
+            .join(ImmersionRequest, Proposal.request_id == ImmersionRequest.id)
+            .where(
+                ImmersionRequest.organisation_id == org_id,
+                Proposal.status.in_(proposal_lifecycle.SHOWN),
+                Proposal.status != ProposalStatus.CONFIRMED,
+            )
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    immersions = db.session.scalars(
+        listings.scoped_immersions(actor, Scope.ORGANISATION).options(selectinload(Immersion.feedback)).limit(limit)
+    ).all()
+    agents = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({i.agent_id for i in immersions}))).all()}
+        if immersions
+        else {}
+    )
     return {"to_answer": to_answer, "sent": sent, "immersions": immersions, "agents": agents}

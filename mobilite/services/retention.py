@@ -7,11 +7,12 @@ against the legal quota for three years.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
 from mobilite.extensions import db
+from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     Immersion,
     ImmersionRequest,
@@ -22,7 +23,6 @@ from mobilite.models import (
     Organisation,
     PasswordToken,
     Proposal,
-    RequestStatus,
     SignInThrottle,
     utcnow,
 )
@@ -30,31 +30,35 @@ from mobilite.models import (
 LOGIN_ATTEMPTS_KEPT = timedelta(days=1)
 THROTTLES_KEPT = timedelta(days=2)  # longer than any throttle remembers (LOGIN_ACCOUNT_MEMORY_HOURS)
 SENT_MAIL_KEPT = timedelta(days=90)
-ENDED = (RequestStatus.REFUSED, RequestStatus.WITHDRAWN, RequestStatus.DRAFT)
 
 
-def purge(now=None) -> dict[str, int]:
+def purge(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     counts = {
-        "login_attempts": db.session.execute(
-            delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT)).rowcount,
-        "notifications": db.session.execute(
-            delete(Notification).where(Notification.status == NotificationStatus.SENT,
-                                       Notification.sent_at < now - SENT_MAIL_KEPT)).rowcount,
-        "sign_in_throttles": db.session.execute(
-            delete(SignInThrottle).where(SignInThrottle.last_at < now - THROTTLES_KEPT)).rowcount,
-        "password_tokens": db.session.execute(
-            delete(PasswordToken).where(PasswordToken.expires_at < now)).rowcount,
+        "login_attempts": db.rows_matched(delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPTS_KEPT)),
+        "notifications": db.rows_matched(
+            delete(Notification).where(
+                Notification.status == NotificationStatus.SENT, Notification.sent_at < now - SENT_MAIL_KEPT
+            )
+        ),
+        "sign_in_throttles": db.rows_matched(
+            delete(SignInThrottle).where(SignInThrottle.last_at < now - THROTTLES_KEPT)
+        ),
+        "password_tokens": db.rows_matched(delete(PasswordToken).where(PasswordToken.expires_at < now)),
         "requests": 0,
     }
     with_immersion = select(Proposal.request_id).join(Immersion, Immersion.proposal_id == Proposal.id)
     for network in db.session.scalars(select(Network)):
-        stale = select(ImmersionRequest.id).join(
-            Organisation, ImmersionRequest.organisation_id == Organisation.id).where(
-            Organisation.network_id == network.id, ImmersionRequest.status.in_(ENDED),
-            ImmersionRequest.updated_at < now - timedelta(days=network.retention_days),
-            ImmersionRequest.id.not_in(with_immersion))
-        counts["requests"] += db.session.execute(
-            delete(ImmersionRequest).where(ImmersionRequest.id.in_(stale))).rowcount
+        stale = (
+            select(ImmersionRequest.id)
+            .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
+            .where(
+                Organisation.network_id == network.id,
+                ImmersionRequest.status.in_(request_lifecycle.PURGEABLE),
+                ImmersionRequest.updated_at < now - timedelta(days=network.retention_days),
+                ImmersionRequest.id.not_in(with_immersion),
+            )
+        )
+        counts["requests"] += db.rows_matched(delete(ImmersionRequest).where(ImmersionRequest.id.in_(stale)))
     db.session.commit()
     return counts

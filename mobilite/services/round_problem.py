@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 
 import appariement
 from mobilite.extensions import db
+from mobilite.lifecycles import proposal as proposal_lifecycle
+from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     ForbiddenPair,
-    Immersion,
     ImmersionRequest,
     Network,
     Offer,
@@ -26,16 +27,11 @@ from mobilite.models import (
     Organisation,
     Place,
     Proposal,
-    ProposalStatus,
-    RequestStatus,
     Round,
     User,
     UserSkill,
 )
-from mobilite.services.rules import COUNTED, years_before
-
-# Seats held by earlier rounds: a session's capacity in this round is what they leave.
-HOLDING_SEATS = (ProposalStatus.PUBLISHED, ProposalStatus.ACCEPTED, ProposalStatus.CONFIRMED)
+from mobilite.services.rules import used_quota_days_by_agent
 
 
 @dataclass(frozen=True)
@@ -62,9 +58,15 @@ def settings_snapshot(network: Network) -> dict:
     """What the round ran with, kept on the round for the record."""
     s = engine_settings(network)
     return {
-        "weights": dict(vars(s.weights)), "diversity": s.diversity, "continuity": s.continuity,
-        "fairness_floor": s.fairness_floor, "reciprocity": s.reciprocity, "mode": s.mode,
-        "min_days": network.min_days, "max_days": network.max_days, "quota_days": network.quota_days,
+        "weights": dict(vars(s.weights)),
+        "diversity": s.diversity,
+        "continuity": s.continuity,
+        "fairness_floor": s.fairness_floor,
+        "reciprocity": s.reciprocity,
+        "mode": s.mode,
+        "min_days": network.min_days,
+        "max_days": network.max_days,
+        "quota_days": network.quota_days,
         "quota_years": network.quota_years,
     }
 
@@ -74,50 +76,50 @@ def _organisations(network: Network) -> list[Organisation]:
 
 
 def _approved_requests(network: Network) -> list[ImmersionRequest]:
-    return list(db.session.scalars(
-        select(ImmersionRequest)
-        .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
-        .where(Organisation.network_id == network.id, ImmersionRequest.status == RequestStatus.APPROVED)
-        .options(
-            selectinload(ImmersionRequest.windows), selectinload(ImmersionRequest.themes),
-            selectinload(ImmersionRequest.skills), selectinload(ImmersionRequest.wishes),
-            selectinload(ImmersionRequest.agent).selectinload(User.skills).selectinload(UserSkill.skill),
+    return list(
+        db.session.scalars(
+            select(ImmersionRequest)
+            .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
+            .where(Organisation.network_id == network.id, ImmersionRequest.status.in_(request_lifecycle.IN_QUEUE))
+            .options(
+                selectinload(ImmersionRequest.windows),
+                selectinload(ImmersionRequest.themes),
+                selectinload(ImmersionRequest.skills),
+                selectinload(ImmersionRequest.wishes),
+                selectinload(ImmersionRequest.agent).selectinload(User.skills).selectinload(UserSkill.skill),
+            )
+            .order_by(ImmersionRequest.id)
         )
-        .order_by(ImmersionRequest.id)
-    ))
-
-
-def _used_quota(network: Network, agent_ids, today: date) -> dict[int, int]:
-    """Days used per agent over the quota period, counted in every network."""
-    since = years_before(today, network.quota_years)
-    rows = db.session.execute(
-        select(Immersion.agent_id, func.sum(Immersion.working_days))
-        .where(Immersion.agent_id.in_(agent_ids), Immersion.status.in_(COUNTED), Immersion.start_date > since)
-        .group_by(Immersion.agent_id)
-    ).all()
-    return {agent_id: int(days) for agent_id, days in rows}
+    )
 
 
 def _open_sessions(network: Network, week_start: date) -> list[OfferSession]:
-    return list(db.session.scalars(
-        select(OfferSession)
-        .join(Offer, OfferSession.offer_id == Offer.id)
-        .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Organisation.network_id == network.id, Offer.status == OfferStatus.PUBLISHED,
-               OfferSession.start_date >= week_start)
-        .options(
-            selectinload(OfferSession.offer).selectinload(Offer.themes),
-            selectinload(OfferSession.offer).selectinload(Offer.skills),
-            selectinload(OfferSession.offer).selectinload(Offer.prerequisites).selectinload(OfferPrerequisite.skill),
+    return list(
+        db.session.scalars(
+            select(OfferSession)
+            .join(Offer, OfferSession.offer_id == Offer.id)
+            .join(Organisation, Offer.organisation_id == Organisation.id)
+            .where(
+                Organisation.network_id == network.id,
+                Offer.status == OfferStatus.PUBLISHED,
+                OfferSession.start_date >= week_start,
+            )
+            .options(
+                selectinload(OfferSession.offer).selectinload(Offer.themes),
+                selectinload(OfferSession.offer).selectinload(Offer.skills),
+                selectinload(OfferSession.offer)
+                .selectinload(Offer.prerequisites)
+                .selectinload(OfferPrerequisite.skill),
+            )
+            .order_by(OfferSession.id)
         )
-        .order_by(OfferSession.id)
-    ))
+    )
 
 
 def _seats_held(round_id: int | None, session_ids) -> dict[int, int]:
     query = (
         select(Proposal.session_id, func.count(Proposal.id))
-        .where(Proposal.session_id.in_(session_ids), Proposal.status.in_(HOLDING_SEATS))
+        .where(Proposal.session_id.in_(session_ids), Proposal.status.in_(proposal_lifecycle.HOLDING_SEATS))
         .group_by(Proposal.session_id)
     )
     if round_id is not None:
@@ -126,73 +128,104 @@ def _seats_held(round_id: int | None, session_ids) -> dict[int, int]:
 
 
 def _forbidden(request_ids) -> list[tuple[int, int]]:
-    return list(db.session.execute(
-        select(ForbiddenPair.request_id, ForbiddenPair.session_id).where(ForbiddenPair.request_id.in_(request_ids))
-    ).all())
+    return list(
+        db.session.execute(
+            select(ForbiddenPair.request_id, ForbiddenPair.session_id).where(ForbiddenPair.request_id.in_(request_ids))
+        ).all()
+    )
 
 
-def load_problem(network: Network, week_start: date, round_: Round | None = None,
-                 today: date | None = None) -> LoadedRound:
+def load_problem(
+    network: Network, week_start: date, round_: Round | None = None, today: date | None = None
+) -> LoadedRound:
     """Approved requests × open sessions of the network, with pins of `round_` and forbidden pairs."""
     today = today or date.today()
     organisations = _organisations(network)
     by_id = {o.id: o for o in organisations}
     requests = _approved_requests(network)
     sessions = _open_sessions(network, week_start)
-    used = _used_quota(network, select(ImmersionRequest.agent_id).where(
-        ImmersionRequest.id.in_([r.id for r in requests])), today) if requests else {}
+    used = (
+        used_quota_days_by_agent(
+            select(ImmersionRequest.agent_id).where(ImmersionRequest.id.in_([r.id for r in requests])), network, today
+        )
+        if requests
+        else {}
+    )
     held = _seats_held(round_.id if round_ else None, [s.id for s in sessions]) if sessions else {}
 
     engine_requests = []
-    for item in requests:
-        agent = item.agent
-        home = by_id[item.organisation_id]
+    for immersion_request in requests:
+        agent = immersion_request.agent
+        home = by_id[immersion_request.organisation_id]
         lat = agent.work_latitude if agent.work_latitude is not None else home.latitude
         lon = agent.work_longitude if agent.work_longitude is not None else home.longitude
-        engine_requests.append(appariement.Request(
-            id=str(item.id), agent_id=str(agent.id), org_id=str(item.organisation_id),
-            windows=tuple((w.start_date, w.end_date) for w in item.windows),
-            lat=lat or 0.0, lon=lon or 0.0, team=agent.team or None,
-            themes=tuple(t.code for t in item.themes), skills=tuple(s.code for s in item.skills),
-            current_skills={us.skill.code: us.level for us in agent.skills},
-            min_days=item.min_days, max_days=item.max_days,
-            max_distance_km=float(item.max_distance_km) if item.max_distance_km is not None else None,  # no limit
-            quota_days=max(network.quota_days - used.get(agent.id, 0), 0),
-            wishes=tuple(str(w.offer_id) for w in item.wishes),
-            rounds_waited=item.rounds_waited,
-        ))
+        engine_requests.append(
+            appariement.Request(
+                id=str(immersion_request.id),
+                agent_id=str(agent.id),
+                org_id=str(immersion_request.organisation_id),
+                windows=tuple((w.start_date, w.end_date) for w in immersion_request.windows),
+                lat=lat or 0.0,
+                lon=lon or 0.0,
+                team=agent.team or None,
+                themes=tuple(t.code for t in immersion_request.themes),
+                skills=tuple(s.code for s in immersion_request.skills),
+                current_skills={us.skill.code: us.level for us in agent.skills},
+                min_days=immersion_request.min_days,
+                max_days=immersion_request.max_days,
+                # No limit set: no limit in the engine either (overseas sessions stay reachable).
+                max_distance_km=(
+                    float(immersion_request.max_distance_km) if immersion_request.max_distance_km is not None else None
+                ),
+                quota_days=max(network.quota_days - used.get(agent.id, 0), 0),
+                wishes=tuple(str(w.offer_id) for w in immersion_request.wishes),
+                rounds_waited=immersion_request.rounds_waited,
+            )
+        )
 
     engine_sessions = []
     for session in sessions:
         offer = session.offer
         host = by_id[offer.organisation_id]
-        engine_sessions.append(appariement.Session(
-            id=str(session.id), offer_id=str(offer.id), org_id=str(offer.organisation_id),
-            start=session.start_date, end=session.end_date, working_days=session.working_days,
-            capacity=max(session.capacity - held.get(session.id, 0), 0),
-            lat=host.latitude or 0.0, lon=host.longitude or 0.0, remote=offer.place == Place.REMOTE,
-            themes=tuple(t.code for t in offer.themes), skills=tuple(s.code for s in offer.skills),
-            prerequisites={p.skill.code: p.min_level for p in offer.prerequisites},
-        ))
+        engine_sessions.append(
+            appariement.Session(
+                id=str(session.id),
+                offer_id=str(offer.id),
+                org_id=str(offer.organisation_id),
+                start=session.start_date,
+                end=session.end_date,
+                working_days=session.working_days,
+                capacity=max(session.capacity - held.get(session.id, 0), 0),
+                lat=host.latitude or 0.0,
+                lon=host.longitude or 0.0,
+                remote=offer.place == Place.REMOTE,
+                themes=tuple(t.code for t in offer.themes),
+                skills=tuple(s.code for s in offer.skills),
+                prerequisites={p.skill.code: p.min_level for p in offer.prerequisites},
+            )
+        )
 
     request_ids = {r.id for r in requests}
     session_ids = {s.id for s in sessions}
-    pins = ()
+    pins: tuple[tuple[str, str], ...] = ()
     if round_ is not None:
         pinned = db.session.execute(
-            select(Proposal.request_id, Proposal.session_id).where(Proposal.round_id == round_.id,
-                                                                   Proposal.pinned.is_(True))).all()
-        pins = tuple(sorted(
-            (str(r), str(s)) for r, s in pinned if r in request_ids and s in session_ids
-        ))
-    forbidden = tuple(sorted(
-        (str(r), str(s)) for r, s in (_forbidden(request_ids) if request_ids else [])
-        if s in session_ids
-    ))
+            select(Proposal.request_id, Proposal.session_id).where(
+                Proposal.round_id == round_.id, Proposal.pinned.is_(True)
+            )
+        ).all()
+        pins = tuple(sorted((str(r), str(s)) for r, s in pinned if r in request_ids and s in session_ids))
+    forbidden = tuple(
+        sorted((str(r), str(s)) for r, s in (_forbidden(request_ids) if request_ids else []) if s in session_ids)
+    )
     problem = appariement.Problem(
-        organisations=tuple(appariement.Organisation(str(o.id), o.name, o.latitude or 0.0, o.longitude or 0.0)
-                            for o in organisations),
-        requests=tuple(engine_requests), sessions=tuple(engine_sessions),
-        settings=engine_settings(network), pins=pins, forbidden=forbidden,
+        organisations=tuple(
+            appariement.Organisation(str(o.id), o.name, o.latitude or 0.0, o.longitude or 0.0) for o in organisations
+        ),
+        requests=tuple(engine_requests),
+        sessions=tuple(engine_sessions),
+        settings=engine_settings(network),
+        pins=pins,
+        forbidden=forbidden,
     )
     return LoadedRound(problem, frozenset(request_ids), frozenset(session_ids))

@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-import numpy as np
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from appariement.arrays import build_arrays
-from appariement.rules import all_rules_hold, failing_pair_rules
+from appariement import RuleName, check_placements
+from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.i18n import N_
+from mobilite.lifecycles import proposal as proposal_lifecycle
+from mobilite.lifecycles import request as request_lifecycle
+from mobilite.lifecycles.proposal import ProposalMove, ReviewDecision
+from mobilite.lifecycles.request import RequestMove
 from mobilite.lifecycles.round import IN_REVIEW
+from mobilite.limits import REJECT_REASON_REQUIRED
 from mobilite.models import (
     ForbiddenPair,
     ImmersionRequest,
@@ -29,37 +32,41 @@ from mobilite.models import (
     Organisation,
     Proposal,
     ProposalStatus,
-    RequestStatus,
-    Role,
     Round,
     RoundStatus,
     User,
     utcnow,
 )
-from mobilite.services import audit, outbox, rounds
+from mobilite.services import audit, listings, rounds
+from mobilite.services.concurrency import check_version, commit_versioned, stale
 from mobilite.services.errors import ServiceError
+from mobilite.services.people import hr_officers_by_organisation
 from mobilite.services.round_problem import load_problem
 
 # Names of the engine's hard rules, as a coordinator reads them.
-RULE_LABELS = {
-    "own_organisation": N_("l'agent serait accueilli·e dans sa propre organisation"),
-    "dates": N_("la session ne tombe dans aucune de ses disponibilités"),
-    "duration": N_("la durée de la session sort de la durée demandée"),
-    "quota": N_("la session dépasse le quota de jours qui lui reste"),
-    "distance": N_("le lieu est au-delà de sa distance maximale"),
-    "prerequisites": N_("l'agent n'a pas les prérequis de l'offre"),
-    "forbidden": N_("cette paire a déjà été écartée ou déclinée"),
-    "one_placement_per_request": N_("l'agent aurait deux placements"),
-    "capacity": N_("la session dépasserait sa capacité"),
-    "diversity": N_("la session accueillerait trop d'agents de la même organisation"),
-    "pins": N_("un placement épinglé ne serait plus tenu"),
-    "continuity": N_("trop d'agents de la même organisation seraient absents le même jour"),
+RULE_LABELS: dict[RuleName, str] = {
+    RuleName.OWN_ORGANISATION: N_("l'agent serait accueilli·e dans sa propre organisation"),
+    RuleName.DATES: N_("la session ne tombe dans aucune de ses disponibilités"),
+    RuleName.DURATION: N_("la durée de la session sort de la durée demandée"),
+    RuleName.QUOTA: N_("la session dépasse le quota de jours qui lui reste"),
+    RuleName.DISTANCE: N_("le lieu est au-delà de sa distance maximale"),
+    RuleName.PREREQUISITES: N_("l'agent n'a pas les prérequis de l'offre"),
+    RuleName.FORBIDDEN: N_("cette paire a déjà été écartée ou déclinée"),
+    RuleName.ONE_PLACEMENT_PER_REQUEST: N_("l'agent aurait deux placements"),
+    RuleName.CAPACITY: N_("la session dépasserait sa capacité"),
+    RuleName.DIVERSITY: N_("la session accueillerait trop d'agents de la même organisation"),
+    RuleName.PINS: N_("un placement épinglé ne serait plus tenu"),
+    RuleName.CONTINUITY: N_("trop d'agents de la même organisation seraient absents le même jour"),
+    RuleName.CLOSED: N_("la demande ou la session ne fait pas partie de ce tour"),
 }
-REVIEWABLE = (ProposalStatus.PROPOSED, ProposalStatus.APPROVED)
 
 
-def _lock_for_review(proposal: Proposal) -> Proposal:
-    """Take the proposal's round lock, check the round is in review, and read the proposal afresh."""
+_CHANGED = N_("Cette proposition a changé depuis votre lecture : relisez-la avant de recommencer.")
+
+
+def _lock_for_review(proposal: Proposal, version: int | None = None) -> Proposal:
+    """Take the proposal's round lock, check the round is in review, and read the proposal afresh; when the
+    caller names the `version` it read (an If-Match), a proposal changed since raises Conflict."""
     round_ = rounds.lock_round(proposal.round_id)
     if round_ is None or round_.status not in IN_REVIEW:
         db.session.rollback()
@@ -70,22 +77,36 @@ def _lock_for_review(proposal: Proposal) -> Proposal:
     if fresh is None:
         db.session.rollback()
         raise ServiceError(_("Cette proposition n'existe plus."))
+    check_version(fresh, version, conflict=stale(fresh, _(_CHANGED)))
     return fresh
 
 
-def set_decision(actor: User, proposal: Proposal, approve: bool, reason: str = "") -> Proposal:
-    """Approve a proposal, or reject it with a reason: the pair is then forbidden in later rounds."""
-    proposal = _lock_for_review(proposal)
-    if proposal.status not in REVIEWABLE:
+def _check_in_review(proposal: Proposal, move: ProposalMove, message: str) -> ProposalStatus:
+    """The status `move` leads to; refused (and the round's lock released) unless the table allows it."""
+    try:
+        return proposal_lifecycle.check_move(proposal.status, move, message)
+    except ServiceError:
         db.session.rollback()
-        raise ServiceError(_("Cette proposition a déjà été écartée."))
-    if approve:
-        proposal.status = ProposalStatus.APPROVED
+        raise
+
+
+def set_decision(
+    actor: User, proposal: Proposal, decision: ReviewDecision, reason: str = "", version: int | None = None
+) -> Proposal:
+    """Approve a proposal, or reject it with a reason: the pair is then forbidden in later rounds."""
+    try:
+        decision = ReviewDecision(decision)
+    except ValueError:
+        raise ServiceError({"decision": [_("Décision inconnue.")]}) from None
+    proposal = _lock_for_review(proposal, version)
+    target = _check_in_review(proposal, ProposalMove(decision), _("Cette proposition a déjà été écartée."))
+    if decision == ReviewDecision.APPROVE:
+        proposal.status = target
     else:
         if not reason.strip():
             db.session.rollback()
-            raise ServiceError({"reason": [_("Indiquez pourquoi cette proposition est écartée.")]})
-        proposal.status, proposal.coordinator_reason, proposal.pinned = ProposalStatus.REJECTED, reason, False
+            raise ServiceError({"reason": [_(REJECT_REASON_REQUIRED)]})
+        proposal.status, proposal.coordinator_reason, proposal.pinned = target, reason, False
         if (
             db.session.scalar(
                 select(ForbiddenPair.id).where(
@@ -103,51 +124,42 @@ def set_decision(actor: User, proposal: Proposal, approve: bool, reason: str = "
                     created_by_id=actor.id,
                 )
             )
-    audit.record(
-        actor, "proposal.approve" if approve else "proposal.reject", proposal, network_id=proposal.round.network_id
-    )
-    db.session.commit()
+    audit.record(actor, f"proposal.{decision}", proposal, network_id=proposal.round.network_id)
+    commit_versioned(stale(proposal, _(_CHANGED)))
     return proposal
 
 
-def set_pinned(actor: User, proposal: Proposal, pinned: bool) -> Proposal:
+def set_pinned(actor: User, proposal: Proposal, pinned: bool, version: int | None = None) -> Proposal:
     """A pinned placement is forced in reruns of the round."""
-    proposal = _lock_for_review(proposal)
-    if proposal.status not in REVIEWABLE:
+    proposal = _lock_for_review(proposal, version)
+    if proposal.status not in proposal_lifecycle.IN_REVIEW:
         db.session.rollback()
         raise ServiceError(_("Une proposition écartée ne peut pas être épinglée."))
     proposal.pinned = pinned
     audit.record(actor, "proposal.pin" if pinned else "proposal.unpin", proposal, network_id=proposal.round.network_id)
-    db.session.commit()
+    commit_versioned(stale(proposal, _(_CHANGED)))
     return proposal
 
 
-def broken_rules(round_: Round, pairs: list[tuple[int, int]]) -> list[str]:
+def broken_rules(round_: Round, pairs: list[tuple[int, int]]) -> list[RuleName]:
     """Hard rules the round's placements would break with these (request, session) pairs."""
     loaded = load_problem(round_.network, round_.week_start, None)
-    arrays = build_arrays(loaded.problem)
-    req_ix = {rid: i for i, rid in enumerate(arrays.req_ids)}
-    ses_ix = {sid: i for i, sid in enumerate(arrays.ses_ids)}
-    missing = [(r, s) for r, s in pairs if str(r) not in req_ix or str(s) not in ses_ix]
-    if missing:
-        return ["closed"]
-    r = np.array([req_ix[str(a)] for a, _ in pairs], dtype=np.int64)
-    s = np.array([ses_ix[str(b)] for _, b in pairs], dtype=np.int64)
-    return all_rules_hold(arrays, r, s)
+    return list(check_placements(loaded.problem, [(str(r), str(s)) for r, s in pairs]).broken)
 
 
-def replace_session(actor: User, proposal: Proposal, session_id: int) -> Proposal:
+def replace_session(actor: User, proposal: Proposal, session_id: int, version: int | None = None) -> Proposal:
     """Move a placement to another session by hand, if every hard rule still holds; it is then pinned."""
-    proposal = _lock_for_review(proposal)
+    proposal = _lock_for_review(proposal, version)
+    target = _check_in_review(proposal, ProposalMove.REPLACE, _("Cette proposition a déjà été écartée."))
     try:
         _check_replacement(proposal, session_id)
     except ServiceError:
         db.session.rollback()
         raise
-    proposal.session_id, proposal.pinned, proposal.status = session_id, True, ProposalStatus.APPROVED
+    proposal.session_id, proposal.pinned, proposal.status = session_id, True, target
     proposal.breakdown, proposal.score = {"manual": 0}, 0
     audit.record(actor, "proposal.replace", proposal, network_id=proposal.round.network_id, session_id=session_id)
-    db.session.commit()
+    commit_versioned(stale(proposal, _(_CHANGED)))
     return proposal
 
 
@@ -156,33 +168,19 @@ def _check_replacement(proposal: Proposal, session_id: int) -> None:
     if session is None or session.offer.organisation.network_id != proposal.round.network_id:
         raise ServiceError({"session_id": [_("Session inconnue dans ce réseau.")]})
     others = [
-        (p.request_id, p.session_id) for p in proposal.round.proposals if p.id != proposal.id and p.status in REVIEWABLE
+        (p.request_id, p.session_id)
+        for p in proposal.round.proposals
+        if p.id != proposal.id and p.status in proposal_lifecycle.IN_REVIEW
     ]
     loaded = load_problem(proposal.round.network, proposal.round.week_start, None)
-    arrays = build_arrays(loaded.problem)
-    if str(proposal.request_id) not in arrays.req_ids or str(session_id) not in arrays.ses_ids:
+    pair = (str(proposal.request_id), str(session_id))
+    check = check_placements(loaded.problem, [*((str(r), str(s)) for r, s in others), pair])
+    if RuleName.CLOSED in check.by_pair[pair]:
         raise ServiceError({"session_id": [_("Cette session n'est pas ouverte à ce tour.")]})
-    pair_broken = failing_pair_rules(
-        arrays, arrays.req_ids.index(str(proposal.request_id)), arrays.ses_ids.index(str(session_id))
-    )
-    broken = pair_broken or [
-        b for b in broken_rules(proposal.round, others + [(proposal.request_id, session_id)]) if b != "pins"
-    ]
+    broken = list(check.by_pair[pair]) or [b for b in check.broken if b != RuleName.PINS]
     if broken:
-        reasons = "; ".join(_(RULE_LABELS.get(name, name)) for name in broken)
+        reasons = "; ".join(_(RULE_LABELS[name]) for name in broken)
         raise ServiceError({"session_id": [_("Placement impossible : %(reasons)s.", reasons=reasons)]})
-
-
-def _hr_of(organisation_ids: set[int]) -> dict[int, list[User]]:
-    officers: dict[int, list[User]] = {}
-    for user in db.session.scalars(
-        select(User)
-        .where(User.organisation_id.in_(organisation_ids), User.active.is_(True))
-        .options(selectinload(User.role_rows))
-    ):
-        if user.has_role(Role.RH):
-            officers.setdefault(user.organisation_id, []).append(user)
-    return officers
 
 
 def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
@@ -205,11 +203,14 @@ def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
     respond_by = today + timedelta(days=locked.network.proposal_response_days)
     # The network's waiting requests, locked: an agent's withdrawal waits for the publication, then sees it.
     waiting = {
-        item.id: item
-        for item in db.session.scalars(
+        immersion_request.id: immersion_request
+        for immersion_request in db.session.scalars(
             select(ImmersionRequest)
             .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
-            .where(Organisation.network_id == locked.network_id, ImmersionRequest.status == RequestStatus.APPROVED)
+            .where(
+                Organisation.network_id == locked.network_id,
+                ImmersionRequest.status.in_(request_lifecycle.IN_QUEUE),
+            )
             .order_by(ImmersionRequest.id)
             .with_for_update(of=ImmersionRequest, key_share=True)
             .execution_options(populate_existing=True)
@@ -217,7 +218,7 @@ def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
     }
     proposals = db.session.scalars(
         select(Proposal)
-        .where(Proposal.round_id == locked.id, Proposal.status.in_(REVIEWABLE))
+        .where(Proposal.round_id == locked.id, Proposal.status.in_(proposal_lifecycle.IN_REVIEW))
         .options(
             selectinload(Proposal.request).selectinload(ImmersionRequest.agent),
             selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
@@ -226,85 +227,38 @@ def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
     ).all()
     left_out = [p for p in proposals if p.request_id not in waiting]
     for proposal in left_out:
-        proposal.status = ProposalStatus.REJECTED
+        proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.REJECT)
         proposal.coordinator_reason = _("La demande n'attendait plus de proposition au moment de la publication.")
     published = [p for p in proposals if p.request_id in waiting]
-    officers = _hr_of(
+    officers = hr_officers_by_organisation(
         {p.request.organisation_id for p in published} | {p.session.offer.organisation_id for p in published}
     )
     for proposal in published:
-        proposal.status, proposal.respond_by = ProposalStatus.PUBLISHED, respond_by
-        proposal.request.status = RequestStatus.MATCHED
+        proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.PUBLISH)
+        proposal.respond_by = respond_by
+        proposal.request.status = request_lifecycle.check_move(proposal.request.status, RequestMove.MATCH)
         _notify_publication(proposal, officers)
     # Requests left out wait one more round, which raises their priority next time.
     placed = {p.request_id for p in published}
-    for request_id, item in waiting.items():
+    for request_id, immersion_request in waiting.items():
         if request_id not in placed:
-            item.rounds_waited += 1
+            immersion_request.rounds_waited += 1
     audit.record(actor, "round.publish", locked, network_id=locked.network_id, proposals=len(published))
     db.session.commit()
     return len(published)
 
 
 def _notify_publication(proposal: Proposal, officers: dict[int, list[User]]) -> None:
-    offer = proposal.session.offer
-    agent = proposal.request.agent
-    params = {
-        "title": offer.title,
-        "host": offer.organisation.name,
-        "agent": agent.full_name,
-        "start": proposal.session.start_date.isoformat(),
-        "end": proposal.session.end_date.isoformat(),
-        "deadline": proposal.respond_by.isoformat(),
-    }
-    with force_locale(agent.locale):
-        outbox.queue(
-            agent,
-            "proposal.published",
-            _("Une immersion vous est proposée : %(title)s", **params),
-            _(
-                "Bonjour,\n\nLe tour d'appariement vous propose l'immersion « %(title)s » chez %(host)s, "
-                "du %(start)s au %(end)s. Acceptez-la ou déclinez-la dans mobilite avant le %(deadline)s.",
-                **params,
-            ),
-        )
-    for officer in officers.get(proposal.request.organisation_id, []):
-        with force_locale(officer.locale):
-            outbox.queue(
-                officer,
-                "proposal.published.home",
-                _("Immersion proposée à %(agent)s", **params),
-                _(
-                    "%(agent)s s'est vu proposer l'immersion « %(title)s » chez %(host)s, du %(start)s au %(end)s.",
-                    **params,
-                ),
-            )
-    for officer in officers.get(offer.organisation_id, []):
-        with force_locale(officer.locale):
-            outbox.queue(
-                officer,
-                "proposal.published.host",
-                _("Une personne est proposée pour « %(title)s »", **params),
-                _(
-                    "%(agent)s est proposé·e pour votre offre « %(title)s », du %(start)s au %(end)s. "
-                    "Acceptez ou déclinez dans mobilite avant le %(deadline)s.",
-                    **params,
-                ),
-            )
+    """The agent and the host's HR officers answer the proposal; the agent's HR officers are informed."""
+    recipients = [(proposal.request.agent, "agent")]
+    recipients += [(officer, "home") for officer in officers.get(proposal.request.organisation_id, [])]
+    recipients += [(officer, "host") for officer in officers.get(proposal.session.offer.organisation_id, [])]
+    notifications.proposal_published(proposal, recipients)
 
 
 def review_data(round_: Round) -> dict:
     """Everything the review page shows, loaded in a handful of queries."""
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.round_id == round_.id)
-        .options(
-            selectinload(Proposal.request).selectinload(ImmersionRequest.agent),
-            selectinload(Proposal.request).selectinload(ImmersionRequest.organisation),
-            selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
-        )
-        .order_by(Proposal.score.desc(), Proposal.id)
-    ).all()
+    proposals = db.session.scalars(listings.round_proposals(round_.id)).all()
     organisations = {o.id: o for o in round_.network.organisations}
     flows = Counter(
         (p.request.organisation_id, p.session.offer.organisation_id)
@@ -327,7 +281,7 @@ def review_data(round_: Round) -> dict:
     # Each request of the round is either in a proposal or unmatched; rejected proposals count as not placed.
     placed = Counter(p.request.organisation_id for p in proposals if p.status != ProposalStatus.REJECTED)
     considered = Counter(p.request.organisation_id for p in proposals)
-    considered.update(item.organisation_id for item in unmatched_requests.values())
+    considered.update(r.organisation_id for r in unmatched_requests.values())
     org_rates = sorted(
         ((organisations[org_id], placed[org_id], total) for org_id, total in considered.items()),
         key=lambda row: (row[1] / row[2], row[0].name),

@@ -171,9 +171,9 @@ def _beat(round_id: int, attempt: int, **values) -> None:
     attempt was taken over."""
     db.begin_write()
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = db.rows_matched(
         update(Round).where(_current_run(round_id, attempt)).values(heartbeat_at=now, updated_at=now, **values)
-    ).rowcount
+    )
     db.session.commit()
     if claimed != 1:
         raise RunLost(round_id)
@@ -198,7 +198,7 @@ class Heartbeat:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        engine = db.engine
+        engine = db.bound_engine
         while not self._stop.wait(self.every):
             try:
                 with engine.begin() as connection:
@@ -263,7 +263,7 @@ def run_round(round_id: int, today: date | None = None) -> Round | None:
     attempt = _claim_for_running(round_id)
     if attempt is None:
         return None
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get_one(Round, round_id)  # claimed just now: it exists
     timings: dict[str, float] = {}
     with Heartbeat(round_id, attempt):
         try:
@@ -371,7 +371,7 @@ def run_due_rounds(today: date | None = None) -> list[int]:
 
 def schedule_weekly_round(network_id: int, today: date | None = None) -> Round | None:
     """The cron trigger of a network: ask for this week's round, then run it."""
-    network = db.session.get(Network, network_id)
+    network = db.session.get_one(Network, network_id)
     round_ = request_round(network, week_of(today or date.today()), trigger="schedule")
     if round_ is not None:
         run_round(round_.id, today)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -90,8 +91,15 @@ def published_offers(user: User):
     return query
 
 
-def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = PER_PAGE,
-                  today: date | None = None, with_details: bool = False) -> SearchResult:
+def search_offers(
+    user: User,
+    filters: dict,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    today: date | None = None,
+    with_details: bool = False,
+) -> SearchResult:
     """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
     date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
     sort (soonest session, closest, newest). `with_details` also loads skills and prerequisites (the API
@@ -110,11 +118,13 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
         query = query.where(Offer.place.in_((Place.REMOTE, Place.HYBRID)))
     if filters.get("q"):
         pattern = f"%{_escape_like(filters['q'].strip())}%"
-        query = query.where(or_(
-            Offer.title.ilike(pattern, escape="\\"),
-            Offer.team.ilike(pattern, escape="\\"),
-            Offer.description.ilike(pattern, escape="\\"),
-        ))
+        query = query.where(
+            or_(
+                Offer.title.ilike(pattern, escape="\\"),
+                Offer.team.ilike(pattern, escape="\\"),
+                Offer.description.ilike(pattern, escape="\\"),
+            )
+        )
     date_from, date_to = filters.get("date_from"), filters.get("date_to")
     if date_from or date_to:
         overlap = [OfferSession.offer_id == Offer.id]
@@ -137,7 +147,7 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
         )
         query = query.where(or_(near, Offer.place == Place.REMOTE))
 
-    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Offer.id).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Offer.id).subquery())) or 0
 
     # Phase 1: the page's ids, in order; the sort key is the only per-row work besides the filters.
     sort = filters.get("sort") or "soonest"
@@ -154,16 +164,24 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
         )
         order = [func.coalesce(next_session, NEVER), Offer.id]
     past_the_end = (page - 1) * per_page >= total  # nothing to fetch, and no offset too large for the database
-    ids = [] if past_the_end else list(db.session.scalars(
-        query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ))
+    ids = (
+        []
+        if past_the_end
+        else list(
+            db.session.scalars(
+                query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+            )
+        )
+    )
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
     options = [joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions)]
     if with_details:
         options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
-    loaded = {
-        offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))
-    } if ids else {}
+    loaded = (
+        {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
+        if ids
+        else {}
+    )
     offers = [loaded[i] for i in ids]
     result = SearchResult(offers, total, page, per_page)
     for offer in offers:
@@ -176,13 +194,23 @@ def search_offers(user: User, filters: dict, *, page: int = 1, per_page: int = P
     return result
 
 
-def filter_choices(user: User, locale: str) -> dict:
+class FilterChoices(TypedDict):
+    """The search form's options: (value, label) pairs; skills grouped under their theme's label."""
+
+    themes: list[tuple[str, str]]
+    skills: list[tuple[str, list[tuple[str, str]]]]
+    organisations: list[tuple[str, str]]
+    cities: list[str]
+
+
+def filter_choices(user: User, locale: str) -> FilterChoices:
     """The search form's options as plain (value, label) pairs: four light queries, no ORM objects."""
-    label = "label_en" if locale == "en" else "label_fr"
-    themes = db.session.execute(select(Theme.id, getattr(Theme, label)).order_by(Theme.label_fr)).all()
-    skills: dict[int, list] = {}
+    theme_label = Theme.label_en if locale == "en" else Theme.label_fr
+    skill_label = Skill.label_en if locale == "en" else Skill.label_fr
+    themes = db.session.execute(select(Theme.id, theme_label).order_by(Theme.label_fr)).all()
+    skills: dict[int, list[tuple[str, str]]] = {}
     for theme_id, skill_id, text in db.session.execute(
-        select(Skill.theme_id, Skill.id, getattr(Skill, label)).order_by(Skill.label_fr)
+        select(Skill.theme_id, Skill.id, skill_label).order_by(Skill.label_fr)
     ):
         skills.setdefault(theme_id, []).append((str(skill_id), text))
     in_network = Organisation.network_id == user.home_network_id
@@ -205,10 +233,16 @@ def filter_choices(user: User, locale: str) -> dict:
 def offer_for_agent(user: User, offer_id: int) -> Offer | None:
     """One offer with its sessions and vocabulary loaded, if published in the agent's network."""
     return db.session.scalar(
-        select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
+        select(Offer)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
         .where(Offer.id == offer_id)
-        .options(contains_eager(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.skills),
-                 selectinload(Offer.sessions), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill))
+        .options(
+            contains_eager(Offer.organisation),
+            selectinload(Offer.themes),
+            selectinload(Offer.skills),
+            selectinload(Offer.sessions),
+            selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
+        )
     )
 
 

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -34,7 +34,7 @@ def _refused(message: str) -> ServiceError:
     return ServiceError({"file": [message]})
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -49,6 +49,7 @@ def _cell(value) -> str:
 def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(line number, {column: text}) for every non-empty row; column names are lower-cased."""
     name = (filename or "").lower()
+    table: Iterator[Iterable[object]]
     if name.endswith(".csv"):
         table = _csv_rows(content)
     elif name.endswith(".xlsx"):
@@ -59,7 +60,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
     if first is None:
         raise _refused(_("Le fichier est vide."))
     header = [_cell(h).lower() for h in first]
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for line, values in enumerate(table, start=2):
         if line > MAX_LINES:
             raise _refused(_("Trop de lignes (%(n)d au plus par fichier, lignes vides comprises).", n=MAX_LINES))
@@ -204,7 +205,7 @@ def _stream(workbook, sheet) -> Iterator[Iterable]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralised(value) -> str:
+def neutralised(value: object) -> str:
     """A cell's text as exported: numbers and dates as they are, text that would run as a formula quoted."""
     text = _cell(value)
     if not isinstance(value, int | float | date) and text.startswith(FORMULA_STARTS):
@@ -219,7 +220,7 @@ def unquoted(text: str) -> str:
     return text
 
 
-def write_csv(header: list[str], rows: list[list]) -> bytes:
+def write_csv(header: list[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with a BOM and semicolons: what French Excel opens cleanly. Text cells are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

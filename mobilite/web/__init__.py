@@ -1,6 +1,7 @@
 """The HTML pages: one blueprint per audience (auth, agents, rh, coordination, admin), and the pages
 they share (accounts, immersions, the API token and documentation pages). Views parse with a schema, call
-one service and render; the rules live in mobilite.services."""
+one service and render, through one pipeline for every form (mobilite.web.forms); the rules live in
+mobilite.services."""
 
 from __future__ import annotations
 

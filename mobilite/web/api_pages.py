@@ -6,10 +6,12 @@ Content-Security-Policy allows none anyway).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from mobilite.authz import Action, require
 from mobilite.extensions import api, db
@@ -18,18 +20,28 @@ from mobilite.schemas.base import form_data
 from mobilite.schemas.tokens import TokenSchema
 from mobilite.security import login_required
 from mobilite.services import api_tokens as token_service
-from mobilite.services.errors import ServiceError
+from mobilite.web.forms import Rejection, submit_form
 
 bp = Blueprint("api_pages", __name__)
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def _render_tokens(values: dict | None = None, errors: dict | None = None, created: str | None = None,
-                   status: int = 200):
+def _render_tokens(
+    values: dict[str, Any] | None = None,
+    rejected: Rejection | None = None,
+    created: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    if rejected is not None:
+        status = rejected.status
     return render_template(
-        "api/tokens.html", tokens=token_service.user_tokens(current_user), values=values or {},
-        errors=errors or {}, created=created, now=utcnow(),
+        "api/tokens.html",
+        tokens=token_service.user_tokens(current_user),
+        values=values or {},
+        errors=rejected.errors if rejected else {},
+        created=created,
+        now=utcnow(),
     ), status
 
 
@@ -40,15 +52,14 @@ def tokens():
         return _render_tokens()
     schema = TokenSchema()
     values = form_data(schema, request.form)
-    try:
-        data = schema.load(values)
-        _token, raw = token_service.create_token(current_user, data["name"], data["expires_in_days"])
-    except ValidationError as exc:
-        return _render_tokens(values, exc.messages, status=400)
-    except ServiceError as exc:
-        return _render_tokens(values, exc.errors, status=400)
-    # Shown once, in this response only (never stored, never in a redirect or a flash message).
-    return _render_tokens(created=raw, status=201)
+    return submit_form(
+        schema,
+        values,
+        lambda data: token_service.create_token(current_user, data["name"], data["expires_in_days"]),
+        # Shown once, in this response only (never stored, never in a redirect or a flash message).
+        done=lambda created: _render_tokens(created=created[1], status=201),
+        again=lambda rejected: _render_tokens(values, rejected),
+    )
 
 
 @bp.post("/compte/jetons/revoquer")
@@ -72,11 +83,16 @@ def docs():
         for method in HTTP_METHODS:
             if method in item:
                 op = item[method]
-                operations.append({
-                    "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                    "description": op.get("description", ""), "tags": op.get("tags", []),
-                    "parameters": [p for p in op.get("parameters", []) if isinstance(p, dict)],
-                    "responses": sorted(op.get("responses", {})),
-                    "body": bool(op.get("requestBody")),
-                })
+                operations.append(
+                    {
+                        "method": method.upper(),
+                        "path": path,
+                        "summary": op.get("summary", ""),
+                        "description": op.get("description", ""),
+                        "tags": op.get("tags", []),
+                        "parameters": [p for p in op.get("parameters", []) if isinstance(p, dict)],
+                        "responses": sorted(op.get("responses", {})),
+                        "body": bool(op.get("requestBody")),
+                    }
+                )
     return render_template("api/docs.html", spec=spec, operations=operations)

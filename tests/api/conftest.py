@@ -1,22 +1,8 @@
-"""Helpers for the API tests: a bearer token for a user, and the API's routes from the URL map."""
+"""Fixtures for the API tests (their helpers, bearer and api_rules, are in tests/fixtures.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from mobilite.services import api_tokens as tokens
-
-
-def bearer(app, user, **kwargs) -> dict[str, str]:
-    """The Authorization header of a fresh personal token of `user`."""
-    with app.test_request_context():
-        _token, raw = tokens.create_token(user, "tests", **kwargs)
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def api_rules(app):
-    """Every API operation's rule, from the URL map (views marked by api_view)."""
-    return [rule for rule in app.url_map.iter_rules() if getattr(app.view_functions[rule.endpoint], "api", False)]
 
 
 @pytest.fixture

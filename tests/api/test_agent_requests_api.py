@@ -7,9 +7,8 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, OfferStatus, RequestStatus, Role
-from tests.api.conftest import bearer
-from tests.conftest import fresh
 from tests.factories import OfferFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.fixtures import bearer, fresh
 
 START = date.today() + timedelta(days=14)
 
@@ -30,8 +29,9 @@ def _agent():
 
 
 def _published_offer(agent):
-    return OfferFactory(organisation=OrganisationFactory(network=agent.organisation.network),
-                        status=OfferStatus.PUBLISHED)
+    return OfferFactory(
+        organisation=OrganisationFactory(network=agent.organisation.network), status=OfferStatus.PUBLISHED
+    )
 
 
 def _count(agent) -> int:
@@ -72,8 +72,11 @@ def test_an_agent_creates_a_draft_edits_it_with_if_match_and_submits_it(app, cli
     assert again.status_code == 422 and again.json["errors"]["_schema"]
 
     # A submitted request is still edited through PUT; it stays submitted.
-    edited = client.put(url, headers={**headers, "If-Match": submitted.headers["ETag"]},
-                        json=_body(motivation="Mieux comprendre l'urbanisme."))
+    edited = client.put(
+        url,
+        headers={**headers, "If-Match": submitted.headers["ETag"]},
+        json=_body(motivation="Mieux comprendre l'urbanisme."),
+    )
     assert edited.status_code == 200 and edited.json["status"] == "submitted"
 
 
@@ -89,8 +92,9 @@ def test_legal_rules_answer_422_naming_each_field_and_save_nothing(app, client):
     agent = _agent()
     headers = bearer(app, agent)
     past = date.today() - timedelta(days=3)
-    broken = _body(min_days=1, windows=[{"start": past.isoformat(), "end": (past + timedelta(days=10)).isoformat()}],
-                   submit=True)
+    broken = _body(
+        min_days=1, windows=[{"start": past.isoformat(), "end": (past + timedelta(days=10)).isoformat()}], submit=True
+    )
     response = client.post("/api/v1/requests", headers=headers, json=broken)
     assert response.status_code == 422
     body = response.json
@@ -110,10 +114,16 @@ def test_legal_rules_answer_422_naming_each_field_and_save_nothing(app, client):
 
 def test_schema_errors_name_the_fields_and_list_items_flat(app, client):
     headers = bearer(app, _agent())
-    response = client.post("/api/v1/requests", headers=headers, json={
-        "min_days": 5, "max_days": 3, "wishes": [1, 1],
-        "windows": [{"start": START.isoformat(), "end": (START - timedelta(days=1)).isoformat()}],
-    })
+    response = client.post(
+        "/api/v1/requests",
+        headers=headers,
+        json={
+            "min_days": 5,
+            "max_days": 3,
+            "wishes": [1, 1],
+            "windows": [{"start": START.isoformat(), "end": (START - timedelta(days=1)).isoformat()}],
+        },
+    )
     assert response.status_code == 422
     assert {"max_days", "wishes", "windows-0-end"} <= set(response.json["errors"])
     assert client.post("/api/v1/requests", headers=headers, json={}).json["errors"].keys() >= {"min_days", "max_days"}
@@ -127,8 +137,7 @@ def test_wishes_name_published_offers_of_other_organisations_of_the_network(app,
     agent = _agent()
     headers = bearer(app, agent)
     own = OfferFactory(organisation=agent.organisation, status=OfferStatus.PUBLISHED)
-    draft = OfferFactory(organisation=OrganisationFactory(network=agent.organisation.network),
-                         status=OfferStatus.DRAFT)
+    draft = OfferFactory(organisation=OrganisationFactory(network=agent.organisation.network), status=OfferStatus.DRAFT)
     foreign = OfferFactory(status=OfferStatus.PUBLISHED)
     for offer_id in (own.id, draft.id, foreign.id):
         response = client.post("/api/v1/requests", headers=headers, json=_body(wishes=[offer_id]))
@@ -159,9 +168,11 @@ def test_nobody_else_edits_submits_or_withdraws_a_request(app, client):
     headers = {**bearer(app, colleague), "If-Match": "*"}
     missing = client.post("/api/v1/requests/999999/submit", headers=headers)
     assert missing.status_code == 404
-    for method, url, body in (("PUT", f"/api/v1/requests/{item.id}", _body()),
-                              ("POST", f"/api/v1/requests/{item.id}/submit", None),
-                              ("POST", f"/api/v1/requests/{item.id}/withdraw", None)):
+    for method, url, body in (
+        ("PUT", f"/api/v1/requests/{item.id}", _body()),
+        ("POST", f"/api/v1/requests/{item.id}/submit", None),
+        ("POST", f"/api/v1/requests/{item.id}/withdraw", None),
+    ):
         response = client.open(url, method=method, headers=headers, json=body)
         assert response.status_code == 404, (method, url)
         assert response.json == missing.json
@@ -177,11 +188,14 @@ def test_what_get_returns_put_accepts_back(app, client):
     created = client.post("/api/v1/requests", json=_body(max_distance_km=None), headers=headers)
     assert created.status_code == 201, created.json
     read = client.get(f"/api/v1/requests/{created.json['id']}", headers=headers)
-    writable = {k: v for k, v in read.json.items()
-                if k in {"themes", "skills", "windows", "min_days", "max_days", "max_distance_km", "motivation",
-                         "wishes"}}
+    writable = {
+        k: v
+        for k, v in read.json.items()
+        if k in {"themes", "skills", "windows", "min_days", "max_days", "max_distance_km", "motivation", "wishes"}
+    }
     assert writable["max_distance_km"] is None
-    response = client.put(f"/api/v1/requests/{created.json['id']}", json=writable,
-                          headers={**headers, "If-Match": read.headers["ETag"]})
+    response = client.put(
+        f"/api/v1/requests/{created.json['id']}", json=writable, headers={**headers, "If-Match": read.headers["ETag"]}
+    )
     assert response.status_code == 200, response.json
     assert response.json["windows"] == read.json["windows"]

@@ -1,8 +1,7 @@
 """Under /api/, every error is JSON in the API's format, even for URLs no API route matches; HTML elsewhere."""
 
-
-from tests.api.conftest import bearer
 from tests.factories import UserFactory
+from tests.fixtures import bearer
 
 KEYS = {"code", "status", "message", "errors"}
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.api.conftest import api_rules, bearer
+from tests.fixtures import api_rules, bearer
 from tests.web.test_idor_matrix import KINDS, _url, _world
 
 _START = date.today() + timedelta(days=14)
@@ -62,9 +62,16 @@ def test_the_api_matrix_covers_every_api_route_with_a_record_id(app):
 
 
 # What each list answers with: the kind of record its items are (themes and skills are shared by all).
-LIST_KINDS = {"organisations": "organisation_id", "offers": "offer_id", "awaiting-validation": "offer_id",
-              "catalogue": "offer_id", "requests": "request_id", "proposals": "proposal_id",
-              "immersions": "immersion_id", "rounds": "round_id"}
+LIST_KINDS = {
+    "organisations": "organisation_id",
+    "offers": "offer_id",
+    "awaiting-validation": "offer_id",
+    "catalogue": "offer_id",
+    "requests": "request_id",
+    "proposals": "proposal_id",
+    "immersions": "immersion_id",
+    "rounds": "round_id",
+}
 SCOPES = [None, "mine", "organisation", "network"]
 # The lists each role reads (the others answer 404): all of them must answer, or the matrix proves nothing.
 READ_BY = {
@@ -103,6 +110,11 @@ def test_no_api_list_shows_records_that_are_not_theirs(app, client, role):
 
 
 def test_the_list_matrix_covers_every_api_list(app):
-    lists = {rule.rule for rule in api_rules(app) if not rule.arguments and "GET" in rule.methods
-             and rule.rule.rsplit("/", 1)[-1] not in {"themes", "skills", "openapi.json"}}
+    lists = {
+        rule.rule
+        for rule in api_rules(app)
+        if not rule.arguments
+        and "GET" in rule.methods
+        and rule.rule.rsplit("/", 1)[-1] not in {"themes", "skills", "openapi.json"}
+    }
     assert lists == {rule.rule for rule, _ in _list_rules(app)}

@@ -10,17 +10,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, Offer, OfferStatus, Role
 from mobilite.services import concurrency
-from tests.api.conftest import bearer
-from tests.conftest import fresh
 from tests.factories import OfferFactory, OfferSessionFactory, UserFactory
+from tests.fixtures import bearer, fresh
 
 
 def _hr():
     return UserFactory(roles=[Role.RH])
 
 
-@pytest.mark.parametrize("path", ["/api/v1/offers/18446744073709551616", "/api/v1/immersions/9223372036854775808",
-                                  "/api/v1/offers/0", "/api/v1/requests/2147483648"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/offers/18446744073709551616",
+        "/api/v1/immersions/9223372036854775808",
+        "/api/v1/offers/0",
+        "/api/v1/requests/2147483648",
+    ],
+)
 def test_an_id_no_record_can_have_answers_404(app, client, path):
     response = client.get(path, headers=bearer(app, _hr()))
     assert response.status_code == 404
@@ -28,7 +34,7 @@ def test_an_id_no_record_can_have_answers_404(app, client, path):
 
 
 def test_the_web_pages_answer_404_too(app, client):
-    from tests.conftest import login
+    from tests.fixtures import login
 
     hr = _hr()
     login(client, hr.email)
@@ -60,8 +66,11 @@ def test_a_status_change_that_loses_a_race_answers_409_and_changes_nothing(app, 
     def saved_first_by_someone_else():
         raise StaleDataError("UPDATE statement on table 'offers' expected to update 1 row(s); 0 were matched.")
 
-    monkeypatch.setattr(concurrency, "db", SimpleNamespace(session=SimpleNamespace(
-        commit=saved_first_by_someone_else, rollback=db.session.rollback)))
+    monkeypatch.setattr(
+        concurrency,
+        "db",
+        SimpleNamespace(session=SimpleNamespace(commit=saved_first_by_someone_else, rollback=db.session.rollback)),
+    )
     response = client.post(f"/api/v1/offers/{offer.id}/close", headers=headers)
     assert response.status_code == 409
     assert "_schema" in response.get_json()["errors"]
@@ -82,13 +91,16 @@ def test_if_match_star_does_not_stand_for_the_etag_a_put_requires(app, client):
 _OFFER = b'{"team": "Service", "title": "%s", "description": "Une description assez longue pour passer."%s}'
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    (_OFFER % (b"Un titre \\ud800", b""), "Unicode"),  # a lone surrogate: valid JSON, no valid text
-    (_OFFER % (b"Un titre", b', "themes": [' + b"9" * 5000 + b"]"), "nombre trop long"),
-    (b"[" * 100_000 + b"]" * 100_000, "imbriqué"),
-    (b'{"title": "\xff\xfe"}', "UTF-8"),
-    (b'{"title": ', "non valable"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (_OFFER % (b"Un titre \\ud800", b""), "Unicode"),  # a lone surrogate: valid JSON, no valid text
+        (_OFFER % (b"Un titre", b', "themes": [' + b"9" * 5000 + b"]"), "nombre trop long"),
+        (b"[" * 100_000 + b"]" * 100_000, "imbriqué"),
+        (b'{"title": "\xff\xfe"}', "UTF-8"),
+        (b'{"title": ', "non valable"),
+    ],
+)
 def test_malformed_json_answers_400_naming_the_problem(app, client, server_errors, body, expected):
     hr = _hr()
     response = client.post("/api/v1/offers", data=body, content_type="application/json", headers=bearer(app, hr))
@@ -101,13 +113,13 @@ def test_malformed_json_answers_400_naming_the_problem(app, client, server_error
 def test_a_lone_surrogate_is_named_where_it_is(app, client, server_errors):
     agent = UserFactory(roles=[Role.AGENT])
     body = b'{"min_days": 2, "max_days": 3, "windows": [{"start": "2030-01-01\\udfff", "end": "2030-01-02"}]}'
-    response = client.post("/api/v1/requests", data=body, content_type="application/json",
-                           headers=bearer(app, agent))
+    response = client.post("/api/v1/requests", data=body, content_type="application/json", headers=bearer(app, agent))
     assert response.status_code == 400
     assert list(response.get_json()["errors"]) == ["windows-0-start"]
 
 
 # --- dates bounded to a sane horizon (finding 5): refused by name before any working day is counted --------
+
 
 def test_ten_windows_ending_in_9999_are_refused_by_name(app, client):
     agent = UserFactory(roles=[Role.AGENT])
@@ -126,13 +138,32 @@ def test_a_session_too_far_ahead_or_behind_is_refused_by_name(app, client):
     hr = _hr()
     offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT)
     far = date.today() + timedelta(days=3 * 366)
-    response = client.post(f"/api/v1/offers/{offer.id}/sessions", headers=bearer(app, hr), json={
-        "start_date": far.isoformat(), "end_date": (far + timedelta(days=2)).isoformat(), "capacity": 1})
+    response = client.post(
+        f"/api/v1/offers/{offer.id}/sessions",
+        headers=bearer(app, hr),
+        json={"start_date": far.isoformat(), "end_date": (far + timedelta(days=2)).isoformat(), "capacity": 1},
+    )
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"start_date", "end_date"}
     old = date.today() - timedelta(days=400)
-    response = client.post(f"/api/v1/offers/{offer.id}/sessions", headers=bearer(app, hr), json={
-        "start_date": old.isoformat(), "end_date": date.today().isoformat(), "capacity": 1})
+    response = client.post(
+        f"/api/v1/offers/{offer.id}/sessions",
+        headers=bearer(app, hr),
+        json={"start_date": old.isoformat(), "end_date": date.today().isoformat(), "capacity": 1},
+    )
     assert response.status_code == 422
     assert "trop ancienne" in response.get_json()["errors"]["start_date"][0]
     assert not fresh(offer).sessions
+
+
+def test_a_body_over_the_size_limit_is_refused_with_413(app, client):
+    """No request body above MAX_CONTENT_LENGTH is read, on the API as on the web."""
+    from mobilite.models import Role
+    from tests.factories import UserFactory
+    from tests.fixtures import bearer
+
+    headers = {**bearer(app, UserFactory(roles=[Role.AGENT])), "Content-Type": "application/json"}
+    body = b'{"motivation": "' + b"x" * (7 * 1024 * 1024) + b'"}'
+    response = client.post("/api/v1/requests", data=body, headers=headers)
+    assert response.status_code == 413
+    assert response.json["code"] == 413

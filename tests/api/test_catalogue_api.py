@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from mobilite.models import OfferStatus, Place, Role
-from tests.api.conftest import bearer
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -12,6 +11,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.fixtures import bearer
 
 
 def _world():
@@ -21,8 +21,13 @@ def _world():
     host = OrganisationFactory(network=network, city="Villeurbanne")
     agent = UserFactory(organisation=home, roles=[Role.AGENT])
     theme = ThemeFactory()
-    soon = OfferFactory(organisation=host, title="Instruire un permis", themes=[theme], place=Place.REMOTE,
-                        tutor_email="tutrice@example.fr")
+    soon = OfferFactory(
+        organisation=host,
+        title="Instruire un permis",
+        themes=[theme],
+        place=Place.REMOTE,
+        tutor_email="tutrice@example.fr",
+    )
     later = OfferFactory(organisation=host, title="Accueillir le public")
     OfferSessionFactory(offer=soon, start_date=date.today() + timedelta(days=10))
     OfferSessionFactory(offer=later, start_date=date.today() + timedelta(days=40))
@@ -75,8 +80,9 @@ def test_the_catalogue_filters_like_the_search_page(app, client):
     wrong = client.get(f"/api/v1/catalogue?sort=random&distance_km=0&theme=x&skill={2**63}", headers=headers)
     assert wrong.status_code == 422
     assert {"sort", "distance_km", "theme", "skill"} <= set(wrong.json["errors"])
-    reversed_dates = client.get(f"/api/v1/catalogue?date_from={start.isoformat()}&date_to={date.today().isoformat()}",
-                                headers=headers)
+    reversed_dates = client.get(
+        f"/api/v1/catalogue?date_from={start.isoformat()}&date_to={date.today().isoformat()}", headers=headers
+    )
     assert reversed_dates.status_code == 422 and set(reversed_dates.json["errors"]) == {"date_to"}
 
 

@@ -25,7 +25,6 @@ from schemathesis.config import OperationConfig
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from mobilite.models import OfferStatus, RequestStatus, Role
-from tests.api.conftest import api_rules, bearer
 from tests.factories import (
     ImmersionFactory,
     OfferFactory,
@@ -35,7 +34,10 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.fixtures import api_rules, bearer
 from tests.web.test_idor_matrix import _world
+
+pytestmark = pytest.mark.fuzz  # long: `-m 'not fuzz'` skips it locally; CI always runs it
 
 EXAMPLES = 100
 EXAMPLES_ON_POSTGRESQL = 30
@@ -63,14 +65,20 @@ def _own_records(people) -> dict[str, list[int]]:
     agent = people["agent"]
     home = agent.organisation
     start = date.today() + timedelta(days=21)
-    offers = [OfferFactory(organisation=home, status=status)
-              for status in (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUBMITTED)]
-    sessions = [OfferSessionFactory(offer=offer, start_date=start, end_date=start + timedelta(days=1))
-                for offer in offers]
-    requests = [RequestFactory(agent=agent, status=status)
-                for status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.APPROVED)]
-    requests.append(RequestFactory(agent=UserFactory(organisation=home, roles=[Role.AGENT]),
-                                   status=RequestStatus.SUBMITTED))
+    offers = [
+        OfferFactory(organisation=home, status=status)
+        for status in (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUBMITTED)
+    ]
+    sessions = [
+        OfferSessionFactory(offer=offer, start_date=start, end_date=start + timedelta(days=1)) for offer in offers
+    ]
+    requests = [
+        RequestFactory(agent=agent, status=status)
+        for status in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.APPROVED)
+    ]
+    requests.append(
+        RequestFactory(agent=UserFactory(organisation=home, roles=[Role.AGENT]), status=RequestStatus.SUBMITTED)
+    )
     round_ = RoundFactory(network=home.network)
     proposals = [ProposalFactory(round=round_, session=sessions[1], request=requests[2])]
     immersion = ImmersionFactory(proposal__request__agent=agent)
@@ -123,21 +131,28 @@ def api_schema(app, fuzz_context):
     loaded.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED_FOR_VALID_DATA
     # The token is the caller's, sent with every call; schemathesis does not generate Authorization headers.
     examples = EXAMPLES_ON_POSTGRESQL if app.config["DATABASE_URL"].startswith("postgresql") else EXAMPLES
-    loaded.config.generation.update(max_examples=examples, with_security_parameters=False, deterministic=True,
-                                    database="none")
+    loaded.config.generation.update(
+        max_examples=examples, with_security_parameters=False, deterministic=True, database="none"
+    )
     refused = _refused_operations(app, fuzz_context.user)
-    documented = {f"{method.upper()} {path}" for path, item in loaded.raw_schema["paths"].items()
-                  for method in item if method != "parameters"}
+    documented = {
+        f"{method.upper()} {path}"
+        for path, item in loaded.raw_schema["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     assert refused and set(refused) <= documented  # the labels name real operations
     loaded.config.operations.operations.extend(
         OperationConfig.from_dict({"include-name": label, "generation": {"max-examples": EXAMPLES_WHEN_REFUSED}})
-        for label in refused)
+        for label in refused
+    )
     # The coverage phase would add hundreds of boundary cases per operation: the suite keeps to the
     # generated examples (positive and negative) of the fuzzing phase, plus the document's own examples.
     loaded.config.phases.update(phases=["examples", "fuzzing"])
     # This test's group only: the operations outside it are switched off.
     loaded.config.operations.operations.append(
-        OperationConfig.from_dict({"exclude-path-regex": GROUPS[fuzz_context.group], "enabled": False}))
+        OperationConfig.from_dict({"exclude-path-regex": GROUPS[fuzz_context.group], "enabled": False})
+    )
     return loaded
 
 

@@ -8,8 +8,6 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import AuditEvent, Notification, Offer, OfferSession, OfferStatus, Role
-from tests.api.conftest import bearer
-from tests.conftest import fresh
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -19,6 +17,7 @@ from tests.factories import (
     SkillFactory,
     UserFactory,
 )
+from tests.fixtures import bearer, fresh
 
 
 def _hr(organisation=None):
@@ -44,8 +43,9 @@ def test_hr_closes_reopens_and_archives_an_offer_with_its_etag(app, client):
 
     reopened = client.post(f"/api/v1/offers/{offer.id}/reopen", headers=headers)  # If-Match is optional
     assert reopened.status_code == 200 and reopened.json["status"] == "draft"
-    archived = client.post(f"/api/v1/offers/{offer.id}/archive",
-                           headers={**headers, "If-Match": reopened.headers["ETag"]})
+    archived = client.post(
+        f"/api/v1/offers/{offer.id}/archive", headers={**headers, "If-Match": reopened.headers["ETag"]}
+    )
     assert archived.status_code == 200 and archived.json["status"] == "archived"
     assert fresh(offer).status == OfferStatus.ARCHIVED
 
@@ -63,9 +63,18 @@ def test_a_transition_from_the_wrong_status_is_422_and_changes_nothing(app, clie
     archived = client.post(f"/api/v1/offers/{draft.id}/archive", headers=headers)
     assert archived.status_code == 200
     # An archived offer no longer changes.
-    assert client.put(f"/api/v1/offers/{draft.id}", headers={**headers, "If-Match": archived.headers["ETag"]},
-                      json={"team": "Équipe", "title": "Titre modifié",
-                            "description": "Une description assez longue pour passer."}).status_code == 422
+    assert (
+        client.put(
+            f"/api/v1/offers/{draft.id}",
+            headers={**headers, "If-Match": archived.headers["ETag"]},
+            json={
+                "team": "Équipe",
+                "title": "Titre modifié",
+                "description": "Une description assez longue pour passer.",
+            },
+        ).status_code
+        == 422
+    )
     assert client.post(f"/api/v1/offers/{draft.id}/close", headers=headers).status_code == 422
 
 
@@ -118,10 +127,13 @@ def test_another_organisation_s_offer_answers_404_to_every_new_operation(app, cl
     headers = {**bearer(app, hr), "If-Match": "*"}
     missing = client.post("/api/v1/offers/999999/close", headers=headers)
     assert missing.status_code == 404
-    for method, url in (("POST", f"/api/v1/offers/{other.id}/close"), ("POST", f"/api/v1/offers/{other.id}/archive"),
-                        ("POST", f"/api/v1/offers/{other.id}/reopen"),
-                        ("POST", f"/api/v1/offers/{other.id}/duplicate"),
-                        ("DELETE", f"/api/v1/offers/{other.id}/sessions/{session.id}")):
+    for method, url in (
+        ("POST", f"/api/v1/offers/{other.id}/close"),
+        ("POST", f"/api/v1/offers/{other.id}/archive"),
+        ("POST", f"/api/v1/offers/{other.id}/reopen"),
+        ("POST", f"/api/v1/offers/{other.id}/duplicate"),
+        ("DELETE", f"/api/v1/offers/{other.id}/sessions/{session.id}"),
+    ):
         response = client.open(url, method=method, headers=headers)
         assert response.status_code == 404, (method, url)
         assert response.json == missing.json
@@ -162,26 +174,32 @@ def test_coordinators_list_their_network_s_offers_awaiting_validation(app, clien
 def test_a_coordinator_publishes_or_sends_back_a_submitted_offer(app, client):
     coordinator, hr, older, newer, foreign = _submitted_world()
     headers = bearer(app, coordinator)
-    without_comment = client.post(f"/api/v1/offers/{older.id}/validation", headers=headers,
-                                  json={"decision": "send_back"})
+    without_comment = client.post(
+        f"/api/v1/offers/{older.id}/validation", headers=headers, json={"decision": "send_back"}
+    )
     assert without_comment.status_code == 422 and set(without_comment.json["errors"]) == {"comment"}
     unknown = client.post(f"/api/v1/offers/{older.id}/validation", headers=headers, json={"decision": "maybe"})
     assert unknown.status_code == 422 and "decision" in unknown.json["errors"]
     assert fresh(older).status == OfferStatus.SUBMITTED
 
-    sent_back = client.post(f"/api/v1/offers/{older.id}/validation", headers=headers,
-                            json={"decision": "send_back", "comment": "Précisez le tutorat."})
+    sent_back = client.post(
+        f"/api/v1/offers/{older.id}/validation",
+        headers=headers,
+        json={"decision": "send_back", "comment": "Précisez le tutorat."},
+    )
     assert sent_back.status_code == 200, sent_back.json
     assert sent_back.json["status"] == "draft" and sent_back.json["validation_comment"] == "Précisez le tutorat."
     assert sent_back.headers["ETag"]
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == hr.id)) == 1
 
     etag = client.get(f"/api/v1/offers/{newer.id}", headers=bearer(app, _hr(newer.organisation))).headers["ETag"]
-    stale = client.post(f"/api/v1/offers/{newer.id}/validation", headers={**headers, "If-Match": '"old"'},
-                        json={"decision": "publish"})
+    stale = client.post(
+        f"/api/v1/offers/{newer.id}/validation", headers={**headers, "If-Match": '"old"'}, json={"decision": "publish"}
+    )
     assert stale.status_code == 412
-    published = client.post(f"/api/v1/offers/{newer.id}/validation", headers={**headers, "If-Match": etag},
-                            json={"decision": "publish"})
+    published = client.post(
+        f"/api/v1/offers/{newer.id}/validation", headers={**headers, "If-Match": etag}, json={"decision": "publish"}
+    )
     assert published.status_code == 200 and published.json["status"] == "published"
     assert published.json["published_at"]
     again = client.post(f"/api/v1/offers/{newer.id}/validation", headers=headers, json={"decision": "publish"})
@@ -191,10 +209,16 @@ def test_a_coordinator_publishes_or_sends_back_a_submitted_offer(app, client):
 def test_nobody_else_validates_an_offer(app, client):
     coordinator, hr, older, newer, foreign = _submitted_world()
     body = {"decision": "publish"}
-    assert client.post(f"/api/v1/offers/{foreign.id}/validation", headers=bearer(app, coordinator),
-                       json=body).status_code == 404
-    assert client.post(f"/api/v1/offers/{older.id}/validation", headers=bearer(app, CoordinatorFactory()),
-                       json=body).status_code == 404
+    assert (
+        client.post(f"/api/v1/offers/{foreign.id}/validation", headers=bearer(app, coordinator), json=body).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/offers/{older.id}/validation", headers=bearer(app, CoordinatorFactory()), json=body
+        ).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/offers/{older.id}/validation", headers=bearer(app, hr), json=body).status_code == 404
     assert fresh(older).status == OfferStatus.SUBMITTED and fresh(foreign).status == OfferStatus.SUBMITTED
 
@@ -209,26 +233,45 @@ def test_submitted_offers_close_too(app, client):
 
 # --- published offers stay validated (issue 11, finding 9) -------------------------------------------------
 
+
 def _published_for_validation(validates: bool = True):
     coordinator = CoordinatorFactory()
     coordinator.coordinated_network.requires_offer_validation = validates
     hr = _hr(OrganisationFactory(network=coordinator.coordinated_network))
-    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.PUBLISHED,
-                         description="Suivre l'instruction d'un permis de construire.")
+    offer = OfferFactory(
+        organisation=hr.organisation,
+        status=OfferStatus.PUBLISHED,
+        description="Suivre l'instruction d'un permis de construire.",
+    )
     OfferSessionFactory(offer=offer)
     return coordinator, hr, offer
 
 
 def _writable(read) -> dict:
-    return {k: v for k, v in read.json.items()
-            if k not in {"id", "organisation_id", "status", "validation_comment", "sessions", "published_at",
-                         "created_at", "updated_at"}}
+    return {
+        k: v
+        for k, v in read.json.items()
+        if k
+        not in {
+            "id",
+            "organisation_id",
+            "status",
+            "validation_comment",
+            "sessions",
+            "published_at",
+            "created_at",
+            "updated_at",
+        }
+    }
 
 
 def _put(client, headers, offer, **changes):
     read = client.get(f"/api/v1/offers/{offer.id}", headers=headers)
-    return client.put(f"/api/v1/offers/{offer.id}", json={**_writable(read), **changes},
-                      headers={**headers, "If-Match": read.headers["ETag"]})
+    return client.put(
+        f"/api/v1/offers/{offer.id}",
+        json={**_writable(read), **changes},
+        headers={**headers, "If-Match": read.headers["ETag"]},
+    )
 
 
 def _catalogue_ids(app, client, network) -> list[int]:
@@ -247,8 +290,9 @@ def test_a_new_title_sends_a_published_offer_back_to_validation_and_out_of_the_c
     # The coordination finds it in its queue, as a new submission, and publishes it again.
     waiting = client.get("/api/v1/offers/awaiting-validation", headers=bearer(app, coordinator)).json
     assert [o["id"] for o in waiting] == [offer.id]
-    published = client.post(f"/api/v1/offers/{offer.id}/validation", headers=bearer(app, coordinator),
-                            json={"decision": "publish"})
+    published = client.post(
+        f"/api/v1/offers/{offer.id}/validation", headers=bearer(app, coordinator), json={"decision": "publish"}
+    )
     assert published.status_code == 200 and published.json["status"] == "published"
     assert offer.id in _catalogue_ids(app, client, network)
 
@@ -268,14 +312,22 @@ def test_every_substantial_change_needs_validation_again(app, client, field):
     response = _put(client, bearer(app, hr), offer, **{field: change})
     assert response.status_code == 200, response.json
     assert response.json["status"] == "submitted"
-    assert db.session.scalar(select(AuditEvent.details).where(
-        AuditEvent.action == "offer.submitted", AuditEvent.target_id == offer.id))["changed"] == [field]
+    assert db.session.scalar(
+        select(AuditEvent.details).where(AuditEvent.action == "offer.submitted", AuditEvent.target_id == offer.id)
+    )["changed"] == [field]
 
 
 def test_small_fixes_keep_a_published_offer_published(app, client):
     _coordinator, hr, offer = _published_for_validation()
-    response = _put(client, bearer(app, hr), offer, tutor_name="Camille Martin", tutor_role="Instructrice",
-                    tutor_email="camille.martin@example.org", accessibility="Bureau au rez-de-chaussée.")
+    response = _put(
+        client,
+        bearer(app, hr),
+        offer,
+        tutor_name="Camille Martin",
+        tutor_role="Instructrice",
+        tutor_email="camille.martin@example.org",
+        accessibility="Bureau au rez-de-chaussée.",
+    )
     assert response.status_code == 200, response.json
     assert response.json["status"] == "published" and fresh(offer).tutor_name == "Camille Martin"
 

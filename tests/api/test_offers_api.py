@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, Role
-from tests.api.conftest import bearer
-from tests.conftest import csrf_token, fresh, login
 from tests.factories import NetworkFactory, OfferFactory, OrganisationFactory, UserFactory
+from tests.fixtures import bearer, csrf_token, fresh, login
 
 BODY = {
     "team": "Service urbanisme",
@@ -48,15 +47,18 @@ def test_hr_creates_updates_with_if_match_and_publishes_an_offer(app, client):
     assert updated.headers["ETag"] != etag
 
     # A second writer still holding the first ETag loses: 412, and the first update stays.
-    stale = client.put(f"/api/v1/offers/{offer_id}", json={**BODY, "title": "Écrasé ?"},
-                       headers={**headers, "If-Match": etag})
+    stale = client.put(
+        f"/api/v1/offers/{offer_id}", json={**BODY, "title": "Écrasé ?"}, headers={**headers, "If-Match": etag}
+    )
     assert stale.status_code == 412
     assert fresh(Offer(id=offer_id)).title == "Instruire un permis (version 2)"
 
     start = _next_monday()
-    session = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                          json={"start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat(),
-                                "capacity": 2})
+    session = client.post(
+        f"/api/v1/offers/{offer_id}/sessions",
+        headers=headers,
+        json={"start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat(), "capacity": 2},
+    )
     assert session.status_code == 201, session.json
     assert session.json["working_days"] == 3
     submitted = client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers)
@@ -72,15 +74,17 @@ def test_submitting_goes_to_the_coordination_where_the_network_validates(app, cl
     no_session = client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers)
     assert no_session.status_code == 422 and "sessions" in no_session.json["errors"]
     start = _next_monday()
-    client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                json={"start_date": start.isoformat(), "end_date": start.isoformat(), "capacity": 1})
+    client.post(
+        f"/api/v1/offers/{offer_id}/sessions",
+        headers=headers,
+        json={"start_date": start.isoformat(), "end_date": start.isoformat(), "capacity": 1},
+    )
     assert client.post(f"/api/v1/offers/{offer_id}/submit", headers=headers).json["status"] == "submitted"
 
 
 def test_validation_errors_name_the_fields(app, client):
     headers = bearer(app, _hr())
-    response = client.post("/api/v1/offers", json={"title": "x", "place": "moon", "themes": [999999]},
-                           headers=headers)
+    response = client.post("/api/v1/offers", json={"title": "x", "place": "moon", "themes": [999999]}, headers=headers)
     assert response.status_code == 422
     body = response.json
     assert body["code"] == 422 and body["status"] == "Unprocessable Entity" and body["message"]
@@ -92,17 +96,24 @@ def test_validation_errors_name_the_fields(app, client):
 
     offer_id = client.post("/api/v1/offers", json=BODY, headers=headers).json["id"]
     monday = _next_monday()
-    past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                       json={"start_date": monday.isoformat(), "end_date": (monday - timedelta(days=3)).isoformat(),
-                             "capacity": 1})
+    past = client.post(
+        f"/api/v1/offers/{offer_id}/sessions",
+        headers=headers,
+        json={"start_date": monday.isoformat(), "end_date": (monday - timedelta(days=3)).isoformat(), "capacity": 1},
+    )
     assert past.status_code == 422 and set(past.json["errors"]) == {"end_date"}
-    full = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                       json={"start_date": monday.isoformat(), "end_date": monday.isoformat(), "capacity": 0})
+    full = client.post(
+        f"/api/v1/offers/{offer_id}/sessions",
+        headers=headers,
+        json={"start_date": monday.isoformat(), "end_date": monday.isoformat(), "capacity": 0},
+    )
     assert full.status_code == 422 and set(full.json["errors"]) == {"capacity"}
     yesterday = date.today() - timedelta(days=1)
-    in_the_past = client.post(f"/api/v1/offers/{offer_id}/sessions", headers=headers,
-                              json={"start_date": yesterday.isoformat(), "end_date": date.today().isoformat(),
-                                    "capacity": 1})
+    in_the_past = client.post(
+        f"/api/v1/offers/{offer_id}/sessions",
+        headers=headers,
+        json={"start_date": yesterday.isoformat(), "end_date": date.today().isoformat(), "capacity": 1},
+    )
     assert in_the_past.status_code == 422 and "start_date" in in_the_past.json["errors"]
 
 
@@ -160,15 +171,31 @@ def test_what_get_returns_put_accepts_back_unchanged(app, client):
     headers = bearer(app, hr)
     read = client.get(f"/api/v1/offers/{offer.id}", headers=headers)
     assert read.status_code == 200 and read.json["tutor_email"] is None
-    writable = {k: v for k, v in read.json.items()
-                if k not in {"id", "organisation_id", "status", "validation_comment", "sessions", "published_at",
-                             "created_at", "updated_at"}}
-    response = client.put(f"/api/v1/offers/{offer.id}", json=writable,
-                          headers={**headers, "If-Match": read.headers["ETag"]})
+    writable = {
+        k: v
+        for k, v in read.json.items()
+        if k
+        not in {
+            "id",
+            "organisation_id",
+            "status",
+            "validation_comment",
+            "sessions",
+            "published_at",
+            "created_at",
+            "updated_at",
+        }
+    }
+    response = client.put(
+        f"/api/v1/offers/{offer.id}", json=writable, headers={**headers, "If-Match": read.headers["ETag"]}
+    )
     assert response.status_code == 200, response.json
     assert fresh(offer).tutor_email == ""
-    bad = client.put(f"/api/v1/offers/{offer.id}", json={**writable, "tutor_email": ""},
-                     headers={**headers, "If-Match": response.headers["ETag"]})
+    bad = client.put(
+        f"/api/v1/offers/{offer.id}",
+        json={**writable, "tutor_email": ""},
+        headers={**headers, "If-Match": response.headers["ETag"]},
+    )
     assert bad.status_code == 422 and list(bad.json["errors"]) == ["tutor_email"]
 
 

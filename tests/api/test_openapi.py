@@ -5,9 +5,8 @@ import re
 from openapi_spec_validator import validate as validate_openapi
 
 from mobilite.api import reference
-from tests.api.conftest import api_rules, bearer
-from tests.conftest import login
 from tests.factories import UserFactory
+from tests.fixtures import api_rules, bearer, login
 
 
 def _refs(node):
@@ -40,8 +39,12 @@ def test_the_openapi_document_is_served_and_lists_every_operation(app, client):
     for ref in set(_refs(spec)):  # every reference resolves
         _resolve(spec, ref)
 
-    documented = {(method.upper(), path) for path, item in spec["paths"].items() for method in item
-                  if method in ("get", "post", "put", "patch", "delete")}
+    documented = {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     served = set()
     for rule in api_rules(app):
         if rule.endpoint == "api-docs.openapi_json":

@@ -6,12 +6,13 @@ import json
 import pytest
 
 from mobilite.models import Role
-from tests.api.conftest import bearer
 from tests.factories import OrganisationFactory, UserFactory
+from tests.fixtures import bearer
 
 
-@pytest.mark.parametrize("path", ["/api/v1/organisations", "/api/v1/requests", "/api/v1/catalogue",
-                                  "/api/v1/immersions"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations", "/api/v1/requests", "/api/v1/catalogue", "/api/v1/immersions"]
+)
 def test_a_page_far_past_the_end_is_empty_not_an_error(app, client, path):
     hr = UserFactory(roles=[Role.RH, Role.AGENT])
     response = client.get(f"{path}?page=184467440737095518", headers=bearer(app, hr))

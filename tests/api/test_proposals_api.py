@@ -16,8 +16,8 @@ from mobilite.models import (
     RequestStatus,
     Role,
 )
-from tests.api.conftest import bearer
 from tests.factories import ImmersionFactory, ProposalFactory, UserFactory
+from tests.fixtures import bearer
 
 
 def _setup():
@@ -44,21 +44,22 @@ def test_agent_then_host_accept_and_the_immersion_is_confirmed(app, client):
     assert "score" not in body and "breakdown" not in body  # the review's business, not the parties'
     assert [p["id"] for p in client.get("/api/v1/proposals", headers=agent_headers).get_json()] == [proposal_id]
 
-    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=agent_headers,
-                           json={"answer": "accept"})
+    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=agent_headers, json={"answer": "accept"})
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "published" and body["agent_answer"] == "accepted" and body["host_answer"] is None
     # Each side answers once.
-    again = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=agent_headers,
-                        json={"answer": "decline", "reason": "Finalement non."})
+    again = client.post(
+        f"/api/v1/proposals/{proposal_id}/answer",
+        headers=agent_headers,
+        json={"answer": "decline", "reason": "Finalement non."},
+    )
     assert again.status_code == 422 and "déjà répondu" in again.get_json()["message"]
 
     # The host's HR sees it among the organisation's proposals, and answers as the host.
     listing = client.get("/api/v1/proposals", headers=host_headers).get_json()
     assert [p["id"] for p in listing] == [proposal_id]
-    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=host_headers,
-                           json={"answer": "accept"})
+    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=host_headers, json={"answer": "accept"})
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "confirmed" and body["host_answer"] == "accepted"
@@ -79,11 +80,16 @@ def test_agent_then_host_accept_and_the_immersion_is_confirmed(app, client):
 def test_host_first_then_agent_confirms(app, client):
     proposal, agent, _home_hr, host_hr = _setup()
     proposal_id = proposal.id
-    assert client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, host_hr),
-                       json={"answer": "accept"}).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, host_hr), json={"answer": "accept"}
+        ).status_code
+        == 200
+    )
     assert _fresh(proposal_id).host_answer == Answer.ACCEPTED
-    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, agent),
-                           json={"answer": "accept"})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, agent), json={"answer": "accept"}
+    )
     assert response.status_code == 200 and response.get_json()["status"] == "confirmed"
     assert response.get_json()["immersion_id"]
 
@@ -100,8 +106,11 @@ def test_a_decline_needs_a_reason_named_on_its_field(app, client):
     assert response.status_code == 422 and "answer" in response.get_json()["errors"]
     assert _fresh(proposal_id).agent_answer is None
 
-    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=headers,
-                           json={"answer": "decline", "reason": "Congés déjà posés."})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/answer",
+        headers=headers,
+        json={"answer": "decline", "reason": "Congés déjà posés."},
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "declined" and body["decline_reason"] == "Congés déjà posés."
@@ -115,8 +124,9 @@ def test_a_late_answer_and_the_home_employers_answer_are_refused(app, client):
     proposal_id = proposal.id
     proposal.respond_by = date.today() - timedelta(days=1)
     db.session.commit()
-    response = client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, agent),
-                           json={"answer": "accept"})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/answer", headers=bearer(app, agent), json={"answer": "accept"}
+    )
     assert response.status_code == 422 and "délai de réponse est dépassé" in response.get_json()["message"]
 
     other, *_ = _setup()
@@ -137,10 +147,17 @@ def test_other_agents_organisations_and_unpublished_proposals_answer_404(app, cl
     stranger_hr = UserFactory(roles=[Role.RH, Role.AGENT])
     immersion_id = ImmersionFactory().id
     hidden = ProposalFactory(status=ProposalStatus.PROPOSED, respond_by=None)  # still in coordinator review
-    hidden_id, hidden_agent, hidden_host_hr = hidden.id, hidden.request.agent, UserFactory(
-        organisation=hidden.session.offer.organisation, roles=[Role.RH])
-    for user, targets in ((colleague, (proposal_id, hidden_id)), (stranger_hr, (proposal_id, hidden_id)),
-                          (hidden_agent, (hidden_id,)), (hidden_host_hr, (hidden_id,))):
+    hidden_id, hidden_agent, hidden_host_hr = (
+        hidden.id,
+        hidden.request.agent,
+        UserFactory(organisation=hidden.session.offer.organisation, roles=[Role.RH]),
+    )
+    for user, targets in (
+        (colleague, (proposal_id, hidden_id)),
+        (stranger_hr, (proposal_id, hidden_id)),
+        (hidden_agent, (hidden_id,)),
+        (hidden_host_hr, (hidden_id,)),
+    ):
         headers = bearer(app, user)
         for target in targets:
             assert client.get(f"/api/v1/proposals/{target}", headers=headers).status_code == 404
@@ -160,8 +177,10 @@ def test_coordinators_do_not_answer_and_agents_have_no_organisation_scope(app, c
     headers = bearer(app, coordinator)
     assert client.get("/api/v1/proposals", headers=headers).status_code == 404
     assert client.get(f"/api/v1/proposals/{proposal_id}", headers=headers).status_code == 404
-    assert client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=headers,
-                       json={"answer": "accept"}).status_code == 404
+    assert (
+        client.post(f"/api/v1/proposals/{proposal_id}/answer", headers=headers, json={"answer": "accept"}).status_code
+        == 404
+    )
     response = client.get("/api/v1/proposals?scope=organisation", headers=bearer(app, agent))
     assert response.status_code == 422 and "scope" in response.get_json()["errors"]
     assert _fresh(proposal_id).host_answer is None

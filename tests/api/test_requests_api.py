@@ -1,9 +1,8 @@
 """Requests through the API: agents read their own; HR answer their organisation's waiting ones."""
 
 from mobilite.models import RequestStatus, Role
-from tests.api.conftest import bearer
-from tests.conftest import fresh
 from tests.factories import OrganisationFactory, RequestFactory, UserFactory
+from tests.fixtures import bearer, fresh
 
 
 def _setup():
@@ -34,19 +33,25 @@ def test_hr_approves_a_request_and_a_stale_version_gets_409(app, client):
     read = client.get(f"/api/v1/requests/{waiting.id}", headers=headers)
     assert read.status_code == 200
     version = read.json["version"]
-    missing_reason = client.post(f"/api/v1/requests/{waiting.id}/decision", headers=headers,
-                                 json={"decision": "refuse", "version": version})
+    missing_reason = client.post(
+        f"/api/v1/requests/{waiting.id}/decision", headers=headers, json={"decision": "refuse", "version": version}
+    )
     assert missing_reason.status_code == 422 and "reason" in missing_reason.json["errors"]
-    stale = client.post(f"/api/v1/requests/{waiting.id}/decision", headers=headers,
-                        json={"decision": "approve", "version": version - 1})
+    stale = client.post(
+        f"/api/v1/requests/{waiting.id}/decision", headers=headers, json={"decision": "approve", "version": version - 1}
+    )
     assert stale.status_code == 409 and "version" in stale.json["errors"]
-    approved = client.post(f"/api/v1/requests/{waiting.id}/decision", headers=headers,
-                           json={"decision": "approve", "version": version})
+    approved = client.post(
+        f"/api/v1/requests/{waiting.id}/decision", headers=headers, json={"decision": "approve", "version": version}
+    )
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "approved"
     assert fresh(waiting).status == RequestStatus.APPROVED
-    again = client.post(f"/api/v1/requests/{waiting.id}/decision", headers=headers,
-                        json={"decision": "refuse", "reason": "Trop tard.", "version": approved.json["version"]})
+    again = client.post(
+        f"/api/v1/requests/{waiting.id}/decision",
+        headers=headers,
+        json={"decision": "refuse", "reason": "Trop tard.", "version": approved.json["version"]},
+    )
     assert again.status_code == 422
 
 
@@ -55,13 +60,20 @@ def test_nobody_else_reads_or_decides_a_request(app, client):
     other_hr = UserFactory(organisation=OrganisationFactory(network=hr.organisation.network), roles=[Role.RH])
     for headers in (bearer(app, other_hr), bearer(app, UserFactory(organisation=hr.organisation))):
         assert client.get(f"/api/v1/requests/{waiting.id}", headers=headers).status_code == 404
-        assert client.post(f"/api/v1/requests/{waiting.id}/decision", headers=headers,
-                           json={"decision": "approve", "version": 1}).status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/requests/{waiting.id}/decision", headers=headers, json={"decision": "approve", "version": 1}
+            ).status_code
+            == 404
+        )
     # A draft is the agent's own business, even for their HR.
     assert client.get(f"/api/v1/requests/{draft.id}", headers=bearer(app, hr)).status_code == 404
     # HR never answers their own request.
     own = RequestFactory(agent=hr, status=RequestStatus.SUBMITTED)
-    response = client.post(f"/api/v1/requests/{own.id}/decision", headers=bearer(app, hr),
-                           json={"decision": "approve", "version": own.version})
+    response = client.post(
+        f"/api/v1/requests/{own.id}/decision",
+        headers=bearer(app, hr),
+        json={"decision": "approve", "version": own.version},
+    )
     assert response.status_code == 422
     assert fresh(own).status == RequestStatus.SUBMITTED

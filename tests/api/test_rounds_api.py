@@ -17,7 +17,6 @@ from mobilite.models import (
     RoundStatus,
 )
 from mobilite.services import rounds
-from tests.api.conftest import bearer
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.fixtures import bearer
 
 
 def _network(requests: int = 2):
@@ -290,7 +290,7 @@ def test_agents_and_hr_have_no_round_operations(app, client):
 
 
 def test_a_browser_session_needs_its_csrf_token_to_start_a_round(app, client):
-    from tests.conftest import login
+    from tests.fixtures import login
 
     coordinator, _session, _items = _network()
     login(client, coordinator.email)

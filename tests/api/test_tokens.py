@@ -9,9 +9,8 @@ from sqlalchemy import select
 from mobilite.extensions import db
 from mobilite.models import ApiToken, Role
 from mobilite.services import api_tokens as tokens
-from tests.api.conftest import api_rules, bearer
-from tests.conftest import csrf_token, fresh, login
 from tests.factories import UserFactory
+from tests.fixtures import api_rules, bearer, csrf_token, fresh, login
 
 TOKEN = re.compile(r"mob_[A-Za-z0-9_-]{40,}")
 

@@ -16,7 +16,7 @@ from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, Proposal, ProposalStatus, RequestStatus, Role, User
 from mobilite.services import demo, rounds
 from mobilite.workdays import add_working_days, next_monday
-from tests.browser.conftest import sign_in
+from tests.fixtures import sign_in
 
 PASSWORD = "demo password for tests"
 LYON_HR = "rh.ville-de-lyon@demo.mobilite.fr"
@@ -51,7 +51,8 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Équipe d'accueil").fill("Direction de l'innovation numérique")
     page.get_by_label("Ce que la personne verra et fera").fill(
-        "Vous accompagnerez les médiateurs dans les bibliothèques et les maisons de la métropole.")
+        "Vous accompagnerez les médiateurs dans les bibliothèques et les maisons de la métropole."
+    )
     page.get_by_label("Hybride (sur site et à distance)").check()
     page.get_by_role("button", name="Enregistrer").click()
     assert "Offre enregistrée en brouillon" in flash(page)
@@ -76,9 +77,12 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
     sign_out(page)
 
     # 2. An agent of Caluire finds it and asks for it as first wish.
-    agent = db.session.scalars(select(User).join(User.organisation).where(
-        User.organisation.has(slug="ville-de-caluire-et-cuire"), ~User.role_rows.any(role=Role.RH))
-        .order_by(User.id)).first()  # this agent has a request already: the journey makes a second one
+    agent = db.session.scalars(
+        select(User)
+        .join(User.organisation)
+        .where(User.organisation.has(slug="ville-de-caluire-et-cuire"), ~User.role_rows.any(role=Role.RH))
+        .order_by(User.id)
+    ).first()  # this agent has a request already: the journey makes a second one
     sign_in(page, agent.email, PASSWORD)
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Offres d'immersion").click()
     page.get_by_label("Mots-clés").fill("médiateur")
@@ -98,7 +102,8 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
     # Their HR officer approves it.
     sign_in(page, "rh.ville-de-caluire-et-cuire@demo.mobilite.fr", PASSWORD)
     page.get_by_role("table", name="Demandes en attente de votre réponse").locator(
-        "tr", has_text="2 à 5 jours").get_by_role("link", name=agent.full_name).click()
+        "tr", has_text="2 à 5 jours"
+    ).get_by_role("link", name=agent.full_name).click()
     page.get_by_label("Approuver").check()
     page.get_by_role("button", name="Envoyer la réponse").click()
     page.get_by_text("Approuvée").first.wait_for()
@@ -132,12 +137,16 @@ def test_round_reviewed_published_answered_and_confirmed(demo_network, page, app
     assert "Tour publié" in flash(page)
     sign_out(page)
 
-    published = db.session.scalars(select(Proposal).where(Proposal.status == ProposalStatus.PUBLISHED)
-                                   .order_by(Proposal.id)).all()
+    published = db.session.scalars(
+        select(Proposal).where(Proposal.status == ProposalStatus.PUBLISHED).order_by(Proposal.id)
+    ).all()
     proposal = published[0]
     agent = proposal.request.agent
-    host_hr = db.session.scalar(select(User).where(
-        User.organisation_id == proposal.session.offer.organisation_id, User.role_rows.any(role=Role.RH)))
+    host_hr = db.session.scalar(
+        select(User).where(
+            User.organisation_id == proposal.session.offer.organisation_id, User.role_rows.any(role=Role.RH)
+        )
+    )
     title = proposal.session.offer.title
 
     # The agent accepts from their home page.

@@ -3,7 +3,7 @@
 import pytest
 
 from mobilite.services import demo
-from tests.browser.conftest import sign_in
+from tests.fixtures import sign_in
 
 PASSWORD = "demo password for tests"
 

@@ -19,8 +19,9 @@ DONE = {"outcome": "done", "satisfaction": 5, "learned": "L'instruction des perm
 
 @pytest.fixture
 def immersion(ctx):
-    return ImmersionFactory(proposal__session__start_date=START, proposal__session__end_date=END,
-                            proposal__session__working_days=3)
+    return ImmersionFactory(
+        proposal__session__start_date=START, proposal__session__end_date=END, proposal__session__working_days=3
+    )
 
 
 @pytest.fixture
@@ -37,8 +38,11 @@ def _at(day: date) -> datetime:
 
 
 def _sent(kind_prefix: str) -> list[tuple[int, str]]:
-    return sorted(db.session.execute(
-        select(Notification.recipient_id, Notification.kind).where(Notification.kind.startswith(kind_prefix))).all())
+    return sorted(
+        db.session.execute(
+            select(Notification.recipient_id, Notification.kind).where(Notification.kind.startswith(kind_prefix))
+        ).all()
+    )
 
 
 def test_feedback_is_asked_after_the_end_then_reminded_at_3_and_10_days(immersion, host_hr):
@@ -47,8 +51,9 @@ def test_feedback_is_asked_after_the_end_then_reminded_at_3_and_10_days(immersio
     assert request_feedback(END, _at(END)) == 0  # not before the end
     assert request_feedback(first, _at(first)) == 1
     assert db.session.get(Immersion, immersion.id).status == ImmersionStatus.DONE
-    assert _sent("feedback.request") == sorted([(agent.id, "feedback.request.agent"),
-                                                 (host_hr.id, "feedback.request.host")])
+    assert _sent("feedback.request") == sorted(
+        [(agent.id, "feedback.request.agent"), (host_hr.id, "feedback.request.host")]
+    )
     assert request_feedback(first + timedelta(days=2), _at(first)) == 0
     assert request_feedback(first + timedelta(days=3), _at(first)) == 1
     assert len(_sent("feedback.reminder")) == 2

@@ -17,13 +17,18 @@ START = date(2031, 3, 3)  # a Monday
 
 @pytest.fixture
 def immersion(ctx):
-    item = ImmersionFactory(proposal__session__start_date=START,
-                            proposal__session__end_date=START + timedelta(days=2),
-                            proposal__session__working_days=3)
+    item = ImmersionFactory(
+        proposal__session__start_date=START,
+        proposal__session__end_date=START + timedelta(days=2),
+        proposal__session__working_days=3,
+    )
     offer = item.session.offer
     offer.tutor_name, offer.tutor_role, offer.team = "Jeanne Dœuf", "Cheffe de service", "Service œnologie"
     offer.organisation.address, offer.organisation.postcode, offer.organisation.city = (
-        "1 place de l'Hôtel de Ville", "38000", "Grenoble")
+        "1 place de l'Hôtel de Ville",
+        "38000",
+        "Grenoble",
+    )
     db.session.commit()
     return item
 
@@ -37,7 +42,10 @@ def test_the_summary_names_everyone_and_the_quota(immersion):
     assert summary["host_address"] == "1 place de l'Hôtel de Ville, 38000 Grenoble"
     assert summary["team"] == "Service œnologie" and summary["tutor_name"] == "Jeanne Dœuf"
     assert (summary["start_date"], summary["end_date"], summary["working_days"]) == (
-        START, START + timedelta(days=2), 3)
+        START,
+        START + timedelta(days=2),
+        3,
+    )
     assert summary["quota_used"] == 3 and summary["quota_remaining"] == 17 and summary["quota_days"] == 20
 
 

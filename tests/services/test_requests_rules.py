@@ -19,9 +19,17 @@ def immersion(agent, days: int, start: date, status=ImmersionStatus.CONFIRMED):
     round_ = Round(network_id=host.network_id, week_start=start - timedelta(days=start.weekday() + 7 * days))
     proposal = Proposal(round=round_, request=RequestFactory(agent=agent), session=session)
     db.session.add(proposal)
-    row = Immersion(proposal=proposal, agent_id=agent.id, home_organisation_id=agent.organisation_id,
-                    host_organisation_id=host.id, session=session, start_date=start,
-                    end_date=start + timedelta(days=days), working_days=days, status=status)
+    row = Immersion(
+        proposal=proposal,
+        agent_id=agent.id,
+        home_organisation_id=agent.organisation_id,
+        host_organisation_id=host.id,
+        session=session,
+        start_date=start,
+        end_date=start + timedelta(days=days),
+        working_days=days,
+        status=status,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -114,9 +122,17 @@ def test_submission_errors_gathers_every_rule(network):
     agent = UserFactory(organisation=OrganisationFactory(network=network))
     errors = rules.submission_errors(agent.id, network, min_days=1, max_days=11, windows=[], today=TODAY)
     assert set(errors) == {"min_days", "max_days", "windows"}
-    assert rules.submission_errors(agent.id, network, min_days=2, max_days=5,
-                                   windows=[(TODAY + timedelta(days=7), TODAY + timedelta(days=30))],
-                                   today=TODAY) == {}
+    assert (
+        rules.submission_errors(
+            agent.id,
+            network,
+            min_days=2,
+            max_days=5,
+            windows=[(TODAY + timedelta(days=7), TODAY + timedelta(days=30))],
+            today=TODAY,
+        )
+        == {}
+    )
 
 
 def test_a_window_beyond_two_years_is_refused_by_name_without_counting_its_days(monkeypatch):

@@ -23,8 +23,16 @@ TODAY = date.today()
 
 def _data(**overrides):
     start = TODAY + timedelta(days=14)
-    data = {"themes": [], "skills": [], "windows": [{"start": start, "end": start + timedelta(days=27)}],
-            "min_days": 2, "max_days": 5, "max_distance_km": None, "motivation": "Découvrir.", "wishes": []}
+    data = {
+        "themes": [],
+        "skills": [],
+        "windows": [{"start": start, "end": start + timedelta(days=27)}],
+        "min_days": 2,
+        "max_days": 5,
+        "max_distance_km": None,
+        "motivation": "Découvrir.",
+        "wishes": [],
+    }
     data.update(overrides)
     return data
 
@@ -83,8 +91,11 @@ def test_a_concurrent_save_between_check_and_write_is_caught_by_the_version_colu
     item = service.create_request(agent, _data())
     version = item.version
     # Another worker saves after we loaded the row: our UPDATE finds no row at our version.
-    db.session.execute(update(ImmersionRequest).where(ImmersionRequest.id == item.id)
-                       .values(version=version + 1, motivation="Ailleurs."))
+    db.session.execute(
+        update(ImmersionRequest)
+        .where(ImmersionRequest.id == item.id)
+        .values(version=version + 1, motivation="Ailleurs.")
+    )
     db.session.commit()  # (expire_on_commit is off in tests: `item` still holds the version we loaded)
     with pytest.raises(service.Conflict):
         service.update_request(agent, item, _data(version=version, motivation="Ici."))
@@ -143,13 +154,17 @@ def test_hr_approval_notifies_the_agent_in_their_language(ctx):
     agent = UserFactory(locale="en")
     hr = UserFactory(organisation=agent.organisation, roles=[Role.RH])
     item = RequestFactory(agent=agent, submitted_at=None)
-    service.decide(hr, item, "approve", "", item.version, base_url="https://mobilite.example")
+    service.decide(hr, item, "approve", "", item.version)
     assert item.status == RequestStatus.APPROVED and item.decided_by_id == hr.id
     note = db.session.scalar(select(Notification).where(Notification.recipient_id == agent.id))
     assert note.kind == "request.approved"
-    assert f"https://mobilite.example/agent/demandes/{item.id}" in note.body
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.target_id == item.id,
-                                                             AuditEvent.action.like("request.%"))) == "request.approve"
+    assert f"http://localhost/agent/demandes/{item.id}" in note.body  # on BASE_URL
+    assert (
+        db.session.scalar(
+            select(AuditEvent.action).where(AuditEvent.target_id == item.id, AuditEvent.action.like("request.%"))
+        )
+        == "request.approve"
+    )
 
 
 def test_refusing_or_postponing_needs_a_reason_that_reaches_the_agent(ctx):
@@ -157,17 +172,17 @@ def test_refusing_or_postponing_needs_a_reason_that_reaches_the_agent(ctx):
     hr = UserFactory(organisation=agent.organisation, roles=[Role.RH])
     item = RequestFactory(agent=agent)
     with pytest.raises(ServiceError) as caught:
-        service.decide(hr, item, "refuse", "  ", item.version, base_url="http://x")
+        service.decide(hr, item, "refuse", "  ", item.version)
     assert "reason" in caught.value.errors
     assert item.status == RequestStatus.SUBMITTED
-    service.decide(hr, item, "postpone", "Trop de départs en juin.", item.version, base_url="http://x")
+    service.decide(hr, item, "postpone", "Trop de départs en juin.", item.version)
     note = db.session.scalar(select(Notification).where(Notification.recipient_id == agent.id))
     assert note.kind == "request.postponed" and "Trop de départs en juin." in note.body
     assert "reportée" in note.subject
-    service.decide(hr, item, "refuse", "Service en sous-effectif.", item.version, base_url="http://x")
+    service.decide(hr, item, "refuse", "Service en sous-effectif.", item.version)
     assert item.status == RequestStatus.REFUSED
     with pytest.raises(ServiceError, match="n'attend pas"):
-        service.decide(hr, item, "approve", "", item.version, base_url="http://x")
+        service.decide(hr, item, "approve", "", item.version)
 
 
 def test_hr_cannot_answer_their_own_request_nor_a_stale_one(ctx):
@@ -175,9 +190,9 @@ def test_hr_cannot_answer_their_own_request_nor_a_stale_one(ctx):
     colleague = UserFactory(organisation=hr.organisation, roles=[Role.RH])
     own = RequestFactory(agent=hr)
     with pytest.raises(ServiceError, match="propre demande"):
-        service.decide(hr, own, "approve", "", own.version, base_url="http://x")
+        service.decide(hr, own, "approve", "", own.version)
     with pytest.raises(service.Conflict):
-        service.decide(colleague, own, "approve", "", own.version - 1 or 99, base_url="http://x")
+        service.decide(colleague, own, "approve", "", own.version - 1 or 99)
     assert own.status == RequestStatus.SUBMITTED
 
 

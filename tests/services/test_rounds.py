@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from mobilite.extensions import db
+from mobilite.lifecycles.proposal import ReviewDecision
 from mobilite.lifecycles.round import (
     MAX_ATTEMPTS,
     TRANSITIONS,
@@ -221,7 +222,7 @@ def test_rejected_pairs_are_forbidden_and_pins_are_kept_on_rerun(network):
     assert (str(kept.request_id), str(kept.session_id)) in loaded.problem.pins
 
     coordinator = db.session.scalar(select(User).where(User.email == "coordination@demo.mobilite.fr"))
-    round_review.set_decision(coordinator, rejected, approve=False, reason="Déjà venu·e dans ce service.")
+    round_review.set_decision(coordinator, rejected, ReviewDecision.REJECT, reason="Déjà venu·e dans ce service.")
     loaded = load_problem(network, round_.week_start, round_)
     assert (str(rejected.request_id), str(rejected.session_id)) in loaded.problem.forbidden
 

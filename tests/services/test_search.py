@@ -30,12 +30,26 @@ def world(ctx):
     theme, other_theme = ThemeFactory(), ThemeFactory()
     skill = SkillFactory(theme=theme)
     offers = {
-        "urbanisme": OfferFactory(organisation=grenoble, title="Instruire un permis de construire",
-                                  team="Urbanisme", description="Le droit des sols au quotidien."),
-        "paie": OfferFactory(organisation=paris, title="La paie des agents", team="Ressources humaines",
-                             description="Bulletins, primes et CHARGES sociales.", place=Place.REMOTE),
-        "hybride": OfferFactory(organisation=paris, title="Piloter un budget", team="Finances",
-                                description="Préparer le budget primitif.", place=Place.HYBRID),
+        "urbanisme": OfferFactory(
+            organisation=grenoble,
+            title="Instruire un permis de construire",
+            team="Urbanisme",
+            description="Le droit des sols au quotidien.",
+        ),
+        "paie": OfferFactory(
+            organisation=paris,
+            title="La paie des agents",
+            team="Ressources humaines",
+            description="Bulletins, primes et CHARGES sociales.",
+            place=Place.REMOTE,
+        ),
+        "hybride": OfferFactory(
+            organisation=paris,
+            title="Piloter un budget",
+            team="Finances",
+            description="Préparer le budget primitif.",
+            place=Place.HYBRID,
+        ),
     }
     offers["urbanisme"].themes = [theme]
     offers["urbanisme"].skills = [skill]
@@ -43,8 +57,9 @@ def world(ctx):
     offers["urbanisme"].published_at = utcnow() - timedelta(days=10)
     offers["paie"].published_at = utcnow() - timedelta(days=5)
     offers["hybride"].published_at = utcnow()
-    OfferSessionFactory(offer=offers["urbanisme"], start_date=TODAY + timedelta(days=30),
-                        end_date=TODAY + timedelta(days=32))
+    OfferSessionFactory(
+        offer=offers["urbanisme"], start_date=TODAY + timedelta(days=30), end_date=TODAY + timedelta(days=32)
+    )
     OfferSessionFactory(offer=offers["paie"], start_date=TODAY + timedelta(days=7), end_date=TODAY + timedelta(days=9))
     OfferSessionFactory(offer=offers["paie"], start_date=TODAY - timedelta(days=7), end_date=TODAY - timedelta(days=5))
     # Never listed: the agent's own organisation, unpublished offers, another network.
@@ -83,7 +98,8 @@ def test_filters_by_distance_keeping_remote_offers(world):
 
 def test_filters_by_dates_overlapping_a_session(world):
     assert titles(world, date_from=TODAY + timedelta(days=8), date_to=TODAY + timedelta(days=8)) == [
-        "La paie des agents"]
+        "La paie des agents"
+    ]
     assert titles(world, date_from=TODAY + timedelta(days=31)) == ["Instruire un permis de construire"]
     assert titles(world, date_to=TODAY - timedelta(days=6)) == ["La paie des agents"]
 
@@ -100,12 +116,21 @@ def test_free_text_searches_title_team_and_description_whatever_the_case(world):
 
 
 def test_sorts_by_soonest_session_closest_and_newest(world):
-    assert titles(world, sort="soonest") == ["La paie des agents", "Instruire un permis de construire",
-                                             "Piloter un budget"]
-    assert titles(world, sort="closest") == ["Instruire un permis de construire", "La paie des agents",
-                                             "Piloter un budget"]
-    assert titles(world, sort="newest") == ["Piloter un budget", "La paie des agents",
-                                            "Instruire un permis de construire"]
+    assert titles(world, sort="soonest") == [
+        "La paie des agents",
+        "Instruire un permis de construire",
+        "Piloter un budget",
+    ]
+    assert titles(world, sort="closest") == [
+        "Instruire un permis de construire",
+        "La paie des agents",
+        "Piloter un budget",
+    ]
+    assert titles(world, sort="newest") == [
+        "Piloter un budget",
+        "La paie des agents",
+        "Instruire un permis de construire",
+    ]
 
 
 def test_reports_distances_and_next_sessions(world):

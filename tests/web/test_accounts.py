@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import Notification, Role, User
-from tests.conftest import csrf_token, login
 from tests.factories import CoordinatorFactory, OrganisationFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 
 def _post_account(client, path, **fields):
@@ -73,13 +73,15 @@ def test_coordinator_creates_accounts_in_their_network_only(client):
     inside = OrganisationFactory(network=coordinator.coordinated_network)
     outside = OrganisationFactory()
     login(client, coordinator.email)
-    response = _post_account(client, "/coordination/comptes/nouveau", organisation_id=str(inside.id),
-                             roles=["rh", "agent"])
+    response = _post_account(
+        client, "/coordination/comptes/nouveau", organisation_id=str(inside.id), roles=["rh", "agent"]
+    )
     assert response.status_code == 302
     created = db.session.scalar(select(User).where(User.email == "ines.benali@example.fr"))
     assert created.roles == {Role.RH, Role.AGENT}
-    response = _post_account(client, "/coordination/comptes/nouveau", organisation_id=str(outside.id),
-                             email="someone@example.fr")
+    response = _post_account(
+        client, "/coordination/comptes/nouveau", organisation_id=str(outside.id), email="someone@example.fr"
+    )
     assert response.status_code == 400
 
 
@@ -95,16 +97,31 @@ def test_admin_creates_a_coordinator(client):
 
 def test_cli_creates_an_account(app):
     org = OrganisationFactory()
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", "--email", "cli@example.fr", "--first-name", "Paul", "--last-name", "Durand",
-        "--role", "agent", "--organisation", org.slug, "--password", "a long enough password"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "cli@example.fr",
+            "--first-name",
+            "Paul",
+            "--last-name",
+            "Durand",
+            "--role",
+            "agent",
+            "--organisation",
+            org.slug,
+            "--password",
+            "a long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "cli@example.fr"))
     assert user.organisation_id == org.id and user.password_hash.startswith("$argon2id$")
 
 
 def test_cli_reports_bad_input_by_field(app):
-    result = app.test_cli_runner().invoke(args=[
-        "create-user", "--email", "nope", "--first-name", "Paul", "--last-name", "Durand", "--role", "agent"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--email", "nope", "--first-name", "Paul", "--last-name", "Durand", "--role", "agent"]
+    )
     assert result.exit_code != 0
     assert "email" in result.output

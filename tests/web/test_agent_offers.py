@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, OfferStatus, RequestStatus, User, UserSkill
-from tests.conftest import csrf_token, login
 from tests.factories import (
     OfferFactory,
     OfferSessionFactory,
@@ -16,14 +15,16 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.fixtures import csrf_token, login
 
 
 def _agent_and_offer():
     agent = UserFactory(work_city="Lyon", work_latitude=45.76, work_longitude=4.83)
     host = OrganisationFactory(network=agent.organisation.network, city="Grenoble", latitude=45.19, longitude=5.72)
     offer = OfferFactory(organisation=host, title="Instruire un permis de construire")
-    OfferSessionFactory(offer=offer, start_date=date.today() + timedelta(days=20),
-                        end_date=date.today() + timedelta(days=22))
+    OfferSessionFactory(
+        offer=offer, start_date=date.today() + timedelta(days=20), end_date=date.today() + timedelta(days=22)
+    )
     return agent, offer
 
 
@@ -66,15 +67,20 @@ def test_adding_an_offer_to_the_wishes_of_a_request(client):
     login(client, agent.email)
     page = client.get(f"/agent/offres/{offer.id}").get_data(as_text=True)
     assert "Ajouter à mes vœux" in page
-    response = client.post(f"/agent/demandes/{item.id}/voeux", data={
-        "offer_id": str(offer.id), "version": str(item.version), "csrf_token": csrf_token(page)})
+    response = client.post(
+        f"/agent/demandes/{item.id}/voeux",
+        data={"offer_id": str(offer.id), "version": str(item.version), "csrf_token": csrf_token(page)},
+    )
     assert response.status_code == 302
     item = db.session.get(ImmersionRequest, item.id)
     assert [(w.rank, w.offer_id) for w in item.wishes] == [(1, offer.id)]
     # An own-organisation offer is refused with its reason.
     own = OfferFactory(organisation=agent.organisation)
-    response = client.post(f"/agent/demandes/{item.id}/voeux", data={
-        "offer_id": str(own.id), "version": str(item.version), "csrf_token": csrf_token(page)}, follow_redirects=True)
+    response = client.post(
+        f"/agent/demandes/{item.id}/voeux",
+        data={"offer_id": str(own.id), "version": str(item.version), "csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
     assert "autre organisation" in response.get_data(as_text=True)
     assert len(db.session.get(ImmersionRequest, item.id).wishes) == 1
 
@@ -85,9 +91,18 @@ def test_profile_skills_interests_and_work_place(client):
     login(client, agent.email)
     page = client.get("/agent/profil").get_data(as_text=True)
     assert f'<option value="{agent.organisation_id}" selected>' in page
-    response = client.post("/agent/profil", data={
-        "skill-0": str(skill.id), "level-0": "3", "skill-1": "", "level-1": "2", "interests": [str(theme.id)],
-        "work_site": str(offer.organisation_id), "csrf_token": csrf_token(page)})
+    response = client.post(
+        "/agent/profil",
+        data={
+            "skill-0": str(skill.id),
+            "level-0": "3",
+            "skill-1": "",
+            "level-1": "2",
+            "interests": [str(theme.id)],
+            "work_site": str(offer.organisation_id),
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert response.status_code == 302
     user = db.session.get(User, agent.id)
     assert [(s.skill_id, s.level) for s in user.skills] == [(skill.id, 3)]
@@ -102,16 +117,32 @@ def test_profile_other_place_needs_valid_coordinates_and_saves_nothing_otherwise
     skill = SkillFactory()
     login(client, agent.email)
     token = csrf_token(client.get("/agent/profil").get_data(as_text=True))
-    response = client.post("/agent/profil", data={
-        "skill-0": str(skill.id), "level-0": "7", "work_site": "other", "work_city": "Annecy",
-        "work_latitude": "95", "work_longitude": "", "csrf_token": token})
+    response = client.post(
+        "/agent/profil",
+        data={
+            "skill-0": str(skill.id),
+            "level-0": "7",
+            "work_site": "other",
+            "work_city": "Annecy",
+            "work_latitude": "95",
+            "work_longitude": "",
+            "csrf_token": token,
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="level-0-error"' in html and 'id="work_latitude-error"' in html and 'id="work_longitude-error"' in html
     assert db.session.scalars(select(UserSkill).where(UserSkill.user_id == agent.id)).all() == []
-    response = client.post("/agent/profil", data={
-        "work_site": "other", "work_city": "Annecy", "work_latitude": "45.899", "work_longitude": "6.129",
-        "csrf_token": token})
+    response = client.post(
+        "/agent/profil",
+        data={
+            "work_site": "other",
+            "work_city": "Annecy",
+            "work_latitude": "45.899",
+            "work_longitude": "6.129",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 302
     user = db.session.get(User, agent.id)
     assert (user.work_city, user.work_latitude, user.work_longitude) == ("Annecy", 45.899, 6.129)

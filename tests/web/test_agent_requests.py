@@ -6,15 +6,20 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, RequestStatus, Role
-from tests.conftest import csrf_token, login
 from tests.factories import OfferFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 START = date.today() + timedelta(days=21)
 
 
 def _form(**fields):
-    data = {"windows-0-start": START.isoformat(), "windows-0-end": (START + timedelta(days=27)).isoformat(),
-            "min_days": "2", "max_days": "5", "motivation": "Voir comment travaille une autre équipe."}
+    data = {
+        "windows-0-start": START.isoformat(),
+        "windows-0-end": (START + timedelta(days=27)).isoformat(),
+        "min_days": "2",
+        "max_days": "5",
+        "motivation": "Voir comment travaille une autre équipe.",
+    }
     data.update(fields)
     return data
 
@@ -48,8 +53,13 @@ def test_each_broken_rule_is_explained_next_to_its_field_and_nothing_is_saved(cl
     agent = UserFactory()
     login(client, agent.email)
     past = date.today() - timedelta(days=10)
-    response = _post(client, "/agent/demandes/nouvelle", action="submit", min_days="1",
-                     **{"windows-0-start": past.isoformat(), "windows-0-end": (past + timedelta(days=3)).isoformat()})
+    response = _post(
+        client,
+        "/agent/demandes/nouvelle",
+        action="submit",
+        min_days="1",
+        **{"windows-0-start": past.isoformat(), "windows-0-end": (past + timedelta(days=3)).isoformat()},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="min_days-error"' in html and "au moins 2 jours ouvrés" in html
@@ -61,8 +71,14 @@ def test_each_broken_rule_is_explained_next_to_its_field_and_nothing_is_saved(cl
 def test_malformed_input_names_the_field(client):
     agent = UserFactory()
     login(client, agent.email)
-    response = _post(client, "/agent/demandes/nouvelle", max_days="1", min_days="3", max_distance_km="loin",
-                     **{"windows-1-start": "2031-02-30", "windows-1-end": ""})
+    response = _post(
+        client,
+        "/agent/demandes/nouvelle",
+        max_days="1",
+        min_days="3",
+        max_distance_km="loin",
+        **{"windows-1-start": "2031-02-30", "windows-1-end": ""},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="max_days-error"' in html and 'id="max_distance_km-error"' in html
@@ -78,15 +94,17 @@ def test_a_draft_then_submit_from_its_page(client):
     assert item.status == RequestStatus.DRAFT
     page = client.get(f"/agent/demandes/{item.id}").get_data(as_text=True)
     # min_days 1 is below the network's minimum: submitting shows the form with the reason.
-    response = client.post(f"/agent/demandes/{item.id}/soumettre",
-                           data={"version": str(item.version), "csrf_token": csrf_token(page)})
+    response = client.post(
+        f"/agent/demandes/{item.id}/soumettre", data={"version": str(item.version), "csrf_token": csrf_token(page)}
+    )
     assert response.status_code == 400 and 'id="min_days-error"' in response.get_data(as_text=True)
     item = db.session.get(ImmersionRequest, item.id)
     item.min_days = 2
     db.session.commit()
     page = client.get(f"/agent/demandes/{item.id}").get_data(as_text=True)
-    response = client.post(f"/agent/demandes/{item.id}/soumettre",
-                           data={"version": str(item.version), "csrf_token": csrf_token(page)})
+    response = client.post(
+        f"/agent/demandes/{item.id}/soumettre", data={"version": str(item.version), "csrf_token": csrf_token(page)}
+    )
     assert response.status_code == 302
     assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.SUBMITTED
 
@@ -99,8 +117,9 @@ def test_a_stale_edit_answers_409_with_what_changed_and_loses_nothing(client):
     first_tab = client.get(path).get_data(as_text=True)
     loaded_version = str(item.version)
     assert _post(client, path, version=loaded_version, motivation="Depuis l'autre onglet.").status_code == 302
-    response = client.post(path, data={**_form(version=loaded_version, motivation="Mon texte."),
-                                       "csrf_token": csrf_token(first_tab)})
+    response = client.post(
+        path, data={**_form(version=loaded_version, motivation="Mon texte."), "csrf_token": csrf_token(first_tab)}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Depuis l&#39;autre onglet." in html and "Mon texte." in html and "Motivation" in html
@@ -115,8 +134,9 @@ def test_an_approved_request_is_no_longer_editable_but_can_be_withdrawn(client):
     assert response.status_code == 302
     page = client.get(f"/agent/demandes/{item.id}").get_data(as_text=True)
     assert "ne se modifie plus" in page and "Retirer cette demande" in page
-    client.post(f"/agent/demandes/{item.id}/retirer",
-                data={"version": str(item.version), "csrf_token": csrf_token(page)})
+    client.post(
+        f"/agent/demandes/{item.id}/retirer", data={"version": str(item.version), "csrf_token": csrf_token(page)}
+    )
     assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.WITHDRAWN
 
 
@@ -130,8 +150,9 @@ def test_another_agents_request_answers_404_on_every_route(client):
         assert client.get(f"/agent/demandes/{item.id}").status_code == 404
         assert client.get(f"/agent/demandes/{item.id}/modifier").status_code == 404
         for action in ("modifier", "soumettre", "retirer", "voeux"):
-            response = client.post(f"/agent/demandes/{item.id}/{action}",
-                                   data={**_form(version=str(item.version)), "csrf_token": token})
+            response = client.post(
+                f"/agent/demandes/{item.id}/{action}", data={**_form(version=str(item.version)), "csrf_token": token}
+            )
             assert response.status_code == 404, action
         assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.SUBMITTED
 

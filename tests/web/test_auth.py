@@ -21,8 +21,8 @@ from mobilite.models import (
 from mobilite.services import auth as auth_service
 from mobilite.services.auth import hasher, issue_password_link
 from mobilite.services.errors import ServiceError, Throttled
-from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, UserFactory
+from tests.fixtures import csrf_token, login
 
 
 def test_password_is_hashed_with_argon2id(app):
@@ -97,7 +97,7 @@ def test_an_attacker_keeping_the_delay_up_does_not_shut_the_owner_out_for_good(c
     with pytest.raises(Throttled):
         auth_service.authenticate(user.email, PASSWORD, "127.0.0.1", settings, now=now)
     # The e-mailed reset link lifts the delay at once.
-    raw = issue_password_link(user, TokenPurpose.RESET_PASSWORD, "http://localhost", hours=1)
+    raw = issue_password_link(user, TokenPurpose.RESET_PASSWORD, hours=1)
     db.session.commit()
     auth_service.set_password_with_token(raw, "a brand new passphrase", now=now)
     assert auth_service.authenticate(user.email, "a brand new passphrase", "127.0.0.1", settings, now=now)
@@ -258,7 +258,7 @@ def test_reset_of_unknown_address_says_the_same_and_sends_nothing(client):
 
 def test_expired_link_is_refused(ctx, client):
     user = UserFactory()
-    raw = issue_password_link(user, TokenPurpose.SET_PASSWORD, "http://localhost", hours=1)
+    raw = issue_password_link(user, TokenPurpose.SET_PASSWORD, hours=1)
     db.session.commit()
     row = db.session.scalar(select(PasswordToken).where(PasswordToken.user_id == user.id))
     row.expires_at = utcnow() - timedelta(minutes=1)

@@ -19,8 +19,8 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import demo, rounds
-from tests.conftest import csrf_token, fresh, login
 from tests.factories import CoordinatorFactory
+from tests.fixtures import csrf_token, fresh, login
 
 PASSWORD = "demo password for tests"
 COORDINATOR = "coordination@demo.mobilite.fr"

@@ -14,21 +14,33 @@ from mobilite.models import (
     Round,
     RoundStatus,
 )
-from tests.conftest import login
 from tests.factories import CoordinatorFactory, OfferSessionFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.fixtures import login
 
 
 def _immersion(network, home, host, start, days, satisfaction=None):
-    session = OfferSessionFactory(offer__organisation=host, start_date=start, end_date=start + timedelta(days=days),
-                                  working_days=days)
+    session = OfferSessionFactory(
+        offer__organisation=host, start_date=start, end_date=start + timedelta(days=days), working_days=days
+    )
     request = RequestFactory(agent=UserFactory(organisation=home))
     round_ = db.session.query(Round).filter_by(network_id=network.id).first() or Round(
-        network_id=network.id, week_start=start - timedelta(days=start.weekday() + 14),
-        status=RoundStatus.PUBLISHED, metrics={"placed": 3, "requests": 4})
+        network_id=network.id,
+        week_start=start - timedelta(days=start.weekday() + 14),
+        status=RoundStatus.PUBLISHED,
+        metrics={"placed": 3, "requests": 4},
+    )
     proposal = Proposal(round=round_, request_id=request.id, session_id=session.id, status=ProposalStatus.CONFIRMED)
-    immersion = Immersion(proposal=proposal, agent_id=request.agent_id, home_organisation_id=home.id,
-                          host_organisation_id=host.id, session_id=session.id, start_date=start,
-                          end_date=start + timedelta(days=days), working_days=days, status=ImmersionStatus.DONE)
+    immersion = Immersion(
+        proposal=proposal,
+        agent_id=request.agent_id,
+        home_organisation_id=home.id,
+        host_organisation_id=host.id,
+        session_id=session.id,
+        start_date=start,
+        end_date=start + timedelta(days=days),
+        working_days=days,
+        status=ImmersionStatus.DONE,
+    )
     if satisfaction:
         immersion.feedback.append(Feedback(side=FeedbackSide.AGENT, outcome=Outcome.DONE, satisfaction=satisfaction))
     db.session.add(immersion)

@@ -10,7 +10,6 @@ import re
 import pytest
 
 from mobilite.models import OfferStatus, RequestStatus, Role
-from tests.conftest import csrf_token, login
 from tests.factories import (
     CoordinatorFactory,
     ImmersionFactory,
@@ -22,9 +21,18 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.fixtures import csrf_token, login
 
-KINDS = ("offer_id", "request_id", "user_id", "organisation_id", "proposal_id", "immersion_id", "round_id",
-         "session_id")
+KINDS = (
+    "offer_id",
+    "request_id",
+    "user_id",
+    "organisation_id",
+    "proposal_id",
+    "immersion_id",
+    "round_id",
+    "session_id",
+)
 
 
 def _world():
@@ -42,8 +50,7 @@ def _world():
     neighbour_offer = OfferFactory(organisation=neighbour, status=OfferStatus.DRAFT)
     neighbour_session = OfferSessionFactory(offer=neighbour_offer)
     neighbour_request = RequestFactory(agent=UserFactory(organisation=neighbour), status=RequestStatus.SUBMITTED)
-    neighbour_immersion = ImmersionFactory(
-        proposal__session__offer__organisation=OrganisationFactory(network=ours))
+    neighbour_immersion = ImmersionFactory(proposal__session__offer__organisation=OrganisationFactory(network=ours))
     # A foreign network: nothing in it is ours to see.
     foreign_coordinator = CoordinatorFactory()
     foreign_org = OrganisationFactory(network=foreign_coordinator.coordinated_network)
@@ -114,8 +121,7 @@ def test_no_role_reaches_records_that_are_not_theirs(app, client, role):
             for label, records in targets:
                 for record_id in records.get(kind, []):
                     session = records["session_id"][0] if "session_id" in rule.arguments else None
-                    _check(client, rule, _url(rule, kind, record_id, session), token, leaks,
-                           f"{role} → {label} {kind}")
+                    _check(client, rule, _url(rule, kind, record_id, session), token, leaks, f"{role} → {label} {kind}")
                     checked += 1
     assert leaks == []
     assert checked >= 40
@@ -123,6 +129,9 @@ def test_no_role_reaches_records_that_are_not_theirs(app, client, role):
 
 def test_the_matrix_covers_every_route_with_a_record_id(app):
     covered = {rule.endpoint for rule, _ in _routes(app)}
-    with_ids = {rule.endpoint for rule in app.url_map.iter_rules()
-                if any(re.fullmatch(r"\w+_id", arg) for arg in rule.arguments)}
+    with_ids = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if any(re.fullmatch(r"\w+_id", arg) for arg in rule.arguments)
+    }
     assert with_ids == covered

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from mobilite.extensions import db
 from mobilite.models import Feedback, FeedbackSide, Organisation, Role
 from mobilite.services.agreement_pdf import latin1
-from tests.conftest import csrf_token, login
 from tests.factories import ImmersionFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 
 def _ended():
@@ -51,15 +51,24 @@ def test_feedback_form_tells_each_field_what_is_wrong_then_saves_once(client):
     for field in ("outcome_reason", "satisfaction", "would_recommend"):
         assert f'id="{field}-error"' in html, field
     assert db.session.scalars(select(Feedback)).all() == []
-    response = client.post(path, data={"outcome": "partly_done", "outcome_reason": "Deux jours sur trois.",
-                                       "satisfaction": "4", "learned": "Le travail de l'équipe.",
-                                       "would_recommend": "1", "csrf_token": token})
+    response = client.post(
+        path,
+        data={
+            "outcome": "partly_done",
+            "outcome_reason": "Deux jours sur trois.",
+            "satisfaction": "4",
+            "learned": "Le travail de l'équipe.",
+            "would_recommend": "1",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 302
     feedback = db.session.scalar(select(Feedback))
     assert (feedback.side, feedback.satisfaction, feedback.would_recommend) == (FeedbackSide.AGENT, 4, True)
     assert "Deux jours sur trois." in client.get(path).get_data(as_text=True)  # read back, not editable
-    again = client.post(path, data={"outcome": "done", "satisfaction": "1", "would_recommend": "0",
-                                    "csrf_token": token})
+    again = client.post(
+        path, data={"outcome": "done", "satisfaction": "1", "would_recommend": "0", "csrf_token": token}
+    )
     assert again.status_code == 400 and len(db.session.scalars(select(Feedback)).all()) == 1
 
 
@@ -70,8 +79,9 @@ def test_host_hr_gives_the_host_feedback_and_home_hr_cannot(client):
     login(client, host_hr.email)
     path = f"/rh/immersions/{immersion.id}/bilan"
     token = csrf_token(client.get(path).get_data(as_text=True))
-    response = client.post(path, data={"outcome": "done", "satisfaction": "5", "would_recommend": "1",
-                                       "csrf_token": token})
+    response = client.post(
+        path, data={"outcome": "done", "satisfaction": "5", "would_recommend": "1", "csrf_token": token}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Feedback.side)) == FeedbackSide.HOST
     login(client, home_hr.email)

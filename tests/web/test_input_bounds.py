@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, OfferSession, OfferStatus, Role
-from tests.conftest import csrf_token, login
 from tests.factories import OfferFactory, UserFactory
+from tests.fixtures import csrf_token, login
 from tests.web.test_rh_transfers import _upload
 
 

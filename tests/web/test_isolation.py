@@ -3,8 +3,8 @@
 import re
 
 from mobilite.models import Role
-from tests.conftest import login
 from tests.factories import CoordinatorFactory, OfferFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.fixtures import login
 
 
 def test_hr_sees_an_account_of_their_organisation_but_404_for_another(client):
@@ -16,6 +16,7 @@ def test_hr_sees_an_account_of_their_organisation_but_404_for_another(client):
     other = client.get(f"/rh/comptes/{stranger.id}")
     missing = client.get("/rh/comptes/999999")
     assert other.status_code == missing.status_code == 404
+
     # The same page, but for the echoed path and the per-request CSRF token.
     def normalised(response, record_id):
         html = re.sub(r'name="csrf_token" value="[^"]+"', "", response.get_data(as_text=True))

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import Immersion, Proposal, ProposalStatus, RequestStatus, Role
-from tests.conftest import csrf_token, login
 from tests.factories import ImmersionFactory, ProposalFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 
 def _post(client, path, data, form_path):
@@ -34,16 +34,18 @@ def test_agent_then_host_accept_and_land_on_the_confirmed_immersion(client):
     assert f"/agent/propositions/{proposal.id}" in home and proposal.session.offer.title in home
     page = client.get(f"/agent/propositions/{proposal.id}").get_data(as_text=True)
     assert "Accepter la proposition" in page and 'for="reason"' in page
-    response = _post(client, f"/agent/propositions/{proposal.id}/reponse", {"answer": "accept"},
-                     f"/agent/propositions/{proposal.id}")
+    response = _post(
+        client, f"/agent/propositions/{proposal.id}/reponse", {"answer": "accept"}, f"/agent/propositions/{proposal.id}"
+    )
     assert response.status_code == 302
     assert "Accepter la proposition" not in client.get(f"/agent/propositions/{proposal.id}").get_data(as_text=True)
 
     login(client, host_hr.email)
     listing = client.get("/rh/propositions").get_data(as_text=True)
     assert f"/rh/propositions/{proposal.id}" in listing and agent.full_name in listing
-    response = _post(client, f"/rh/propositions/{proposal.id}/reponse", {"answer": "accept"},
-                     f"/rh/propositions/{proposal.id}")
+    response = _post(
+        client, f"/rh/propositions/{proposal.id}/reponse", {"answer": "accept"}, f"/rh/propositions/{proposal.id}"
+    )
     immersion = db.session.scalar(select(Immersion).where(Immersion.proposal_id == proposal.id))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/rh/immersions/{immersion.id}")
     assert _fresh(proposal).status == ProposalStatus.CONFIRMED
@@ -102,9 +104,14 @@ def test_other_organisations_and_unpublished_proposals_answer_404(client):
     assert client.get(f"/agent/propositions/{proposal.id}").status_code == 404
     assert client.get(f"/agent/immersions/{immersion.id}").status_code == 404
     login(client, stranger_hr.email)
-    for path in (f"/rh/propositions/{proposal.id}", f"/rh/immersions/{immersion.id}",
-                 f"/rh/immersions/{immersion.id}/recapitulatif.pdf", f"/rh/immersions/{immersion.id}/immersion.ics",
-                 f"/rh/immersions/{immersion.id}/bilan", "/rh/propositions/999999"):
+    for path in (
+        f"/rh/propositions/{proposal.id}",
+        f"/rh/immersions/{immersion.id}",
+        f"/rh/immersions/{immersion.id}/recapitulatif.pdf",
+        f"/rh/immersions/{immersion.id}/immersion.ics",
+        f"/rh/immersions/{immersion.id}/bilan",
+        "/rh/propositions/999999",
+    ):
         assert client.get(path).status_code == 404, path
     token = csrf_token(client.get("/rh/propositions").get_data(as_text=True))
     response = client.post(f"/rh/propositions/{proposal.id}/reponse", data={"answer": "accept", "csrf_token": token})
@@ -121,8 +128,9 @@ def test_other_organisations_and_unpublished_proposals_answer_404(client):
 
 def test_hr_lists_what_awaits_them_and_what_concerns_their_agents(client):
     proposal, agent, home_hr, host_hr = _setup()
-    ImmersionFactory(proposal__session__offer__organisation=host_hr.organisation,
-                     proposal__session__offer__title="Accueil passé")
+    ImmersionFactory(
+        proposal__session__offer__organisation=host_hr.organisation, proposal__session__offer__title="Accueil passé"
+    )
     login(client, host_hr.email)
     html = client.get("/rh/propositions").get_data(as_text=True)
     assert proposal.session.offer.title in html and "Accueil passé" in html

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from mobilite.extensions import db
 from mobilite.models import Notification, Offer, OfferSession, OfferStatus, Role
 from mobilite.workdays import add_working_days, next_monday
-from tests.conftest import csrf_token, fresh, login
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.fixtures import csrf_token, fresh, login
 
 DESCRIPTION = "Vous suivrez l'instruction d'un permis de construire, du dépôt à la décision."
 
@@ -35,12 +35,24 @@ def test_hr_creates_an_offer_with_every_field(client):
     theme = ThemeFactory()
     skill, prerequisite = SkillFactory(theme=theme), SkillFactory(theme=theme)
     login(client, hr.email)
-    response = _post(client, "/rh/offres/nouvelle", {
-        "title": "Vis ma vie d'instructeur", "team": "Service ADS", "description": DESCRIPTION,
-        "themes": [str(theme.id)], "skills": [str(skill.id)], "prerequisite_skill": [str(prerequisite.id), ""],
-        "prerequisite_level": ["3", "1"], "place": "hybrid", "accessibility": "Locaux accessibles PMR",
-        "tutor_name": "Claire Martin", "tutor_role": "Cheffe du service", "tutor_email": "claire@example.fr",
-    })
+    response = _post(
+        client,
+        "/rh/offres/nouvelle",
+        {
+            "title": "Vis ma vie d'instructeur",
+            "team": "Service ADS",
+            "description": DESCRIPTION,
+            "themes": [str(theme.id)],
+            "skills": [str(skill.id)],
+            "prerequisite_skill": [str(prerequisite.id), ""],
+            "prerequisite_level": ["3", "1"],
+            "place": "hybrid",
+            "accessibility": "Locaux accessibles PMR",
+            "tutor_name": "Claire Martin",
+            "tutor_role": "Cheffe du service",
+            "tutor_email": "claire@example.fr",
+        },
+    )
     assert response.status_code == 302
     offer = db.session.scalar(select(Offer).where(Offer.title == "Vis ma vie d'instructeur"))
     assert offer.organisation_id == hr.organisation_id and offer.status == OfferStatus.DRAFT
@@ -52,8 +64,11 @@ def test_hr_creates_an_offer_with_every_field(client):
 def test_bad_offer_input_names_each_field_and_saves_nothing(client):
     hr = _hr()
     login(client, hr.email)
-    response = _post(client, "/rh/offres/nouvelle", {"title": "x", "description": "trop court",
-                                                     "place": "moon", "tutor_email": "nope"})
+    response = _post(
+        client,
+        "/rh/offres/nouvelle",
+        {"title": "x", "description": "trop court", "place": "moon", "tutor_email": "nope"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     for field in ("title", "team", "description", "place", "tutor_email"):
@@ -67,17 +82,27 @@ def test_session_lengths_are_checked_in_working_days(client):
     login(client, hr.email)
     start = next_monday(date.today()) + timedelta(weeks=2)
     path = f"/rh/offres/{offer.id}/sessions"
-    too_long = _post(client, path, {"start_date": start.isoformat(),
-                                    "end_date": (start + timedelta(days=20)).isoformat(), "capacity": "2"},
-                     form_path=f"/rh/offres/{offer.id}")
+    too_long = _post(
+        client,
+        path,
+        {"start_date": start.isoformat(), "end_date": (start + timedelta(days=20)).isoformat(), "capacity": "2"},
+        form_path=f"/rh/offres/{offer.id}",
+    )
     assert too_long.status_code == 400
     assert "de 1 à 10 jours ouvrés" in too_long.get_data(as_text=True)
-    past = _post(client, path, {"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": "1"},
-                 form_path=f"/rh/offres/{offer.id}")
+    past = _post(
+        client,
+        path,
+        {"start_date": "2020-01-06", "end_date": "2020-01-07", "capacity": "1"},
+        form_path=f"/rh/offres/{offer.id}",
+    )
     assert 'id="start_date-error"' in past.get_data(as_text=True)
-    ok = _post(client, path, {"start_date": start.isoformat(),
-                              "end_date": add_working_days(start, 3).isoformat(), "capacity": "2"},
-               form_path=f"/rh/offres/{offer.id}")
+    ok = _post(
+        client,
+        path,
+        {"start_date": start.isoformat(), "end_date": add_working_days(start, 3).isoformat(), "capacity": "2"},
+        form_path=f"/rh/offres/{offer.id}",
+    )
     assert ok.status_code == 302
     session = db.session.scalar(select(OfferSession).where(OfferSession.offer_id == offer.id))
     assert session.working_days == 3 and session.capacity == 2
@@ -151,8 +176,9 @@ def test_close_archive_and_duplicate(client):
 def test_second_save_on_a_stale_version_gets_a_conflict_showing_what_changed(client):
     hr = _hr()
     colleague = _hr(organisation=hr.organisation)
-    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT, title="Titre d'origine",
-                         description=DESCRIPTION)
+    offer = OfferFactory(
+        organisation=hr.organisation, status=OfferStatus.DRAFT, title="Titre d'origine", description=DESCRIPTION
+    )
     fields = {"team": offer.team, "description": DESCRIPTION, "place": "on_site", "version": str(offer.version)}
     path = f"/rh/offres/{offer.id}/modifier"
 
@@ -173,8 +199,13 @@ def test_a_save_changing_only_themes_still_moves_the_version(client):
     offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.DRAFT, description=DESCRIPTION)
     theme = ThemeFactory()
     version = offer.version
-    fields = {"title": offer.title, "team": offer.team, "description": DESCRIPTION, "place": "on_site",
-              "version": str(version)}
+    fields = {
+        "title": offer.title,
+        "team": offer.team,
+        "description": DESCRIPTION,
+        "place": "on_site",
+        "version": str(version),
+    }
     path = f"/rh/offres/{offer.id}/modifier"
     login(client, hr.email)
     assert _post(client, path, {**fields, "themes": [str(theme.id)]}).status_code == 302
@@ -210,8 +241,13 @@ def test_offer_list_is_paginated_and_filtered_by_status(client):
     first = client.get("/rh/offres").get_data(as_text=True)
     assert "(53)" in first and "Page 1 sur 2" in first
     second = client.get("/rh/offres?page=2").get_data(as_text=True)
-    assert second.count('href="/rh/offres/') - second.count('href="/rh/offres/nouvelle') - second.count(
-        'href="/rh/offres/import') - second.count('href="/rh/offres/export') == 3
+    assert (
+        second.count('href="/rh/offres/')
+        - second.count('href="/rh/offres/nouvelle')
+        - second.count('href="/rh/offres/import')
+        - second.count('href="/rh/offres/export')
+        == 3
+    )
     drafts = client.get("/rh/offres?statut=draft").get_data(as_text=True)
     assert "Le brouillon" in drafts and "Offre 00" not in drafts
 
@@ -219,11 +255,18 @@ def test_offer_list_is_paginated_and_filtered_by_status(client):
 def _published_in_a_validating_network():
     coordinator = CoordinatorFactory()
     hr = _hr(organisation=OrganisationFactory(network=coordinator.coordinated_network))
-    offer = OfferFactory(organisation=hr.organisation, status=OfferStatus.PUBLISHED, description=DESCRIPTION,
-                         tutor_name="Alex Durand")
+    offer = OfferFactory(
+        organisation=hr.organisation, status=OfferStatus.PUBLISHED, description=DESCRIPTION, tutor_name="Alex Durand"
+    )
     OfferSessionFactory(offer=offer)
-    fields = {"title": offer.title, "team": offer.team, "description": DESCRIPTION, "place": "on_site",
-              "tutor_name": "Alex Durand", "version": str(offer.version)}
+    fields = {
+        "title": offer.title,
+        "team": offer.team,
+        "description": DESCRIPTION,
+        "place": "on_site",
+        "tutor_name": "Alex Durand",
+        "version": str(offer.version),
+    }
     return coordinator, hr, offer, fields
 
 
@@ -248,8 +291,11 @@ def test_rewriting_a_published_offer_sends_it_back_to_the_coordination(client):
 def test_a_new_tutor_or_accessibility_note_keeps_a_published_offer_published(client):
     _coordinator, hr, offer, fields = _published_in_a_validating_network()
     login(client, hr.email)
-    response = _post(client, f"/rh/offres/{offer.id}/modifier",
-                     {**fields, "tutor_name": "Camille Martin", "accessibility": "Ascenseur."})
+    response = _post(
+        client,
+        f"/rh/offres/{offer.id}/modifier",
+        {**fields, "tutor_name": "Camille Martin", "accessibility": "Ascenseur."},
+    )
     assert response.status_code == 302
     saved = fresh(offer)
     assert saved.status == OfferStatus.PUBLISHED and saved.tutor_name == "Camille Martin"

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, Notification, RequestStatus, Role, utcnow
-from tests.conftest import csrf_token, login
 from tests.factories import RequestFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 
 def _hr_and_request(**kwargs):
@@ -67,8 +67,10 @@ def test_a_stale_decision_answers_409(client):
     fresh = db.session.get(ImmersionRequest, item.id)
     fresh.motivation = "L'agent a précisé sa demande."
     db.session.commit()
-    response = client.post(f"/rh/demandes/{item.id}/decision", data={
-        "version": stale_version, "decision": "approve", "csrf_token": csrf_token(page)})
+    response = client.post(
+        f"/rh/demandes/{item.id}/decision",
+        data={"version": stale_version, "decision": "approve", "csrf_token": csrf_token(page)},
+    )
     assert response.status_code == 409
     assert "relisez-la" in response.get_data(as_text=True)
     assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.SUBMITTED
@@ -90,8 +92,10 @@ def test_another_organisations_request_and_drafts_answer_404(client):
     token = csrf_token(client.get("/rh/").get_data(as_text=True))
     for other in (stranger, draft):
         assert client.get(f"/rh/demandes/{other.id}").status_code == 404
-        response = client.post(f"/rh/demandes/{other.id}/decision", data={
-            "version": str(other.version), "decision": "approve", "csrf_token": token})
+        response = client.post(
+            f"/rh/demandes/{other.id}/decision",
+            data={"version": str(other.version), "decision": "approve", "csrf_token": token},
+        )
         assert response.status_code == 404
     assert db.session.get(ImmersionRequest, stranger.id).status == RequestStatus.SUBMITTED
     assert "Lointain" not in client.get("/rh/demandes?vue=toutes").get_data(as_text=True)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from mobilite.extensions import db
 from mobilite.models import Notification, Offer, OfferSession, OfferStatus, Role, User
 from mobilite.workdays import add_working_days, next_monday
-from tests.conftest import csrf_token, login
 from tests.factories import OfferFactory, OfferSessionFactory, RequestFactory, SkillFactory, UserFactory
+from tests.fixtures import csrf_token, login
 
 START = next_monday(date.today()) + timedelta(weeks=3)
 END = add_working_days(START, 3)
@@ -20,8 +20,9 @@ HEADER = "reference;titre;equipe;description;thematiques;competences;prerequis;l
 
 def _upload(client, path, filename, content: bytes):
     token = csrf_token(client.get(path).get_data(as_text=True))
-    return client.post(path, data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        path, data={"csrf_token": token, "file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
+    )
 
 
 def _offer_count() -> int:
@@ -32,13 +33,15 @@ def test_csv_import_groups_sessions_by_reference(client):
     hr = UserFactory(roles=[Role.RH])
     skill = SkillFactory()
     later = START + timedelta(weeks=2)
-    csv = "\n".join([
-        HEADER,
-        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};{skill.theme.code};{skill.code};;sur site;{START};{END};2",
-        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};;;;;{later.strftime('%d/%m/%Y')};"
-        f"{add_working_days(later, 2).strftime('%d/%m/%Y')};1",
-        f"B;Découvrir la paie;RH;{DESCRIPTION};;;{skill.label_fr}:2;hybride;{START};{START};1",
-    ]).encode("utf-8-sig")
+    csv = "\n".join(
+        [
+            HEADER,
+            f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};{skill.theme.code};{skill.code};;sur site;{START};{END};2",
+            f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};;;;;{later.strftime('%d/%m/%Y')};"
+            f"{add_working_days(later, 2).strftime('%d/%m/%Y')};1",
+            f"B;Découvrir la paie;RH;{DESCRIPTION};;;{skill.label_fr}:2;hybride;{START};{START};1",
+        ]
+    ).encode("utf-8-sig")
     login(client, hr.email)
     response = _upload(client, "/rh/offres/import", "offres.csv", csv)
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -51,13 +54,15 @@ def test_csv_import_groups_sessions_by_reference(client):
 
 def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_imported(client):
     hr = UserFactory(roles=[Role.RH])
-    csv = "\n".join([
-        HEADER,
-        f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};inconnu;;;sur site;{START};{END};2",
-        f"B;Correct;RH;{DESCRIPTION};;;;;{START};{END};1",
-        f"C;Trop long;RH;{DESCRIPTION};;;;;{START};{START + timedelta(days=30)};1",
-        f"D;;RH;court;;;;lune;pas une date;{END};zéro",
-    ]).encode()
+    csv = "\n".join(
+        [
+            HEADER,
+            f"A;Vis ma vie ADS;Urbanisme;{DESCRIPTION};inconnu;;;sur site;{START};{END};2",
+            f"B;Correct;RH;{DESCRIPTION};;;;;{START};{END};1",
+            f"C;Trop long;RH;{DESCRIPTION};;;;;{START};{START + timedelta(days=30)};1",
+            f"D;;RH;court;;;;lune;pas une date;{END};zéro",
+        ]
+    ).encode()
     login(client, hr.email)
     response = _upload(client, "/rh/offres/import", "offres.csv", csv)
     html = response.get_data(as_text=True).replace("&#39;", "'")

@@ -15,7 +15,8 @@ PUBLIC_ENDPOINTS = {
 
 def test_every_view_declares_its_access(app):
     undeclared = [
-        rule.endpoint for rule in app.url_map.iter_rules()
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and not hasattr(app.view_functions[rule.endpoint], "access")
     ]
     assert undeclared == []
@@ -23,7 +24,8 @@ def test_every_view_declares_its_access(app):
 
 def test_public_views_are_exactly_the_allow_list(app):
     public = {
-        rule.endpoint for rule in app.url_map.iter_rules()
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
         if getattr(app.view_functions[rule.endpoint], "access", None) == "public"
     }
     assert public | {"static"} == PUBLIC_ENDPOINTS
@@ -62,8 +64,8 @@ def test_anonymous_requests_to_protected_routes_go_to_sign_in(app, client):
 
 @pytest.mark.parametrize("path", ["/rh/", "/coordination/", "/admin/"])
 def test_a_role_space_answers_404_to_other_roles(client, path):
-    from tests.conftest import login
     from tests.factories import UserFactory
+    from tests.fixtures import login
 
     agent = UserFactory(roles=["agent"])
     login(client, agent.email)

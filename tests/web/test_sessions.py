@@ -13,8 +13,8 @@ from mobilite.models import ApiToken, Notification, TokenPurpose
 from mobilite.services import accounts
 from mobilite.services import api_tokens as tokens
 from mobilite.services.auth import issue_password_link
-from tests.conftest import csrf_token, fresh, login
 from tests.factories import PASSWORD, UserFactory
+from tests.fixtures import csrf_token, fresh, login
 
 REMEMBER = "remember_token"
 
@@ -50,8 +50,9 @@ def _logout(client) -> None:
 
 
 def _reset_password(client, user, keep_tokens: bool = False) -> None:
-    raw = issue_password_link(user, TokenPurpose.RESET_PASSWORD, "http://localhost", hours=1)
-    db.session.commit()
+    with client.application.app_context():  # the e-mail's link is built on the app's BASE_URL
+        raw = issue_password_link(user, TokenPurpose.RESET_PASSWORD, hours=1)
+        db.session.commit()
     page = client.get(f"/mot-de-passe/{raw}")
     data = {
         "password": "a much longer new passphrase",
@@ -201,8 +202,10 @@ def test_a_reset_keeps_the_api_tokens_when_asked(app, client):
     user = UserFactory()
     with app.test_request_context():
         _token, raw = tokens.create_token(user, "SIRH")
-    page = client.get(f"/mot-de-passe/{issue_password_link(fresh(user), TokenPurpose.RESET_PASSWORD, 'x', 1)}")
-    db.session.commit()
+    with app.app_context():
+        raw_link_token = issue_password_link(fresh(user), TokenPurpose.RESET_PASSWORD, 1)
+        db.session.commit()
+    page = client.get(f"/mot-de-passe/{raw_link_token}")
     assert "Garder mes jetons d'API" in page.get_data(as_text=True)
     _reset_password(client, fresh(user), keep_tokens=True)
     assert _token_states(user) == [False]
@@ -211,8 +214,9 @@ def test_a_reset_keeps_the_api_tokens_when_asked(app, client):
 
 def test_the_first_password_page_does_not_offer_to_keep_tokens(app, client):
     user = UserFactory(password_hash=None)
-    raw = issue_password_link(user, TokenPurpose.SET_PASSWORD, "http://localhost", hours=1)
-    db.session.commit()
+    with app.app_context():
+        raw = issue_password_link(user, TokenPurpose.SET_PASSWORD, hours=1)
+        db.session.commit()
     assert "keep_api_tokens" not in client.get(f"/mot-de-passe/{raw}").get_data(as_text=True)
 
 

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
-from mobilite.models import Network, Organisation, Role, User
+from mobilite.models import Role, User
 from mobilite.security import roles_required
-from mobilite.services import homes
+from mobilite.services import homes, listings
 from mobilite.web.accounts import account_form
 from mobilite.web.admin import bp
 
@@ -29,10 +28,9 @@ def accounts():
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_account():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    networks = db.session.scalars(select(Network).order_by(Network.name)).all()
-    return account_form(organisations=organisations, networks=networks, done_endpoint="admin.accounts",
-                        space="admin")
+    organisations = db.session.scalars(listings.all_organisations()).all()
+    networks = db.session.scalars(listings.all_networks()).all()
+    return account_form(organisations=organisations, networks=networks, done_endpoint="admin.accounts", space="admin")
 
 
 @bp.get("/comptes/<int:user_id>")

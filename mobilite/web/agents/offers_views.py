@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from mobilite.authz import Action, require
 from mobilite.models import Role
@@ -17,6 +17,7 @@ from mobilite.security import roles_required
 from mobilite.services import requests as request_service
 from mobilite.services import search
 from mobilite.web.agents import bp
+from mobilite.web.forms import Rejection, submit_form
 
 
 @bp.get("/offres")
@@ -24,20 +25,27 @@ from mobilite.web.agents import bp
 def offers():
     schema = OfferSearchSchema()
     values = form_data(schema, request.args)
-    errors: dict = {}
-    result = None
-    try:
-        filters = schema.load(values)
-    except ValidationError as exc:
-        errors = exc.messages
-    else:
-        result = search.search_offers(current_user, filters, page=filters["page"])
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
-    return render_template(
-        "agents/offers/list.html", result=result, values=values, errors=errors, args=args,
-        choices=search.filter_choices(current_user, str(get_locale())),
-        has_work_place=current_user.work_latitude is not None,
-    ), 400 if errors else 200
+
+    def render(result: search.SearchResult | None, rejected: Rejection) -> ResponseReturnValue:
+        return render_template(
+            "agents/offers/list.html",
+            result=result,
+            values=values,
+            errors=rejected.errors,
+            args=args,
+            choices=search.filter_choices(current_user, str(get_locale())),
+            has_work_place=current_user.work_latitude is not None,
+        ), rejected.status
+
+    # A search saves nothing: the "form" is the filters, shown again with each wrong one named.
+    return submit_form(
+        schema,
+        values,
+        lambda filters: search.search_offers(current_user, filters, page=filters["page"]),
+        done=lambda result: render(result, Rejection({}, 200)),
+        again=lambda rejected: render(None, rejected),
+    )
 
 
 @bp.get("/offres/<int:offer_id>")
@@ -49,7 +57,10 @@ def offer_detail(offer_id: int):
     if current_user.work_latitude is not None and o.latitude is not None:
         distance = search.distance_km(current_user.work_latitude, current_user.work_longitude, o.latitude, o.longitude)
     return render_template(
-        "agents/offers/show.html", offer=offer, distance=distance, today=date.today(),
+        "agents/offers/show.html",
+        offer=offer,
+        distance=distance,
+        today=date.today(),
         own=offer.organisation_id == current_user.organisation_id,
         requests=request_service.editable_requests(current_user),
     )

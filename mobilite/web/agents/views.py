@@ -1,20 +1,21 @@
 from __future__ import annotations
 
+from typing import TypedDict, cast
+
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from mobilite.models import Role
 from mobilite.schemas.profile import ProfileSchema, profile_form_values
-from mobilite.schemas.requests import flatten_errors
 from mobilite.security import roles_required
 from mobilite.services import homes
 from mobilite.services import profile as profile_service
-from mobilite.services.errors import ServiceError
 from mobilite.services.requests import organisation_sites
 from mobilite.services.taxonomy import themes_with_skills
 from mobilite.web.agents import bp
+from mobilite.web.forms import Rejection, submit_form
 
 
 @bp.get("/")
@@ -23,45 +24,68 @@ def home():
     return render_template("agents/home.html", **homes.agent_home(current_user))
 
 
-def _profile_errors(messages: dict) -> dict:
-    """Skill rows are named skill-<i> and level-<i> in the form."""
-    errors = {}
-    for key, value in flatten_errors(messages).items():
-        if key.startswith("skills-"):
-            _, index, field = key.split("-", 2)
-            key = f"{'skill' if field == 'skill_id' else 'level'}-{index}"
-        errors[key] = value
-    return errors
+class SkillRow(TypedDict):
+    skill_id: str
+    level: str
+
+
+class ProfileValues(TypedDict, total=False):
+    """What the profile form shows: the stored profile, or the person's own input after an error."""
+
+    interests: list[str]
+    skills: list[SkillRow]
+    work_site: str | None
+    work_city: str
+    work_latitude: str
+    work_longitude: str
+
+
+def _profile_input(key: str) -> str:
+    """Skill rows are named skill-<i> and level-<i> in the form (the schema says skills-<i>-skill_id)."""
+    if key.startswith("skills-") and key.count("-") == 2:
+        _, index, name = key.split("-")
+        return f"{'skill' if name == 'skill_id' else 'level'}-{index}"
+    return key
 
 
 @bp.route("/profil", methods=["GET", "POST"])
 @roles_required(Role.AGENT)
 def profile():
     sites = organisation_sites(current_user)
-    errors: dict = {}
     if request.method == "POST":
-        schema = ProfileSchema()
-        values = profile_form_values(request.form)
-        try:
-            profile_service.update_profile(current_user, schema.load(values))
-        except ValidationError as exc:
-            errors = _profile_errors(exc.messages)
-        except ServiceError as exc:
-            errors = exc.errors
-        else:
-            flash(_("Votre profil est enregistré."), "success")
-            return redirect(url_for("agents.profile"))
+        values = cast(ProfileValues, profile_form_values(request.form))
     else:
         user = current_user
-        values = {
-            "interests": [str(t.id) for t in user.interests],
-            "skills": [{"skill_id": str(s.skill_id), "level": str(s.level)} for s in user.skills],
-            "work_site": profile_service.current_site(user, sites),
-            "work_city": user.work_city,
-            "work_latitude": "" if user.work_latitude is None else str(user.work_latitude),
-            "work_longitude": "" if user.work_longitude is None else str(user.work_longitude),
-        }
-    return render_template(
-        "agents/profile.html", values=values, errors=errors, sites=sites, themes=themes_with_skills(),
-        skill_rows=max(len(values.get("skills", [])) + 3, 5),
-    ), 400 if errors else 200
+        values = ProfileValues(
+            interests=[str(t.id) for t in user.interests],
+            skills=[SkillRow(skill_id=str(s.skill_id), level=str(s.level)) for s in user.skills],
+            work_site=profile_service.current_site(user, sites),
+            work_city=user.work_city,
+            work_latitude="" if user.work_latitude is None else str(user.work_latitude),
+            work_longitude="" if user.work_longitude is None else str(user.work_longitude),
+        )
+
+    def render(rejected: Rejection) -> ResponseReturnValue:
+        return render_template(
+            "agents/profile.html",
+            values=values,
+            errors=rejected.errors,
+            sites=sites,
+            themes=themes_with_skills(),
+            skill_rows=max(len(values.get("skills", [])) + 3, 5),
+        ), rejected.status
+
+    def saved(_result: object) -> ResponseReturnValue:
+        flash(_("Votre profil est enregistré."), "success")
+        return redirect(url_for("agents.profile"))
+
+    if request.method != "POST":
+        return render(Rejection({}, 200))
+    return submit_form(
+        ProfileSchema(),
+        dict(values),
+        lambda data: profile_service.update_profile(current_user, data),
+        done=saved,
+        again=render,
+        input_name=_profile_input,
+    )

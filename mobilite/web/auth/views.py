@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from marshmallow import ValidationError
 
-from mobilite.models import Role, TokenPurpose
+from mobilite.models import Role, TokenPurpose, User
 from mobilite.schemas.auth import (
     ChangePasswordSchema,
     ForgotPasswordSchema,
@@ -19,8 +20,8 @@ from mobilite.schemas.auth import (
 from mobilite.schemas.base import form_data
 from mobilite.security import login_required, public
 from mobilite.services import auth as auth_service
-from mobilite.services.errors import ServiceError, Throttled
 from mobilite.web.auth import bp
+from mobilite.web.forms import Rejection, submit_form
 
 
 def home_endpoint(user) -> str:
@@ -58,35 +59,32 @@ def index():
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for(home_endpoint(current_user)))
-    errors: dict = {}
-    values = {}
-    status = 200
-    headers: dict = {}
-    if request.method == "POST":
-        schema = LoginSchema()
-        values = form_data(schema, request.form)
-        try:
-            data = schema.load(values)
-            user = auth_service.authenticate(
-                data["email"], data["password"], request.remote_addr or "unknown", current_app.config
-            )
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
-        except Throttled as exc:
-            errors, status = exc.errors, 429
-            headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60 * exc.retry_after_minutes))}
-        except ServiceError as exc:
-            errors, status = exc.errors, 400
-        else:
-            chosen = session.get("lang")
-            _start_session(user, remember=data["remember"])
-            # A language picked on the sign-in page wins and becomes the account's.
-            if chosen and chosen != user.locale:
-                auth_service.set_locale(user, chosen)
-            session["lang"] = user.locale
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
-    values.pop("password", None)
-    return render_template("auth/login.html", errors=errors, values=values), status, headers
+    if request.method != "POST":
+        return _render_login({})
+    schema = LoginSchema()
+    values = form_data(schema, request.form)
+
+    def sign_in(data: dict[str, Any]) -> ResponseReturnValue:
+        user = auth_service.authenticate(
+            data["email"], data["password"], request.remote_addr or "unknown", current_app.config
+        )
+        chosen = session.get("lang")
+        _start_session(user, remember=data["remember"])
+        # A language picked on the sign-in page wins and becomes the account's.
+        if chosen and chosen != user.locale:
+            auth_service.set_locale(user, chosen)
+        session["lang"] = user.locale
+        return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
+
+    return submit_form(
+        schema, values, sign_in, done=lambda response: response, again=lambda rejected: _render_login(values, rejected)
+    )
+
+
+def _render_login(values: dict[str, Any], rejected: Rejection | None = None) -> ResponseReturnValue:
+    shown = {name: value for name, value in values.items() if name != "password"}  # never sent back
+    rejected = rejected or Rejection({}, 200)
+    return render_template("auth/login.html", errors=rejected.errors, values=shown), rejected.status, rejected.headers
 
 
 def _start_session(user, remember: bool) -> None:
@@ -121,29 +119,30 @@ def account():
     return _render_account()
 
 
-def _render_account(errors: dict | None = None, status: int = 200):
-    return render_template("auth/account.html", errors=errors or {}), status
+def _render_account(rejected: Rejection | None = None) -> ResponseReturnValue:
+    rejected = rejected or Rejection({}, 200)
+    return render_template("auth/account.html", errors=rejected.errors), rejected.status
 
 
 @bp.post("/compte/mot-de-passe")
 @login_required
 def change_password():
     schema = ChangePasswordSchema()
-    try:
-        data = schema.load(form_data(schema, request.form))
+
+    def change(data: dict[str, Any]) -> User:
         # The user itself, not the current_user proxy: login_user below must not store a proxy to itself.
-        user = auth_service.change_password(current_user._get_current_object(), data["current"], data["password"])
-    except ValidationError as exc:
-        return _render_account(exc.messages, 400)
-    except ServiceError as exc:
-        return _render_account(exc.errors, 400)
-    # Every other session has ended; this browser, where the person just proved the password, stays in.
-    lang = session.get("lang")
-    _start_session(user, remember=False)
-    if lang:
-        session["lang"] = lang
-    flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
-    return redirect(url_for("auth.account"))
+        return auth_service.change_password(current_user._get_current_object(), data["current"], data["password"])
+
+    def changed(user: User) -> ResponseReturnValue:
+        # Every other session has ended; this browser, where the person just proved the password, stays in.
+        lang = session.get("lang")
+        _start_session(user, remember=False)
+        if lang:
+            session["lang"] = lang
+        flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
+        return redirect(url_for("auth.account"))
+
+    return submit_form(schema, form_data(schema, request.form), change, done=changed, again=_render_account)
 
 
 @bp.post("/compte/deconnexion-partout")
@@ -158,27 +157,30 @@ def sign_out_everywhere():
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @public
 def forgot_password():
-    errors: dict = {}
-    values = {}
-    status, headers = 200, {}
-    if request.method == "POST":
-        schema = ForgotPasswordSchema()
-        values = form_data(schema, request.form)
-        try:
-            data = schema.load(values)
-            auth_service.request_password_reset(data["email"], request.remote_addr or "unknown", current_app.config)
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
-        except Throttled as exc:
-            errors, status = exc.errors, 429
-            headers = {"Retry-After": str(getattr(exc, "retry_after_seconds", 60 * exc.retry_after_minutes))}
-        else:
-            flash(
-                _("Si un compte existe pour cette adresse, un lien de réinitialisation vient d'y être envoyé."),
-                "success",
-            )
-            return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", errors=errors, values=values), status, headers
+    schema = ForgotPasswordSchema()
+    values = form_data(schema, request.form) if request.method == "POST" else {}
+
+    def render(rejected: Rejection) -> ResponseReturnValue:
+        page = render_template("auth/forgot.html", errors=rejected.errors, values=values)
+        return page, rejected.status, rejected.headers
+
+    def sent(_result: None) -> ResponseReturnValue:
+        flash(
+            _("Si un compte existe pour cette adresse, un lien de réinitialisation vient d'y être envoyé."), "success"
+        )
+        return redirect(url_for("auth.login"))
+
+    if request.method != "POST":
+        return render(Rejection({}, 200))
+    return submit_form(
+        schema,
+        values,
+        lambda data: auth_service.request_password_reset(
+            data["email"], request.remote_addr or "unknown", current_app.config
+        ),
+        done=sent,
+        again=render,
+    )
 
 
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
@@ -188,34 +190,45 @@ def set_password(token: str):
     if link is None:
         return render_template("auth/link_expired.html"), 404
     is_reset = link.purpose == TokenPurpose.RESET_PASSWORD
-    errors: dict = {}
-    if request.method == "POST":
-        schema = ResetPasswordSchema() if is_reset else NewPasswordSchema()
-        try:
-            data = schema.load(form_data(schema, request.form))
-            auth_service.set_password_with_token(
-                token, data["password"], keep_api_tokens=data.get("keep_api_tokens", False)
-            )
-        except ValidationError as exc:
-            errors = exc.messages
-        except ServiceError as exc:
-            errors = exc.errors
-        else:
-            # Whoever was signed in here (possibly someone else) is signed out with every other session.
-            _end_session()
-            flash(_("Votre mot de passe est enregistré. Vous pouvez vous connecter."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", errors=errors, is_reset=is_reset), 400 if errors else 200
+
+    def render(rejected: Rejection) -> ResponseReturnValue:
+        return render_template("auth/set_password.html", errors=rejected.errors, is_reset=is_reset), rejected.status
+
+    def saved(_user: object) -> ResponseReturnValue:
+        # Whoever was signed in here (possibly someone else) is signed out with every other session.
+        _end_session()
+        flash(_("Votre mot de passe est enregistré. Vous pouvez vous connecter."), "success")
+        return redirect(url_for("auth.login"))
+
+    if request.method != "POST":
+        return render(Rejection({}, 200))
+    schema = ResetPasswordSchema() if is_reset else NewPasswordSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        lambda data: auth_service.set_password_with_token(
+            token, data["password"], keep_api_tokens=data.get("keep_api_tokens", False)
+        ),
+        done=saved,
+        again=render,
+    )
 
 
 @bp.post("/langue")
 @public
 def set_language():
-    try:
-        data = LanguageSchema().load(form_data(LanguageSchema(), request.form))
-    except ValidationError:
-        return redirect(url_for("auth.index"))
-    session["lang"] = data["lang"]
-    if current_user.is_authenticated:
-        auth_service.set_locale(current_user, data["lang"])
-    return redirect(safe_next(data["next"]) or url_for("auth.index"))
+    def choose(data: dict[str, Any]) -> ResponseReturnValue:
+        session["lang"] = data["lang"]
+        if current_user.is_authenticated:
+            auth_service.set_locale(current_user, data["lang"])
+        return redirect(safe_next(data["next"]) or url_for("auth.index"))
+
+    # An unknown language is no form to show again: back to the home page, as before.
+    schema = LanguageSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        choose,
+        done=lambda response: response,
+        again=lambda _rejected: redirect(url_for("auth.index")),
+    )

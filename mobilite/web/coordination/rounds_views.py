@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.lifecycles.round import MAX_ATTEMPTS, SHOWS_PROGRESS, failure_message
-from mobilite.models import Network, Proposal, Role, Round, RoundStatus
+from mobilite.models import Proposal, Role, Round, RoundStatus
 from mobilite.schemas.base import form_data
 from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema, ReplaceSchema
 from mobilite.security import roles_required
 from mobilite.services import round_review, rounds
 from mobilite.services.errors import ServiceError
 from mobilite.web import immersions as immersions_shared
-from mobilite.web.coordination import bp
+from mobilite.web.coordination import bp, own_network
+from mobilite.web.forms import flash_and_return, flash_errors, submit_form
 
 
 def _round(round_id: int) -> Round:
@@ -27,20 +28,18 @@ def _round(round_id: int) -> Round:
 
 
 def _proposal(proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
-    require(current_user, Action.MANAGE, proposal.round if proposal else None)
-    return proposal
+    return require(current_user, Action.VALIDATE, db.session.get(Proposal, proposal_id))
 
 
-def _errors_text(exc) -> str:
-    messages = exc.messages if isinstance(exc, ValidationError) else exc.errors
-    return " ".join(str(m) for values in messages.values() for m in values)
+def _review_anchor(proposal: Proposal) -> str:
+    """The proposal's row on its round's review page."""
+    return url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}")
 
 
 @bp.post("/tours")
 @roles_required(Role.COORDINATOR)
 def start_round():
-    network = db.session.get(Network, current_user.network_id)
+    network = own_network()
     round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual", actor=current_user)
     if round_ is None:
         flash(_("Le tour de cette semaine existe déjà : ouvrez-le pour le relancer si besoin."), "error")
@@ -67,7 +66,7 @@ def rerun_round(round_id: int):
     try:
         rounds.rerun_round(current_user, _round(round_id))
     except ServiceError as exc:
-        flash(_errors_text(exc), "error")
+        flash_errors(exc)
     else:
         flash(_("Tour relancé : les placements épinglés sont conservés."), "success")
     return redirect(url_for("coordination.round_page", round_id=round_id))
@@ -79,7 +78,7 @@ def publish_round(round_id: int):
     try:
         count = round_review.publish_round(current_user, _round(round_id))
     except ServiceError as exc:
-        flash(_errors_text(exc), "error")
+        flash_errors(exc)
     else:
         flash(_("Tour publié : %(n)d proposition(s) envoyée(s) aux agents et aux organisations.", n=count), "success")
     return redirect(url_for("coordination.round_page", round_id=round_id))
@@ -89,38 +88,53 @@ def publish_round(round_id: int):
 @roles_required(Role.COORDINATOR)
 def decide_proposal(proposal_id: int):
     proposal = _proposal(proposal_id)
-    try:
-        data = ProposalDecisionSchema().load(form_data(ProposalDecisionSchema(), request.form))
-        round_review.set_decision(current_user, proposal, data["decision"] == "approve", data["reason"])
-    except (ValidationError, ServiceError) as exc:
-        flash(_errors_text(exc), "error")
-    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+    back = _review_anchor(proposal)
+    schema = ProposalDecisionSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        lambda data: round_review.set_decision(current_user, proposal, data["decision"], data["reason"]),
+        done=lambda _result: redirect(back),
+        again=flash_and_return(back),
+        shows_conflicts=True,
+    )
 
 
 @bp.post("/propositions/<int:proposal_id>/epingle")
 @roles_required(Role.COORDINATOR)
 def pin_proposal(proposal_id: int):
     proposal = _proposal(proposal_id)
-    try:
-        data = PinSchema().load(form_data(PinSchema(), request.form))
-        round_review.set_pinned(current_user, proposal, data["pinned"])
-    except (ValidationError, ServiceError) as exc:
-        flash(_errors_text(exc), "error")
-    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+    back = _review_anchor(proposal)
+    schema = PinSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        lambda data: round_review.set_pinned(current_user, proposal, data["pinned"]),
+        done=lambda _result: redirect(back),
+        again=flash_and_return(back),
+        shows_conflicts=True,
+    )
 
 
 @bp.post("/propositions/<int:proposal_id>/remplacer")
 @roles_required(Role.COORDINATOR)
 def replace_proposal(proposal_id: int):
     proposal = _proposal(proposal_id)
-    try:
-        data = ReplaceSchema().load(form_data(ReplaceSchema(), request.form))
-        round_review.replace_session(current_user, proposal, data["session_id"])
-    except (ValidationError, ServiceError) as exc:
-        flash(_errors_text(exc), "error")
-    else:
+    back = _review_anchor(proposal)
+
+    def replaced(_result: object) -> ResponseReturnValue:
         flash(_("Placement remplacé et épinglé."), "success")
-    return redirect(url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}"))
+        return redirect(back)
+
+    schema = ReplaceSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        lambda data: round_review.replace_session(current_user, proposal, data["session_id"]),
+        done=replaced,
+        again=flash_and_return(back),
+        shows_conflicts=True,
+    )
 
 
 @bp.get("/propositions/<int:proposal_id>")

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.i18n import N_
+from mobilite.lifecycles.offer import OfferAction
 from mobilite.models import Offer, OfferSession, OfferStatus, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.security import roles_required
+from mobilite.services import listings
 from mobilite.services import offers as offer_service
 from mobilite.services.errors import ServiceError
 from mobilite.services.pagination import paginate
 from mobilite.services.taxonomy import themes_with_skills
+from mobilite.web.forms import Rejection, flash_errors, submit_form
 from mobilite.web.rh import bp
 
 
@@ -37,11 +40,24 @@ def _form_values(offer: Offer) -> dict:
     return values
 
 
-def _render_form(offer: Offer | None, values: dict, errors: dict, status: int = 200, conflict=None):
+def _render_form(offer: Offer | None, values: dict[str, Any], rejected: Rejection | None = None):
+    rejected = rejected or Rejection({}, 200)
     return render_template(
-        "rh/offers/form.html", offer=offer, values=values, errors=errors, conflict=conflict,
+        "rh/offers/form.html",
+        offer=offer,
+        values=values,
+        errors=rejected.errors,
+        conflict=rejected.conflict,
         themes=themes_with_skills(),
-    ), status
+    ), rejected.status
+
+
+def _offer_input(key: str) -> str:
+    """Prerequisite rows are the selects prerequisite_skill-<i> and prerequisite_level-<i> in the form."""
+    if key.startswith("prerequisites-") and key.count("-") == 2:
+        _, index, name = key.split("-")
+        return f"prerequisite_{'skill' if name == 'skill_id' else 'level'}-{index}"
+    return key
 
 
 def _submitted_values(schema) -> dict:
@@ -66,11 +82,11 @@ def _display_values(raw: dict) -> dict:
 @roles_required(Role.RH)
 def offers():
     status = request.args.get("statut")
-    query = select(Offer).where(Offer.organisation_id == current_user.organisation_id)
-    if status in OfferStatus.__members__.values():
-        query = query.where(Offer.status == status)
-    page = paginate(query.options(selectinload(Offer.sessions)).order_by(Offer.updated_at.desc(), Offer.id.desc()),
-                    request.args.get("page", 1, type=int))
+    query = listings.organisation_offers(
+        current_user.organisation_id,
+        OfferStatus(status) if status is not None and status in OfferStatus.__members__.values() else None,
+    )
+    page = paginate(query, request.args.get("page", 1, type=int))
     return render_template("rh/offers/list.html", page=page, status=status, statuses=list(OfferStatus))
 
 
@@ -78,17 +94,22 @@ def offers():
 @roles_required(Role.RH)
 def new_offer():
     if request.method == "GET":
-        return _render_form(None, {"place": "on_site"}, {})
+        return _render_form(None, {"place": "on_site"})
     schema = OfferSchema()
     raw = _submitted_values(schema)
-    try:
-        offer = offer_service.create_offer(current_user, schema.load(raw))
-    except ValidationError as exc:
-        return _render_form(None, _display_values(raw), exc.messages, 400)
-    except ServiceError as exc:
-        return _render_form(None, _display_values(raw), exc.errors, 400)
-    flash(_("Offre enregistrée en brouillon. Ajoutez ses sessions, puis soumettez-la."), "success")
-    return redirect(url_for("rh.offer", offer_id=offer.id))
+
+    def created(offer: Offer) -> ResponseReturnValue:
+        flash(_("Offre enregistrée en brouillon. Ajoutez ses sessions, puis soumettez-la."), "success")
+        return redirect(url_for("rh.offer", offer_id=offer.id))
+
+    return submit_form(
+        schema,
+        raw,
+        lambda data: offer_service.create_offer(current_user, data),
+        done=created,
+        again=lambda rejected: _render_form(None, _display_values(raw), rejected),
+        input_name=_offer_input,
+    )
 
 
 @bp.get("/offres/<int:offer_id>")
@@ -103,26 +124,40 @@ def offer(offer_id: int):
 def edit_offer(offer_id: int):
     item = _own_offer(offer_id)
     if request.method == "GET":
-        return _render_form(item, _form_values(item), {})
+        return _render_form(item, _form_values(item))
     schema = OfferSchema()
     raw = _submitted_values(schema)
     was = item.status
-    try:
-        offer_service.update_offer(current_user, item, schema.load(raw))
-    except ValidationError as exc:
-        return _render_form(item, _display_values(raw), exc.messages, 400)
-    except offer_service.Conflict as exc:
+
+    def again(rejected: Rejection) -> ResponseReturnValue:
         shown = _display_values(raw)
-        shown["version"] = exc.current_version  # saving again applies this person's version knowingly
-        return _render_form(item, shown, exc.errors, 409, conflict=exc)
-    except ServiceError as exc:
-        return _render_form(item, _display_values(raw), exc.errors, 400)
-    if was == OfferStatus.PUBLISHED and item.status == OfferStatus.SUBMITTED:
-        flash(_("Modifications enregistrées. Elles changent le contenu validé : l'offre quitte le catalogue et "
-                "repart en validation auprès de la coordination."), "success")
-    else:
-        flash(_("Modifications enregistrées."), "success")
-    return redirect(url_for("rh.offer", offer_id=item.id))
+        if rejected.conflict is not None:
+            # Saving again applies this person's version knowingly.
+            shown["version"] = getattr(rejected.conflict, "current_version", None)
+        return _render_form(item, shown, rejected)
+
+    def saved(_offer: Offer) -> ResponseReturnValue:
+        if was == OfferStatus.PUBLISHED and item.status == OfferStatus.SUBMITTED:
+            flash(
+                _(
+                    "Modifications enregistrées. Elles changent le contenu validé : l'offre quitte le catalogue "
+                    "et repart en validation auprès de la coordination."
+                ),
+                "success",
+            )
+        else:
+            flash(_("Modifications enregistrées."), "success")
+        return redirect(url_for("rh.offer", offer_id=item.id))
+
+    return submit_form(
+        schema,
+        raw,
+        lambda data: offer_service.update_offer(current_user, item, data),
+        done=saved,
+        again=again,
+        input_name=_offer_input,
+        shows_conflicts=True,
+    )
 
 
 @bp.post("/offres/<int:offer_id>/sessions")
@@ -131,16 +166,19 @@ def add_session(offer_id: int):
     item = _own_offer(offer_id)
     schema = SessionSchema()
     values = form_data(schema, request.form)
-    try:
-        offer_service.add_session(current_user, item, schema.load(values))
-    except ValidationError as exc:
-        errors = exc.messages
-    except ServiceError as exc:
-        errors = exc.errors
-    else:
+
+    def added(_session: OfferSession) -> ResponseReturnValue:
         flash(_("Session ajoutée."), "success")
         return redirect(url_for("rh.offer", offer_id=item.id))
-    return render_template("rh/offers/show.html", offer=item, errors=errors, values=values), 400
+
+    def again(rejected: Rejection) -> ResponseReturnValue:
+        return render_template("rh/offers/show.html", offer=item, errors=rejected.errors, values=values), (
+            rejected.status
+        )
+
+    return submit_form(
+        schema, values, lambda data: offer_service.add_session(current_user, item, data), done=added, again=again
+    )
 
 
 @bp.post("/offres/<int:offer_id>/sessions/<int:session_id>/supprimer")
@@ -153,17 +191,18 @@ def delete_session(offer_id: int, session_id: int):
     try:
         offer_service.delete_session(current_user, session)
     except ServiceError as exc:
-        flash(" ".join(map(str, exc.errors.get("_schema", []))), "error")
+        flash_errors(exc)
     else:
         flash(_("Session supprimée."), "success")
     return redirect(url_for("rh.offer", offer_id=item.id))
 
 
-_ACTIONS = {
-    "soumettre": ("submit", None),
-    "clore": ("close", N_("Offre close : elle n'apparaît plus aux agents.")),
-    "archiver": ("archive", N_("Offre archivée.")),
-    "rouvrir": ("reopen", N_("Offre rouverte en brouillon.")),
+# The page's buttons, by their French path segment: submitting, or one of HR's lifecycle actions.
+_ACTIONS: dict[str, tuple[OfferAction | None, str | None]] = {
+    "soumettre": (None, None),
+    "clore": (OfferAction.CLOSE, N_("Offre close : elle n'apparaît plus aux agents.")),
+    "archiver": (OfferAction.ARCHIVE, N_("Offre archivée.")),
+    "rouvrir": (OfferAction.REOPEN, N_("Offre rouverte en brouillon.")),
 }
 
 
@@ -171,16 +210,19 @@ _ACTIONS = {
 @roles_required(Role.RH)
 def offer_action(offer_id: int, action: str):
     item = _own_offer(offer_id)
-    name, message = _ACTIONS[action]
+    lifecycle_action, message = _ACTIONS[action]
     try:
-        if name == "submit":
+        if lifecycle_action is None:
             offer_service.submit_offer(current_user, item)
-            message = (N_("Offre soumise à la coordination pour validation.")
-                       if item.status == OfferStatus.SUBMITTED else N_("Offre publiée."))
+            message = (
+                N_("Offre soumise à la coordination pour validation.")
+                if item.status == OfferStatus.SUBMITTED
+                else N_("Offre publiée.")
+            )
         else:
-            offer_service.change_status(current_user, item, name)
+            offer_service.change_status(current_user, item, lifecycle_action)
     except ServiceError as exc:
-        flash(" ".join(str(m) for messages in exc.errors.values() for m in messages), "error")
+        flash_errors(exc)
     else:
         flash(_(message), "success")
     return redirect(url_for("rh.offer", offer_id=item.id))

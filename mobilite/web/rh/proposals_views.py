@@ -21,8 +21,11 @@ SPACE, SIDE = "rh", "host"
 @bp.get("/propositions")
 @roles_required(Role.RH)
 def proposals():
-    return render_template("proposals/rh_list.html", status_labels=immersion_service.STATUS_LABELS,
-                           **proposal_service.hr_overview(current_user))
+    return render_template(
+        "proposals/rh_list.html",
+        status_labels=immersion_service.STATUS_LABELS,
+        **proposal_service.hr_overview(current_user),
+    )
 
 
 @bp.get("/propositions/<int:proposal_id>")

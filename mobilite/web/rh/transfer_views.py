@@ -12,6 +12,7 @@ from mobilite.models import Role
 from mobilite.security import roles_required
 from mobilite.services import exports, imports
 from mobilite.services.errors import ServiceError
+from mobilite.web.forms import field_errors
 from mobilite.web.rh import bp
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -32,14 +33,15 @@ def _import_page(kind: str, run):
     if uploaded is None:
         return render_template(template, kind=kind, errors={"file": [_("Choisissez un fichier.")]}, rows=[]), 400
     if len(uploaded[1]) > MAX_UPLOAD:
-        return render_template(template, kind=kind, errors={"file": [_("Fichier trop lourd (5 Mo au plus).")]},
-                               rows=[]), 400
+        return render_template(
+            template, kind=kind, errors={"file": [_("Fichier trop lourd (5 Mo au plus).")]}, rows=[]
+        ), 400
     try:
         created = run(*uploaded)
     except imports.ImportRejected as exc:
         return render_template(template, kind=kind, errors=exc.errors, rows=exc.rows), 400
     except ServiceError as exc:
-        return render_template(template, kind=kind, errors=exc.errors, rows=[]), 400
+        return render_template(template, kind=kind, errors=field_errors(exc), rows=[]), 400
     return created
 
 
@@ -56,19 +58,25 @@ def import_offers():
 @bp.route("/comptes/import", methods=["GET", "POST"])
 @roles_required(Role.RH)
 def import_accounts():
-    result = _import_page("accounts", lambda name, data: imports.import_accounts(
-        current_user, name, data, base_url=current_app.config["BASE_URL"],
-        token_hours=current_app.config["PASSWORD_TOKEN_HOURS"]))
+    result = _import_page(
+        "accounts",
+        lambda name, data: imports.import_accounts(
+            current_user, name, data, token_hours=current_app.config["PASSWORD_TOKEN_HOURS"]
+        ),
+    )
     if isinstance(result, list):
-        flash(_("%(n)d compte(s) créé(s) ; chacun a reçu un lien pour choisir son mot de passe.", n=len(result)),
-              "success")
+        flash(
+            _("%(n)d compte(s) créé(s) ; chacun a reçu un lien pour choisir son mot de passe.", n=len(result)),
+            "success",
+        )
         return redirect(url_for("rh.accounts"))
     return result
 
 
 def _csv(content: bytes, name: str) -> Response:
-    return Response(content, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content, mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.get("/offres/export.csv")

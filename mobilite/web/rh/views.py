@@ -21,16 +21,22 @@ def home():
 @bp.get("/comptes")
 @roles_required(Role.RH)
 def accounts():
-    page = homes.accounts_in_scope(organisation_id=current_user.organisation_id,
-                                   page=request.args.get("page", 1, type=int))
+    page = homes.accounts_in_scope(
+        organisation_id=current_user.organisation_id, page=request.args.get("page", 1, type=int)
+    )
     return render_template("accounts/list.html", page=page, space="rh", scope_name=current_user.organisation.name)
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])
 @roles_required(Role.RH)
 def new_account():
-    return account_form(organisations=[], networks=[], fixed_organisation=current_user.organisation,
-                        done_endpoint="rh.accounts", space="rh")
+    return account_form(
+        organisations=[],
+        networks=[],
+        fixed_organisation=current_user.organisation,
+        done_endpoint="rh.accounts",
+        space="rh",
+    )
 
 
 @bp.get("/comptes/<int:user_id>")

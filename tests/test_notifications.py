@@ -1,0 +1,396 @@
+"""Every e-mail the application sends: rendered from its templates in French and in English, with dates as
+people write them, a link that leads the recipient to a real page, and an HTML part that says the same as
+the text part (and runs nothing)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from socket import socket
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from babel.dates import format_date as babel_format_date
+from sqlalchemy import func, select
+
+from mobilite import notifications
+from mobilite.extensions import db
+from mobilite.models import (
+    FeedbackSide,
+    ImmersionStatus,
+    Notification,
+    OfferStatus,
+    RequestStatus,
+    Role,
+    TokenPurpose,
+    User,
+)
+from mobilite.notifications import rendering
+from mobilite.services import outbox
+from mobilite.services.requests import answer_deadline
+from tests.factories import (
+    ImmersionFactory,
+    OfferFactory,
+    OfferSessionFactory,
+    OrganisationFactory,
+    ProposalFactory,
+    RequestFactory,
+    UserFactory,
+)
+from tests.fixtures import login
+
+BASE_URL = "http://localhost"  # the testing configuration's
+RESPOND_BY = date(2026, 12, 28)  # a Monday
+RESPOND_BY_WRITTEN = {"fr": "lundi 28 décembre 2026", "en": "Monday, December 28, 2026"}
+GREETING = {"fr": "Bonjour {name},", "en": "Hello {name},"}
+TEMPLATES = Path(__file__).resolve().parent.parent / "mobilite" / "templates" / "email"
+
+
+class Inbox:
+    """An SMTP server's handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class World:
+    """An agent of one organisation, its HR officer, and the HR officer of the host organisation."""
+
+    agent: User
+    home_hr: User
+    host_hr: User
+
+    def everyone(self) -> list[User]:
+        return [self.agent, self.home_hr, self.host_hr]
+
+
+@pytest.fixture
+def world(app) -> World:
+    home = OrganisationFactory()
+    host = OrganisationFactory(network=home.network)
+    agent = UserFactory(organisation=home, first_name="Inès")
+    return World(
+        agent,
+        UserFactory(organisation=home, first_name="Hugo", roles=[Role.RH]),
+        UserFactory(organisation=host, first_name="Léon", roles=[Role.RH]),
+    )
+
+
+def _proposal(world: World):
+    session = OfferSessionFactory(
+        offer=OfferFactory(organisation=world.host_hr.organisation),
+        start_date=date(2027, 1, 11),
+        end_date=date(2027, 1, 13),
+    )
+    request = RequestFactory(agent=world.agent, status=RequestStatus.MATCHED)
+    return ProposalFactory(session=session, request=request, respond_by=RESPOND_BY)
+
+
+def _parties(world: World):
+    return [(world.agent, "agent"), (world.home_hr, "home"), (world.host_hr, "host")]
+
+
+def _ended_immersion(world: World):
+    """An immersion over since last week: its feedback is open."""
+    proposal = _proposal(world)
+    proposal.session.start_date, proposal.session.end_date = date(2026, 11, 16), date(2026, 11, 18)
+    return ImmersionFactory(
+        proposal=proposal, start_date=date(2026, 11, 16), end_date=date(2026, 11, 18), status=ImmersionStatus.DONE
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event, sent by `send(world)`; `day(what send returned)`: a date its messages must show."""
+
+    name: str
+    send: Callable[[World], object]
+    kinds: tuple[str, ...]
+    day: Callable[[object], date] | None = None
+    signed_in: bool = True  # the link is for a signed-in user (a password link is not)
+
+
+def _request_submitted(world: World):
+    request = RequestFactory(agent=world.agent, submitted_at=datetime(2026, 11, 27, 9, tzinfo=UTC))
+    notifications.request_submitted(request, [world.home_hr])
+    return request
+
+
+def _submitted_deadline(request) -> date:
+    return answer_deadline(request)
+
+
+def _offer(world: World, status: OfferStatus):
+    return OfferFactory(organisation=world.host_hr.organisation, status=status)
+
+
+def _token(user: User, purpose: TokenPurpose) -> str:
+    from mobilite.services import auth
+
+    return auth.issue_password_link(user, purpose, hours=48)
+
+
+EVENTS = [
+    Event(
+        "account_invitation",
+        lambda w: _token(w.agent, TokenPurpose.SET_PASSWORD),
+        ("password.set_password",),
+        signed_in=False,
+    ),
+    Event(
+        "password_reset",
+        lambda w: _token(w.agent, TokenPurpose.RESET_PASSWORD),
+        ("password.reset_password",),
+        signed_in=False,
+    ),
+    Event("request_submitted", _request_submitted, ("request.submitted",), day=_submitted_deadline),
+    Event(
+        "request_withdrawn",
+        lambda w: notifications.request_withdrawn(
+            RequestFactory(agent=w.agent, status=RequestStatus.WITHDRAWN), [w.home_hr]
+        ),
+        ("request.withdrawn",),
+    ),
+    Event(
+        "request_decided",
+        lambda w: notifications.request_decided(
+            RequestFactory(agent=w.agent, status=RequestStatus.REFUSED, decision_reason="Trop de départs en juin.")
+        ),
+        ("request.refused",),
+    ),
+    Event(
+        "offer_published",
+        lambda w: notifications.offer_published(_offer(w, OfferStatus.PUBLISHED), [w.host_hr]),
+        ("offer.published",),
+    ),
+    Event(
+        "offer_sent_back",
+        lambda w: notifications.offer_sent_back(_offer(w, OfferStatus.DRAFT), [w.host_hr], "Précisez le lieu."),
+        ("offer.sent_back",),
+    ),
+    Event(
+        "proposal_published",
+        lambda w: notifications.proposal_published(_proposal(w), _parties(w)),
+        ("proposal.published", "proposal.published.home", "proposal.published.host"),
+        day=lambda _: RESPOND_BY,
+    ),
+    Event(
+        "proposal_accepted",
+        lambda w: notifications.proposal_accepted(_proposal(w), "agent", _parties(w)[1:]),
+        ("proposal.accepted.home", "proposal.accepted.host"),
+        day=lambda _: RESPOND_BY,
+    ),
+    Event(
+        "proposal_declined",
+        lambda w: notifications.proposal_declined(_proposal(w), "host", "Équipe absente.", _parties(w)[:2]),
+        ("proposal.declined.agent", "proposal.declined.home"),
+    ),
+    Event(
+        "proposal_confirmed",
+        lambda w: notifications.proposal_confirmed(
+            (i := ImmersionFactory(proposal=_proposal(w))).proposal, i, _parties(w)
+        ),
+        ("proposal.confirmed.agent", "proposal.confirmed.home", "proposal.confirmed.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "proposal_expired",
+        lambda w: notifications.proposal_expired(_proposal(w), ["agent", "host"], _parties(w)),
+        ("proposal.expired.agent", "proposal.expired.home", "proposal.expired.host"),
+        day=lambda _: RESPOND_BY,
+    ),
+    Event(
+        "immersion_reminder",
+        lambda w: notifications.immersion_reminder(ImmersionFactory(proposal=_proposal(w)), w.agent, [w.host_hr]),
+        ("immersion.reminder.agent", "immersion.reminder.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "feedback_request",
+        lambda w: notifications.feedback_requested(
+            _ended_immersion(w), w.agent, [(w.agent, FeedbackSide.AGENT), (w.host_hr, FeedbackSide.HOST)]
+        ),
+        ("feedback.request.agent", "feedback.request.host"),
+        day=lambda _: date(2026, 11, 18),
+    ),
+]
+
+
+def _send(app, world: World, event: Event, language: str) -> tuple[object, list[Notification]]:
+    """Send the event as the scheduler would (an app context, no request) to people who read `language`.
+
+    Returns what the event's `send` returned, and the messages queued."""
+    # The job's app context ends with its session: the people are read again in the current one.
+    world.agent, world.home_hr, world.host_hr = (db.session.get(User, user.id) for user in world.everyone())
+    for user in world.everyone():
+        user.locale = language
+    db.session.commit()
+    before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
+    with app.app_context():
+        sent = event.send(world)
+        db.session.commit()
+    notes = db.session.scalars(select(Notification).where(Notification.id > before).order_by(Notification.id))
+    return sent, list(notes)
+
+
+class _Text(HTMLParser):
+    """The visible text of an HTML part, and whether it holds anything that could run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.active: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "form"):
+            self.active.append(tag)
+        self.active += [
+            f"{tag} {name}"
+            for name, value in attrs
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:")
+        ]
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [_plain(p) for p in text.split("\n\n") if p.strip()]
+
+
+def _link(note: Notification) -> str:
+    links = [p for p in _paragraphs(note.body) if p.startswith(BASE_URL)]
+    assert len(links) == 1, note.body
+    return links[0]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[e.name for e in EVENTS])
+def test_every_event_renders_in_french_and_in_english(app, world, event):
+    rendered = {}
+    for language in ("fr", "en"):
+        sent, notes = _send(app, world, event, language)
+        assert sorted(n.kind for n in notes) == sorted(event.kinds)
+        for note in notes:
+            recipient = db.session.get(User, note.recipient_id)
+            paragraphs = _paragraphs(note.body)
+            assert note.subject and "\n" not in note.subject
+            assert paragraphs[0] == GREETING[language].format(name=recipient.first_name)
+            link = _link(note)
+            assert urlsplit(link).path.startswith("/") and "None" not in link
+
+            # The HTML part: the same paragraphs and the same link, nothing that runs.
+            parser = _Text()
+            parser.feed(note.html_body)
+            html_text = _plain(" ".join(parser.parts))
+            assert parser.active == [] and "<script" not in note.html_body.lower()
+            assert f'href="{link}"' in unescape(note.html_body)
+            for paragraph in paragraphs:
+                assert paragraph in html_text, paragraph
+            assert f'<html lang="{language}">' in note.html_body
+
+            if event.day is not None:
+                written = babel_format_date(event.day(sent), "full", locale=language)
+                assert written in note.body and written in html_text
+                if event.day(sent) == RESPOND_BY:
+                    assert RESPOND_BY_WRITTEN[language] in note.body
+            rendered[language, note.kind] = (note.subject, paragraphs)
+
+    # English is English: no sentence of the French message is left in it (the link and names aside).
+    for kind in event.kinds:
+        french_subject, french = rendered["fr", kind]
+        english_subject, english = rendered["en", kind]
+        assert english_subject != french_subject
+        for paragraph in english[1:]:
+            assert paragraph.startswith(BASE_URL) or paragraph not in french, paragraph
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[e.name for e in EVENTS])
+def test_every_link_leads_its_recipient_to_a_page(app, world, event):
+    adapter = app.url_map.bind("localhost")
+    _sent, notes = _send(app, world, event, "fr")
+    for note in notes:
+        path = urlsplit(_link(note)).path
+        adapter.match(path, method="GET")  # a route of the app, or NotFound
+        client = app.test_client()
+        if event.signed_in:
+            # Not signed in: the sign-in page first; signed in as the recipient: the page itself.
+            anonymous = client.get(path)
+            assert anonymous.status_code == 302 and urlsplit(anonymous.headers["Location"]).path == "/connexion"
+            login(client, db.session.get(User, note.recipient_id).email)
+        response = client.get(path)
+        assert response.status_code == 200, (note.kind, path, response.status_code, response.headers.get("Location"))
+
+
+def test_no_template_is_left_unused_and_none_is_missing(app, world, monkeypatch):
+    used: set[str] = set()
+    render = rendering.render
+
+    def recording(name, *args, **kwargs):
+        used.add(name)
+        return render(name, *args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render", recording)
+    for event in EVENTS:
+        _send(app, world, event, "fr")
+    on_disk = {p.stem for p in TEMPLATES.glob("*.txt") if not p.name.startswith("_")}
+    html = {p.stem for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")}
+    assert used == on_disk == html
+
+
+def test_links_are_on_base_url_even_when_the_request_came_for_another_host(app, client, world):
+    """A forged Host header never reaches an e-mail: the password link is on BASE_URL."""
+    page = client.get("/mot-de-passe-oublie", base_url="http://attacker.example")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post(
+        "/mot-de-passe-oublie",
+        data={"email": world.agent.email, "csrf_token": token},
+        base_url="http://attacker.example",
+    )
+    note = db.session.scalar(select(Notification).where(Notification.recipient_id == world.agent.id))
+    assert note.kind == "password.reset_password"
+    assert _link(note).startswith(f"{BASE_URL}/mot-de-passe/") and "attacker" not in note.body + note.html_body
+
+
+def test_a_message_with_an_html_part_is_sent_as_text_and_html(app, world):
+    with app.app_context():
+        notifications.request_decided(RequestFactory(agent=world.agent, status=RequestStatus.APPROVED))
+        outbox.queue(world.agent, "test", "Texte seul", "Rien que du texte.")
+        db.session.commit()
+    port = _free_port()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert outbox.send_pending(outbox.SmtpTransport("127.0.0.1", port), "mobilite <no-reply@example.fr>") == (2, 0)
+    finally:
+        controller.stop()
+    received = {m["Subject"]: m for m in (message_from_bytes(e.content, policy=policy.default) for e in inbox.messages)}
+    plain_only = received.pop("Texte seul")
+    assert plain_only.get_content_type() == "text/plain"
+    (decided,) = received.values()
+    assert decided.get_content_type() == "multipart/alternative"
+    text, html = decided.get_body(("plain",)).get_content(), decided.get_body(("html",)).get_content()
+    link = next(line for line in text.splitlines() if line.startswith(BASE_URL))
+    assert "/agent/demandes/" in link and f'href="{link}"' in html and "<script" not in html.lower()
