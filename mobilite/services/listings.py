@@ -235,3 +235,17 @@ def all_organisations() -> Select:
 def all_networks() -> Select:
     """Every network of the platform, by name (the administration's choices)."""
     return select(Network).order_by(Network.name, Network.id)
+
+
+def open_sessions(network_id: int, week_start: date) -> Select[OfferSession]:
+    """The sessions a round of this week may fill: published offers of the network, from the round's week on."""
+    return (
+        select(OfferSession)
+        .join(Offer, OfferSession.offer_id == Offer.id)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(
+            Organisation.network_id == network_id,
+            Offer.status == OfferStatus.PUBLISHED,
+            OfferSession.start_date >= week_start,
+        )
+    )

@@ -90,7 +90,8 @@ def seats_taken(session_id: int) -> int:
     )
 
 
-def _forbid(proposal: Proposal, actor: User, reason: str) -> None:
+def forbid_pair(proposal: Proposal, actor: User, reason: str, source: str) -> None:
+    """Never propose this request × session again (a coordinator's rejection, a party's refusal)."""
     exists = db.session.scalar(
         select(ForbiddenPair.id).where(
             ForbiddenPair.request_id == proposal.request_id, ForbiddenPair.session_id == proposal.session_id
@@ -102,7 +103,7 @@ def _forbid(proposal: Proposal, actor: User, reason: str) -> None:
                 request_id=proposal.request_id,
                 session_id=proposal.session_id,
                 reason=reason,
-                source="declined",
+                source=source,
                 created_by_id=actor.id,
             )
         )
@@ -193,7 +194,7 @@ def answer_proposal(
         proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.DECLINE)
         proposal.decline_reason = reason
         _release_request(proposal.request)
-        _forbid(proposal, actor, reason)
+        forbid_pair(proposal, actor, reason, "declined")
         _notify_declined(proposal, side, reason, actor)
     elif completes:
         immersion = _confirm(proposal)

@@ -23,7 +23,6 @@ from mobilite.models import (
     Offer,
     OfferPrerequisite,
     OfferSession,
-    OfferStatus,
     Organisation,
     Place,
     Proposal,
@@ -31,6 +30,7 @@ from mobilite.models import (
     User,
     UserSkill,
 )
+from mobilite.services import listings
 from mobilite.services.rules import used_quota_days_by_agent
 
 
@@ -96,14 +96,7 @@ def _approved_requests(network: Network) -> list[ImmersionRequest]:
 def _open_sessions(network: Network, week_start: date) -> list[OfferSession]:
     return list(
         db.session.scalars(
-            select(OfferSession)
-            .join(Offer, OfferSession.offer_id == Offer.id)
-            .join(Organisation, Offer.organisation_id == Organisation.id)
-            .where(
-                Organisation.network_id == network.id,
-                Offer.status == OfferStatus.PUBLISHED,
-                OfferSession.start_date >= week_start,
-            )
+            listings.open_sessions(network.id, week_start)
             .options(
                 selectinload(OfferSession.offer).selectinload(Offer.themes),
                 selectinload(OfferSession.offer).selectinload(Offer.skills),

@@ -24,11 +24,9 @@ from mobilite.lifecycles.request import RequestMove
 from mobilite.lifecycles.round import IN_REVIEW
 from mobilite.limits import REJECT_REASON_REQUIRED
 from mobilite.models import (
-    ForbiddenPair,
     ImmersionRequest,
     Offer,
     OfferSession,
-    OfferStatus,
     Organisation,
     Proposal,
     ProposalStatus,
@@ -41,6 +39,7 @@ from mobilite.services import audit, listings, rounds
 from mobilite.services.concurrency import check_version, commit_versioned, stale
 from mobilite.services.errors import ServiceError
 from mobilite.services.people import hr_officers_by_organisation
+from mobilite.services.proposals import forbid_pair
 from mobilite.services.round_problem import load_problem
 
 # Names of the engine's hard rules, as a coordinator reads them.
@@ -107,23 +106,7 @@ def set_decision(
             db.session.rollback()
             raise ServiceError({"reason": [_(REJECT_REASON_REQUIRED)]})
         proposal.status, proposal.coordinator_reason, proposal.pinned = target, reason, False
-        if (
-            db.session.scalar(
-                select(ForbiddenPair.id).where(
-                    ForbiddenPair.request_id == proposal.request_id, ForbiddenPair.session_id == proposal.session_id
-                )
-            )
-            is None
-        ):
-            db.session.add(
-                ForbiddenPair(
-                    request_id=proposal.request_id,
-                    session_id=proposal.session_id,
-                    reason=reason,
-                    source="rejected",
-                    created_by_id=actor.id,
-                )
-            )
+        forbid_pair(proposal, actor, reason, "rejected")
     audit.record(actor, f"proposal.{decision}", proposal, network_id=proposal.round.network_id)
     commit_versioned(stale(proposal, _(_CHANGED)))
     return proposal
@@ -313,14 +296,7 @@ def open_sessions(round_: Round) -> list[OfferSession]:
     """Sessions a placement could move to: published offers of the network, from the round's week."""
     return list(
         db.session.scalars(
-            select(OfferSession)
-            .join(Offer, OfferSession.offer_id == Offer.id)
-            .join(Organisation, Offer.organisation_id == Organisation.id)
-            .where(
-                Organisation.network_id == round_.network_id,
-                Offer.status == OfferStatus.PUBLISHED,
-                OfferSession.start_date >= round_.week_start,
-            )
+            listings.open_sessions(round_.network_id, round_.week_start)
             .options(selectinload(OfferSession.offer).selectinload(Offer.organisation))
             .order_by(Organisation.name, Offer.title, OfferSession.start_date)
         )
