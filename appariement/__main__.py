@@ -1,10 +1,10 @@
 """Command line: ``python -m appariement solve problem.json > solution.json``.
 
-    solve PROBLEM.json [--no-stats]   solve a round (``-`` reads stdin); --no-stats drops the
-                                      timing/memory block so the output is byte-for-byte
-                                      reproducible
-    generate --size S|M|L [--seed N] [--continuity K] [--congested] [--time-limit S]
-                                      write a generated problem
+solve PROBLEM.json [--no-stats]   solve a round (``-`` reads stdin); --no-stats drops the
+                                  timing/memory block so the output is byte-for-byte
+                                  reproducible
+generate --size S|M|L [--seed N] [--continuity K] [--congested] [--time-limit S]
+                                  write a generated problem
 """
 
 from __future__ import annotations

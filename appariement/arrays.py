@@ -143,9 +143,7 @@ def build_arrays(p: Problem) -> ProblemArrays:
             r_win_start[i, j], r_win_end[i, j] = a, b
 
     wish = sorted(
-        (i * len(offer_ids) + offer_ix[o], rank)
-        for i, r in enumerate(reqs)
-        for rank, o in enumerate(r.wishes, start=1)
+        (i * len(offer_ids) + offer_ix[o], rank) for i, r in enumerate(reqs) for rank, o in enumerate(r.wishes, start=1)
     )
     forb = sorted({req_ix[a] * n_ses + ses_ix[b] for a, b in p.forbidden})
     return ProblemArrays(

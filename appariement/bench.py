@@ -4,7 +4,10 @@ On each generated instance (seed 1) it compares, on the engine's own eligible pa
 scores: greedy (best score first), deferred acceptance (stable), pure min-cost flow (the
 upper bound when only rules are added), CP-SAT alone on the full model, and the engine
 (problem to solution, eligibility included).  Variants: network rules only; service
-continuity on (K agents per team and day); stable mode.  Each method runs in a fresh process
+continuity on (K agents per team and day); congested continuity (every organisation
+overloaded); stable mode; ``overseas``: the network round with a fifth of the organisations
+(their agents and sessions) moved overseas, distance limits kept (compared with the
+metropolitan one: time and memory).  Each method runs in a fresh process
 so that its peak memory (RSS, the problem objects included) is its own.
 """
 
@@ -38,9 +41,11 @@ METHODS = ("greedy", "deferred_acceptance", "flow", "cp_sat", "engine")
 
 
 def instance(size: str, variant: str, seed: int = 1) -> Problem:
-    from .generator import generate
+    from .generator import generate, overseas_mix
 
     p = generate(size, seed, congested=variant == "congested")
+    if variant == "overseas":
+        p = overseas_mix(p, unlimited_every=None)  # a fifth of the organisations overseas, limits kept
     st = p.settings
     if variant == "continuity":
         st = replace(st, continuity=CONTINUITY["K"], continuity_scope=CONTINUITY["scope"])
@@ -145,19 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m appariement.bench")
     ap.add_argument("--sizes", default="S,M,L", help="comma-separated sizes among XS,S,M,L")
     ap.add_argument("--cpsat-limit", type=float, default=120.0, help="CP-SAT alone: seconds")
-    ap.add_argument("--variants", default="network,continuity,congested,stable")
+    ap.add_argument("--variants", default="network,continuity,congested,stable,overseas")
     args = ap.parse_args(argv)
     print("machine: 2 cores, 24 GiB (this workplace); seed 1; times in seconds")
     print(f"continuity variant: K={CONTINUITY['K']} per {CONTINUITY['scope']} and day")
     print(f"congested variant: every organisation overloaded, K={CONGESTED['K']} per {CONGESTED['scope']} and day")
     print(HEADER, flush=True)
     checks = []
+    engine_rows: dict[tuple[str, str], Row] = {}
     for size in args.sizes.split(","):
         for variant in args.variants.split(","):
             methods: tuple[str, ...] = ("engine",) if variant == "stable" else METHODS
             if variant == "congested":
                 methods = ("greedy", "flow", "engine")  # CP-SAT alone finds little here (see README)
-            if variant == "stable":
+            if variant in ("stable", "overseas"):
                 methods = ("flow", "engine")
             rows = {m: isolated(size, variant, m, args.cpsat_limit) for m in methods}
             bound = rows["flow"]["score"]
@@ -193,8 +199,21 @@ def main(argv: list[str] | None = None) -> int:
                     f"--time-limit {ENGINE_LIMIT[size]:.0f} > p.json; run `python -m appariement solve p.json "
                     "--no-stats | sha256sum` twice, once with the machine loaded: the hashes must be equal"
                 )
+            elif variant == "overseas":
+                metro = engine_rows.get((size, "network"))
+                if metro is None:
+                    metro = isolated(size, "network", "engine", args.cpsat_limit)
+                checks.append(
+                    f"{size} overseas mix vs metropolitan: {eng['pairs']} vs {metro['pairs']} eligible pairs; "
+                    f"engine {eng['seconds']:.2f}s vs {metro['seconds']:.2f}s "
+                    f"({eng['seconds'] / max(metro['seconds'], 1e-9):.2f}x), eligibility "
+                    f"{eng['phases']['eligibility']:.2f}s vs {metro['phases']['eligibility']:.2f}s, peak "
+                    f"{eng['peak_mb']:.0f} vs {metro['peak_mb']:.0f} MB ({eng['peak_mb'] / metro['peak_mb']:.2f}x); "
+                    f"exact: {eng['score'] == bound}"
+                )
             else:
                 checks.append(f"{size} stable: {eng['blocking']} blocking pairs")
+            engine_rows[(size, variant)] = eng
     print()
     for line in checks:
         print(line)

@@ -31,6 +31,9 @@ from .stable import deferred_acceptance
 from .tracker import fill, repair_continuity
 
 EXPLAIN_SHARE = 0.05  # of the time limit, kept for explanations and metrics
+# CP-SAT's effort for reciprocity alone: deterministic seconds per second of the time limit —
+# a function of the input only, so that a loaded machine gets the same answer, later.
+RECIPROCITY_EFFORT = 0.5
 
 
 @contextmanager
@@ -58,9 +61,14 @@ def prepare(problem: Problem) -> Context:
     return ctx
 
 
-def needs_cpsat(ctx: Context) -> bool:
+def needs_reciprocity(ctx: Context) -> bool:
+    """Whether the reciprocity bonus counts (the flow does not see it)."""
     st = ctx.settings
-    return st.continuity is not None or (st.reciprocity and st.weights.reciprocity > 0)
+    return st.reciprocity and st.weights.reciprocity > 0
+
+
+def needs_cpsat(ctx: Context) -> bool:
+    return ctx.settings.continuity is not None or needs_reciprocity(ctx)
 
 
 def flow_bound(ctx: Context, x_flow: np.ndarray) -> int:
@@ -81,9 +89,13 @@ def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, di
         x = solve_flow(ctx)
     bound = flow_bound(ctx, x)
     report: dict[str, Any] = {"method": "min_cost_flow", "status": "OPTIMAL"}
+    rows = None
     if st.continuity is not None:
-        x, bound = _continuity(ctx, x, bound, t0, budget, report)
-    elif needs_cpsat(ctx):
+        with _timed(ctx.timings, "solve_bound"):
+            rows = ContinuityRows.build(ctx)  # (group, day) rows where K could be exceeded
+    if rows is not None and rows.count > 0:
+        x, bound = _continuity(ctx, x, bound, rows, t0, budget, report)
+    elif needs_reciprocity(ctx):  # reciprocity, with continuity that can never bind or none
         x = _beyond_network(ctx, x, t0, budget, report)
     score = objective_parts(ctx, x)["total"]
     report["gap"] = round((bound - score) / bound, 6) if bound > 0 else 0.0
@@ -95,7 +107,8 @@ def _beyond_network(ctx: Context, x_flow: np.ndarray, t0: float, budget: float, 
     start = objective_parts(ctx, x_flow)["total"]
     report["method"] = "min_cost_flow+cp_sat"
     with _timed(ctx.timings, "solve_cpsat"):
-        res = solve_cpsat(ctx, x_flow, max(1.0, budget - (time.perf_counter() - t0)))
+        wall = max(1.0, budget - (time.perf_counter() - t0))  # the safety net only
+        res = solve_cpsat(ctx, x_flow, ctx.settings.time_limit * RECIPROCITY_EFFORT, wall_seconds=wall)
     x = res.x if res.x is not None and objective_key(ctx, res.x) > objective_key(ctx, x_flow) else x_flow
     with _timed(ctx.timings, "repair"):
         x = fill(ctx, x)  # never leave a free seat an unmatched agent could take
@@ -109,17 +122,23 @@ def _beyond_network(ctx: Context, x_flow: np.ndarray, t0: float, budget: float, 
 
 
 def _continuity(
-    ctx: Context, x_flow: np.ndarray, bound: int, t0: float, budget: float, report: dict[str, Any]
+    ctx: Context,
+    x_flow: np.ndarray,
+    bound: int,
+    rows: ContinuityRows,
+    t0: float,
+    budget: float,
+    report: dict[str, Any],
 ) -> tuple[np.ndarray, int]:
     """Service continuity: LP-priced flow (bound and start), then neighbourhood search (lns.py).
 
     Every step is limited by deterministic effort; the deadline is only a safety net."""
     effort = lns.effort_for(ctx)
     flow_bound_value = bound
-    with _timed(ctx.timings, "solve_bound"):
-        rows = ContinuityRows.build(ctx)
-    if not rows.overloaded(x_flow, ctx.settings.continuity or 0):
-        report.update(method="min_cost_flow", status="OPTIMAL")  # the flow optimum keeps continuity
+    if not needs_reciprocity(ctx) and not rows.overloaded(x_flow, ctx.settings.continuity or 0):
+        # The flow optimum keeps continuity, so it is optimal — unless reciprocity's bonus,
+        # which the flow does not see, asks for other placements (then search as below).
+        report.update(method="min_cost_flow", status="OPTIMAL")
         return x_flow, bound
     with _timed(ctx.timings, "solve_bound"):
         # The Lagrangian bound holds for the score objective (placements_first keeps the flow's).

@@ -9,12 +9,15 @@ oversubscribed.  Same (size, seed) -> same problem.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .model import Organisation, Problem, Request, Session, Settings
+
+_Placed = TypeVar("_Placed", Request, Session)
 
 # size: (requests, sessions, organisations)
 SIZES = {
@@ -30,47 +33,139 @@ MAX_KM = {"XL": ((100, 300, 600, 1000, None), (0.1, 0.2, 0.25, 0.25, 0.2))}
 DEFAULT_MAX_KM = ((20, 40, 60, 100, 200), (0.3, 0.3, 0.25, 0.1, 0.05))
 
 CITIES = (  # name, lat, lon, weight (rough population class)
-    ("Paris", 48.857, 2.352, 12), ("Marseille", 43.296, 5.370, 5), ("Lyon", 45.764, 4.836, 5),
-    ("Toulouse", 43.605, 1.444, 4), ("Nice", 43.710, 7.262, 3), ("Nantes", 47.218, -1.554, 3),
-    ("Montpellier", 43.611, 3.877, 3), ("Strasbourg", 48.573, 7.752, 3), ("Bordeaux", 44.838, -0.579, 3),
-    ("Lille", 50.629, 3.057, 3), ("Rennes", 48.117, -1.678, 2), ("Reims", 49.258, 4.032, 2),
-    ("Toulon", 43.124, 5.928, 2), ("Saint-Étienne", 45.440, 4.387, 2), ("Le Havre", 49.494, 0.108, 2),
-    ("Grenoble", 45.188, 5.724, 2), ("Dijon", 47.322, 5.041, 2), ("Angers", 47.478, -0.563, 2),
-    ("Nîmes", 43.837, 4.360, 1), ("Clermont-Ferrand", 45.778, 3.087, 2), ("Le Mans", 48.006, 0.199, 1),
-    ("Aix-en-Provence", 43.530, 5.447, 1), ("Brest", 48.390, -4.486, 1), ("Tours", 47.394, 0.685, 1),
-    ("Amiens", 49.894, 2.296, 1), ("Limoges", 45.834, 1.261, 1), ("Metz", 49.120, 6.176, 1),
-    ("Besançon", 47.238, 6.024, 1), ("Perpignan", 42.699, 2.896, 1), ("Orléans", 47.903, 1.909, 1),
-    ("Rouen", 49.443, 1.100, 1), ("Caen", 49.182, -0.371, 1), ("Nancy", 48.692, 6.184, 1),
-    ("Poitiers", 46.580, 0.340, 1), ("Pau", 43.295, -0.371, 1), ("La Rochelle", 46.160, -1.151, 1),
-    ("Dunkerque", 51.034, 2.377, 1), ("Cergy", 49.036, 2.076, 1), ("Caluire-et-Cuire", 45.795, 4.846, 1),
-    ("Avignon", 43.949, 4.806, 1), ("Bayonne", 43.493, -1.475, 1), ("Ajaccio", 41.919, 8.738, 1),
-    ("Chambéry", 45.564, 5.917, 1), ("Valence", 44.933, 4.892, 1), ("Troyes", 48.297, 4.074, 1),
-    ("Quimper", 47.996, -4.097, 1), ("Lorient", 47.748, -3.370, 1), ("Niort", 46.323, -0.459, 1),
-    ("Angoulême", 45.648, 0.156, 1), ("Chartres", 48.446, 1.489, 1), ("Blois", 47.586, 1.335, 1),
-    ("Bourges", 47.081, 2.399, 1), ("Auxerre", 47.798, 3.567, 1), ("Mulhouse", 47.750, 7.336, 1),
-    ("Colmar", 48.079, 7.358, 1), ("Annecy", 45.899, 6.129, 1), ("Saint-Brieuc", 48.514, -2.765, 1),
-    ("Vannes", 47.658, -2.760, 1), ("Laval", 48.073, -0.770, 1), ("Cherbourg", 49.639, -1.616, 1),
-    ("Évreux", 49.024, 1.151, 1), ("Beauvais", 49.430, 2.081, 1), ("Arras", 50.291, 2.777, 1),
-    ("Valenciennes", 50.358, 3.523, 1), ("Épinal", 48.172, 6.449, 1), ("Belfort", 47.638, 6.863, 1),
-    ("Mâcon", 46.307, 4.828, 1), ("Nevers", 46.990, 3.159, 1), ("Aurillac", 44.926, 2.440, 1),
-    ("Rodez", 44.350, 2.575, 1), ("Albi", 43.929, 2.148, 1), ("Montauban", 44.018, 1.355, 1),
-    ("Agen", 44.203, 0.616, 1), ("Périgueux", 45.184, 0.721, 1), ("Tarbes", 43.233, 0.078, 1),
-    ("Carcassonne", 43.213, 2.351, 1), ("Béziers", 43.344, 3.216, 1), ("Gap", 44.559, 6.079, 1),
+    ("Paris", 48.857, 2.352, 12),
+    ("Marseille", 43.296, 5.370, 5),
+    ("Lyon", 45.764, 4.836, 5),
+    ("Toulouse", 43.605, 1.444, 4),
+    ("Nice", 43.710, 7.262, 3),
+    ("Nantes", 47.218, -1.554, 3),
+    ("Montpellier", 43.611, 3.877, 3),
+    ("Strasbourg", 48.573, 7.752, 3),
+    ("Bordeaux", 44.838, -0.579, 3),
+    ("Lille", 50.629, 3.057, 3),
+    ("Rennes", 48.117, -1.678, 2),
+    ("Reims", 49.258, 4.032, 2),
+    ("Toulon", 43.124, 5.928, 2),
+    ("Saint-Étienne", 45.440, 4.387, 2),
+    ("Le Havre", 49.494, 0.108, 2),
+    ("Grenoble", 45.188, 5.724, 2),
+    ("Dijon", 47.322, 5.041, 2),
+    ("Angers", 47.478, -0.563, 2),
+    ("Nîmes", 43.837, 4.360, 1),
+    ("Clermont-Ferrand", 45.778, 3.087, 2),
+    ("Le Mans", 48.006, 0.199, 1),
+    ("Aix-en-Provence", 43.530, 5.447, 1),
+    ("Brest", 48.390, -4.486, 1),
+    ("Tours", 47.394, 0.685, 1),
+    ("Amiens", 49.894, 2.296, 1),
+    ("Limoges", 45.834, 1.261, 1),
+    ("Metz", 49.120, 6.176, 1),
+    ("Besançon", 47.238, 6.024, 1),
+    ("Perpignan", 42.699, 2.896, 1),
+    ("Orléans", 47.903, 1.909, 1),
+    ("Rouen", 49.443, 1.100, 1),
+    ("Caen", 49.182, -0.371, 1),
+    ("Nancy", 48.692, 6.184, 1),
+    ("Poitiers", 46.580, 0.340, 1),
+    ("Pau", 43.295, -0.371, 1),
+    ("La Rochelle", 46.160, -1.151, 1),
+    ("Dunkerque", 51.034, 2.377, 1),
+    ("Cergy", 49.036, 2.076, 1),
+    ("Caluire-et-Cuire", 45.795, 4.846, 1),
+    ("Avignon", 43.949, 4.806, 1),
+    ("Bayonne", 43.493, -1.475, 1),
+    ("Ajaccio", 41.919, 8.738, 1),
+    ("Chambéry", 45.564, 5.917, 1),
+    ("Valence", 44.933, 4.892, 1),
+    ("Troyes", 48.297, 4.074, 1),
+    ("Quimper", 47.996, -4.097, 1),
+    ("Lorient", 47.748, -3.370, 1),
+    ("Niort", 46.323, -0.459, 1),
+    ("Angoulême", 45.648, 0.156, 1),
+    ("Chartres", 48.446, 1.489, 1),
+    ("Blois", 47.586, 1.335, 1),
+    ("Bourges", 47.081, 2.399, 1),
+    ("Auxerre", 47.798, 3.567, 1),
+    ("Mulhouse", 47.750, 7.336, 1),
+    ("Colmar", 48.079, 7.358, 1),
+    ("Annecy", 45.899, 6.129, 1),
+    ("Saint-Brieuc", 48.514, -2.765, 1),
+    ("Vannes", 47.658, -2.760, 1),
+    ("Laval", 48.073, -0.770, 1),
+    ("Cherbourg", 49.639, -1.616, 1),
+    ("Évreux", 49.024, 1.151, 1),
+    ("Beauvais", 49.430, 2.081, 1),
+    ("Arras", 50.291, 2.777, 1),
+    ("Valenciennes", 50.358, 3.523, 1),
+    ("Épinal", 48.172, 6.449, 1),
+    ("Belfort", 47.638, 6.863, 1),
+    ("Mâcon", 46.307, 4.828, 1),
+    ("Nevers", 46.990, 3.159, 1),
+    ("Aurillac", 44.926, 2.440, 1),
+    ("Rodez", 44.350, 2.575, 1),
+    ("Albi", 43.929, 2.148, 1),
+    ("Montauban", 44.018, 1.355, 1),
+    ("Agen", 44.203, 0.616, 1),
+    ("Périgueux", 45.184, 0.721, 1),
+    ("Tarbes", 43.233, 0.078, 1),
+    ("Carcassonne", 43.213, 2.351, 1),
+    ("Béziers", 43.344, 3.216, 1),
+    ("Gap", 44.559, 6.079, 1),
 )
 KINDS = ("Ville de", "CCAS de", "Agglomération de", "Département —", "Métropole de", "CARSAT —")
 THEMES = (
-    "action-sociale", "urbanisme", "finances", "ressources-humaines", "numerique", "environnement",
-    "culture", "education", "sante", "securite", "voirie", "marches-publics", "communication",
-    "juridique", "petite-enfance", "sport", "eau-assainissement", "developpement-economique",
-    "mobilites", "accueil-du-public",
+    "action-sociale",
+    "urbanisme",
+    "finances",
+    "ressources-humaines",
+    "numerique",
+    "environnement",
+    "culture",
+    "education",
+    "sante",
+    "securite",
+    "voirie",
+    "marches-publics",
+    "communication",
+    "juridique",
+    "petite-enfance",
+    "sport",
+    "eau-assainissement",
+    "developpement-economique",
+    "mobilites",
+    "accueil-du-public",
 )
 SKILLS = (
-    "gestion-de-projet", "conduite-du-changement", "animation-de-reunion", "analyse-budgetaire",
-    "redaction-administrative", "accueil", "mediation", "sig", "donnees", "achat-public",
-    "management", "paie", "recrutement", "communication-ecrite", "reseaux-sociaux", "droit-public",
-    "urbanisme-reglementaire", "evaluation-des-politiques", "design-de-service", "prevention",
-    "relation-usagers", "comptabilite", "controle-de-gestion", "informatique", "cybersecurite",
-    "conduite-de-chantier", "transition-ecologique", "insertion", "petite-enfance", "logistique",
+    "gestion-de-projet",
+    "conduite-du-changement",
+    "animation-de-reunion",
+    "analyse-budgetaire",
+    "redaction-administrative",
+    "accueil",
+    "mediation",
+    "sig",
+    "donnees",
+    "achat-public",
+    "management",
+    "paie",
+    "recrutement",
+    "communication-ecrite",
+    "reseaux-sociaux",
+    "droit-public",
+    "urbanisme-reglementaire",
+    "evaluation-des-politiques",
+    "design-de-service",
+    "prevention",
+    "relation-usagers",
+    "comptabilite",
+    "controle-de-gestion",
+    "informatique",
+    "cybersecurite",
+    "conduite-de-chantier",
+    "transition-ecologique",
+    "insertion",
+    "petite-enfance",
+    "logistique",
 )
 DAYS_P = np.array([8, 15, 20, 17, 15, 7, 5, 5, 4, 4], dtype=float)  # 1..10 working days
 HORIZON_WEEKS = 12
@@ -135,9 +230,19 @@ def generate(
             k = len(sessions)
             sessions.append(
                 Session(
-                    id=f"ses-{k:05d}", offer_id=f"off-{offer:05d}", org_id=host.id, start=start, end=end,
-                    working_days=wd, capacity=int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25])),
-                    lat=lat, lon=lon, remote=remote, themes=themes, skills=skills, prerequisites=prereq,
+                    id=f"ses-{k:05d}",
+                    offer_id=f"off-{offer:05d}",
+                    org_id=host.id,
+                    start=start,
+                    end=end,
+                    working_days=wd,
+                    capacity=int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25])),
+                    lat=lat,
+                    lon=lon,
+                    remote=remote,
+                    themes=themes,
+                    skills=skills,
+                    prerequisites=prereq,
                 )
             )
             offer_of.append(offer)
@@ -176,12 +281,21 @@ def generate(
             wishes = tuple(f"off-{o:05d}" for o in picks)
         requests.append(
             Request(
-                id=f"req-{i:05d}", agent_id=f"agent-{i:05d}", org_id=org.id,
-                team=f"team-{int(rng.integers(0, 4))}", windows=tuple(windows), lat=lat, lon=lon,
+                id=f"req-{i:05d}",
+                agent_id=f"agent-{i:05d}",
+                org_id=org.id,
+                team=f"team-{int(rng.integers(0, 4))}",
+                windows=tuple(windows),
+                lat=lat,
+                lon=lon,
                 themes=tuple(sorted(rng.choice(THEMES, rng.integers(1, 4), replace=False).tolist())),
                 skills=tuple(sorted(rng.choice(SKILLS, rng.integers(1, 5), replace=False).tolist())),
-                current_skills=current, min_days=lo, max_days=hi, max_distance_km=maxd,
-                quota_days=int(rng.choice([20, 20, 20, 15, 10, 5, 2])), wishes=wishes,
+                current_skills=current,
+                min_days=lo,
+                max_days=hi,
+                max_distance_km=maxd,
+                quota_days=int(rng.choice([20, 20, 20, 15, 10, 5, 2])),
+                wishes=wishes,
                 rounds_waited=int(min(rng.geometric(0.6) - 1, 6)),
             )
         )
@@ -203,9 +317,7 @@ def small_problem(
     """A tiny, dense random problem (one metropolitan area, overlapping dates): most pairs
     are eligible, so that capacities, diversity and continuity really compete.  For tests."""
     rng = np.random.default_rng(seed)
-    orgs = tuple(
-        Organisation(f"o{i}", f"Org {i}", *_jitter(rng, 45.76, 4.84, 15)) for i in range(n_org)
-    )
+    orgs = tuple(Organisation(f"o{i}", f"Org {i}", *_jitter(rng, 45.76, 4.84, 15)) for i in range(n_org))
     skills = SKILLS[:4]
     sessions = []
     for j in range(n_ses):
@@ -215,9 +327,16 @@ def small_problem(
         prereq = {skills[int(rng.integers(4))]: int(rng.integers(1, 4))} if rng.random() < 0.3 else {}
         sessions.append(
             Session(
-                id=f"s{j}", offer_id=f"f{j // 2}", org_id=host.id, start=start,
-                end=_busday(start, wd - 1), working_days=wd, capacity=int(rng.integers(1, 3)),
-                lat=host.lat, lon=host.lon, remote=bool(rng.random() < 0.15),
+                id=f"s{j}",
+                offer_id=f"f{j // 2}",
+                org_id=host.id,
+                start=start,
+                end=_busday(start, wd - 1),
+                working_days=wd,
+                capacity=int(rng.integers(1, 3)),
+                lat=host.lat,
+                lon=host.lon,
+                remote=bool(rng.random() < 0.15),
                 themes=tuple(sorted(rng.choice(THEMES[:4], rng.integers(1, 3), replace=False).tolist())),
                 skills=tuple(sorted(rng.choice(skills, rng.integers(1, 3), replace=False).tolist())),
                 prerequisites=prereq,
@@ -233,15 +352,56 @@ def small_problem(
         k = int(rng.integers(0, len(offers) + 1))
         requests.append(
             Request(
-                id=f"r{i}", agent_id=f"a{i}", org_id=home.id, team=f"t{int(rng.integers(2))}",
-                windows=windows, lat=home.lat, lon=home.lon,
+                id=f"r{i}",
+                agent_id=f"a{i}",
+                org_id=home.id,
+                team=f"t{int(rng.integers(2))}",
+                windows=windows,
+                lat=home.lat,
+                lon=home.lon,
                 themes=tuple(sorted(rng.choice(THEMES[:4], rng.integers(0, 3), replace=False).tolist())),
                 skills=tuple(sorted(rng.choice(skills, rng.integers(0, 3), replace=False).tolist())),
                 current_skills={str(s): int(rng.integers(1, 5)) for s in rng.choice(skills, 2, replace=False)},
-                min_days=lo, max_days=int(rng.integers(3, 8)), max_distance_km=float(rng.choice([10, 40, 60])),
+                min_days=lo,
+                max_days=int(rng.integers(3, 8)),
+                max_distance_km=float(rng.choice([10, 40, 60])),
                 quota_days=int(rng.choice([20, 20, 3])),
                 wishes=tuple(rng.choice(offers, k, replace=False).tolist()),
                 rounds_waited=int(rng.integers(0, 3)),
             )
         )
     return Problem(orgs, tuple(requests), tuple(sessions), Settings(**settings))
+
+
+# Overseas departments and regions, and the Pacific (Wallis-et-Futuna lies across the
+# antimeridian from Nouméa): (lat, lon).
+OVERSEAS = (
+    (-20.882, 55.451),  # Saint-Denis, La Réunion
+    (16.241, -61.533),  # Pointe-à-Pitre, Guadeloupe
+    (-22.276, 166.458),  # Nouméa
+    (-13.282, -176.174),  # Mata-Utu
+    (-17.535, -149.570),  # Papeete
+)
+
+
+def overseas_mix(problem: Problem, share: int = 5, unlimited_every: int | None = 3) -> Problem:
+    """The same round with every share-th organisation (its agents and sessions) moved
+    overseas, and every ``unlimited_every``-th agent without a distance limit (None: the
+    limits are kept, so that the round stays as dense as the metropolitan one)."""
+    moved = {o.id: OVERSEAS[i % len(OVERSEAS)] for i, o in enumerate(problem.organisations) if i % share == 0}
+    orgs = tuple(
+        replace(o, lat=moved[o.id][0], lon=moved[o.id][1]) if o.id in moved else o for o in problem.organisations
+    )
+
+    def move(x: _Placed, i: int) -> _Placed:
+        if x.org_id not in moved:
+            return x
+        lat, lon = moved[x.org_id]
+        return replace(x, lat=round(lat + (i % 7) * 0.01, 5), lon=round(lon - (i % 5) * 0.01, 5))
+
+    requests = tuple(
+        replace(move(r, i), max_distance_km=None) if unlimited_every and i % unlimited_every == 0 else move(r, i)
+        for i, r in enumerate(problem.requests)
+    )
+    sessions = tuple(move(s, i) for i, s in enumerate(problem.sessions))
+    return replace(problem, organisations=orgs, requests=requests, sessions=sessions)

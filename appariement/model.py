@@ -139,4 +139,3 @@ class Problem:
     def validate(self) -> None:
         """Check every record against the declared schema (schema.py); ProblemError lists all problems."""
         check_problem(self)
-

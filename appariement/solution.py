@@ -88,8 +88,5 @@ def _unmatched(u: Unmatched) -> dict[str, Any]:
         d["excluded"] = dict(u.excluded)
     else:
         d["blocked"] = dict(u.blocked)
-        d["sessions"] = [
-            {"session": b.session_id, "why": b.why, "lowest_score": b.lowest_score}
-            for b in u.sessions
-        ]
+        d["sessions"] = [{"session": b.session_id, "why": b.why, "lowest_score": b.lowest_score} for b in u.sessions]
     return d

@@ -23,7 +23,7 @@ from appariement import (
 )
 from appariement.arrays import build_arrays
 from appariement.eligibility import eligible_pairs
-from appariement.generator import generate
+from appariement.generator import generate, overseas_mix
 
 LYON = (45.764, 4.836)
 SAINT_DENIS_REUNION = (-20.882, 55.451)
@@ -92,28 +92,6 @@ def test_a_bad_coordinate_is_refused():
     d["requests"][0]["lon"] = 200.0
     with pytest.raises(ProblemError, match="request 'r1': lon"):
         problem_from_dict(d)
-
-
-def overseas_mix(problem, share=5):
-    """Move every share-th request and session (and their organisations) overseas."""
-    moved_orgs = {o.id: OVERSEAS[i % len(OVERSEAS)] for i, o in enumerate(problem.organisations) if i % share == 0}
-    orgs = tuple(
-        replace(o, lat=moved_orgs[o.id][0], lon=moved_orgs[o.id][1]) if o.id in moved_orgs else o
-        for o in problem.organisations
-    )
-
-    def move(x, i):
-        if x.org_id not in moved_orgs:
-            return x
-        lat, lon = moved_orgs[x.org_id]
-        return replace(x, lat=round(lat + (i % 7) * 0.01, 5), lon=round(lon - (i % 5) * 0.01, 5))
-
-    reqs = tuple(
-        move(r, i) if i % 3 else replace(move(r, i), max_distance_km=None) for i, r in enumerate(problem.requests)
-    )
-    return replace(
-        problem, organisations=orgs, requests=reqs, sessions=tuple(move(s, i) for i, s in enumerate(problem.sessions))
-    )
 
 
 def test_mixed_metropolitan_and_overseas_instance_matches_the_full_product():
