@@ -108,6 +108,7 @@ class OfferSession(Base):
         CheckConstraint(f"capacity >= {MIN_CAPACITY}", name="capacity"),
         Index("ix_offer_sessions_start_end", "start_date", "end_date"),
         Index("ix_offer_sessions_offer_start", "offer_id", "start_date"),  # an offer's next session
+        Index("ix_offer_sessions_start_offer", "start_date", "offer_id"),  # the catalogue's soonest-first walk
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

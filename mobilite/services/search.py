@@ -11,12 +11,15 @@ excluded by distance: the agent does not travel.
 from __future__ import annotations
 
 import math
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
+from flask import current_app
 from sqlalchemy import and_, exists, func, literal, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from mobilite.extensions import db
 from mobilite.models import (
@@ -38,6 +41,8 @@ PER_PAGE = 20
 SORTS = ("soonest", "closest", "newest")
 NEVER = literal(date(9999, 12, 31))  # sorts offers without a session to come last
 FAR = 1e9  # sorts organisations without coordinates last
+WALK_FIRST_BATCH = 64  # session rows in the soonest sort's first batch, at least…
+WALK_ROWS_PER_OFFER = 2  # …or this many per offer wanted (offers tend to have a few sessions)
 
 
 @dataclass
@@ -151,28 +156,21 @@ def search_offers(
 
     # Phase 1: the page's ids, in order; the sort key is the only per-row work besides the filters.
     sort = filters.get("sort") or "soonest"
-    if sort == "closest" and distance2 is not None:
-        order = [func.coalesce(distance2, FAR), Offer.id]
-    elif sort == "newest":
-        order = [Offer.published_at.desc(), Offer.id.desc()]
-    else:
-        next_session = (  # an index probe per offer on (offer_id, start_date)
-            select(func.min(OfferSession.start_date))
-            .where(OfferSession.offer_id == Offer.id, OfferSession.start_date >= today)
-            .correlate(Offer)
-            .scalar_subquery()
-        )
-        order = [func.coalesce(next_session, NEVER), Offer.id]
     past_the_end = (page - 1) * per_page >= total  # nothing to fetch, and no offset too large for the database
-    ids = (
-        []
-        if past_the_end
-        else list(
+    if past_the_end:
+        ids: list[int] = []
+    elif sort == "soonest" or (sort == "closest" and distance2 is None):
+        ids = _soonest_ids(query, today, (page - 1) * per_page, per_page)
+    else:
+        if sort == "closest":
+            order = [func.coalesce(distance2, FAR), Offer.id]
+        else:
+            order = [Offer.published_at.desc(), Offer.id.desc()]
+        ids = list(
             db.session.scalars(
                 query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
             )
         )
-    )
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
     options = [joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions)]
     if with_details:
@@ -194,6 +192,41 @@ def search_offers(
     return result
 
 
+def _soonest_ids(query, today: date, offset: int, limit: int) -> list[int]:
+    """The ids of `query`'s offers ordered by their next session (from `today`), then id; offers without one
+    come last, by id. Rather than working out every matching offer's next session before sorting, walk the
+    upcoming sessions in (start_date, offer_id) order with the same filters: an offer first shows up there at
+    its earliest session, so the first `offset + limit` distinct offers met are the page and those before it.
+    The walk is fetched in doubling batches until it has enough offers or runs out."""
+    wanted = offset + limit
+    upcoming = aliased(OfferSession)  # not correlated with the date filter's own EXISTS on offer_sessions
+    walk = (
+        query.with_only_columns(upcoming.offer_id)
+        .join(upcoming, upcoming.offer_id == Offer.id)
+        .where(upcoming.start_date >= today)
+        .order_by(upcoming.start_date, upcoming.offer_id)  # rows tied on both keys hold the same offer id
+    )
+    seen: dict[int, None] = {}  # insertion-ordered: an offer's first occurrence is its place
+    fetched, batch = 0, max(WALK_ROWS_PER_OFFER * wanted, WALK_FIRST_BATCH)
+    while len(seen) < wanted:
+        rows = list(db.session.scalars(walk.limit(batch).offset(fetched)))
+        seen.update(dict.fromkeys(rows))
+        fetched += len(rows)
+        if len(rows) < batch:
+            break  # the walk is over: every other offer has no session to come
+        batch *= 2
+    with_session = list(seen)
+    if len(with_session) >= wanted:
+        return with_session[offset:wanted]
+    # Then the offers without a session to come, by id, from the right place in that second list.
+    without = query.with_only_columns(Offer.id).where(
+        ~exists().where(OfferSession.offer_id == Offer.id, OfferSession.start_date >= today)
+    )
+    skip = max(0, offset - len(with_session))
+    rest = db.session.scalars(without.order_by(Offer.id).limit(wanted - max(offset, len(with_session))).offset(skip))
+    return with_session[offset:] + list(rest)
+
+
 class FilterChoices(TypedDict):
     """The search form's options: (value, label) pairs; skills grouped under their theme's label."""
 
@@ -203,7 +236,39 @@ class FilterChoices(TypedDict):
     cities: list[str]
 
 
+# Themes, skills, organisations and cities change rarely (an administrator's edit, a network sync), while
+# every search page shows them all: each worker keeps them a short while rather than querying them each time.
+# A change shows up within FILTER_CHOICES_CACHE_SECONDS (60 by default; 0, the default under testing, turns
+# the cache off so tests see their own data at once).
+FILTER_CHOICES_CACHE_SECONDS = 60
+FILTER_CHOICES_CACHE_SIZE = 256  # (network, organisation, locale) keys kept, the oldest dropped first
+_choices_cache: dict[tuple[int | None, int | None, str], tuple[float, FilterChoices]] = {}
+_choices_lock = threading.Lock()
+
+
 def filter_choices(user: User, locale: str) -> FilterChoices:
+    """The search form's options (cached a minute per network, organisation and locale; read-only)."""
+    ttl = current_app.config.get(
+        "FILTER_CHOICES_CACHE_SECONDS", 0 if current_app.testing else FILTER_CHOICES_CACHE_SECONDS
+    )
+    if not ttl:
+        return _load_filter_choices(user, locale)
+    key = (user.home_network_id, user.organisation_id, locale)
+    now = time.monotonic()
+    with _choices_lock:
+        cached = _choices_cache.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
+    choices = _load_filter_choices(user, locale)
+    with _choices_lock:
+        _choices_cache.pop(key, None)  # re-inserted last: the dict's order is the expiry order
+        _choices_cache[key] = (now + ttl, choices)
+        while len(_choices_cache) > FILTER_CHOICES_CACHE_SIZE:
+            del _choices_cache[next(iter(_choices_cache))]
+    return choices
+
+
+def _load_filter_choices(user: User, locale: str) -> FilterChoices:
     """The search form's options as plain (value, label) pairs: four light queries, no ORM objects."""
     theme_label = Theme.label_en if locale == "en" else Theme.label_fr
     skill_label = Skill.label_en if locale == "en" else Skill.label_fr

@@ -163,7 +163,8 @@ def test_a_page_takes_a_fixed_number_of_queries(world):
             _ = (offer.organisation.name, [t.code for t in offer.themes], [s.start_date for s in offer.sessions])
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) <= 5, statements
+    # count, the soonest walk (one batch here), the offers with no session to come, offers, themes, sessions
+    assert len(statements) <= 6, statements
 
 
 def test_without_a_work_place_distance_is_ignored(world):
