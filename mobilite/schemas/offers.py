@@ -69,7 +69,8 @@ class OfferSchema(FormSchema):
 
     @validates_schema(skip_on_field_errors=False)  # shown with the other fields' errors, all at once
     def distinct_prerequisites(self, data, **_kwargs):
-        ids = [p["skill_id"] for p in data.get("prerequisites", [])]
+        # Rows that failed to load are reported on their own; only the loaded ones can repeat a skill.
+        ids = [p["skill_id"] for p in data.get("prerequisites", []) if isinstance(p, dict) and "skill_id" in p]
         if len(ids) != len(set(ids)):
             raise ValidationError(N_("Chaque compétence prérequise ne figure qu'une fois."), "prerequisites")
 

@@ -97,20 +97,34 @@ def request_form_values(form) -> dict:
     return values
 
 
+def _as_messages(value: object) -> list:
+    """Messages under one name, whatever nesting marshmallow left them in."""
+    if isinstance(value, dict):
+        return [message for sub in value.values() for message in _as_messages(sub)]
+    if isinstance(value, list):
+        return [message for sub in value for message in _as_messages(sub)]
+    return [value]
+
+
 def flatten_errors(messages: dict) -> dict[str, list]:
-    """Nested list errors ({"windows": {0: {"end": [...]}}}) as the form names its inputs ("windows-0-end")."""
+    """Nested list errors ({"windows": {0: {"end": [...]}}}) as the form names its inputs ("windows-0-end").
+
+    A list's own errors (its "_schema", e.g. a repeated item) sit beside its items' errors: both end up with
+    string keys only, so the answer can always be serialised."""
     flat: dict[str, list] = {}
     for name, value in messages.items():
-        if isinstance(value, dict) and all(isinstance(k, int) for k in value):
-            for index, sub in value.items():
-                if isinstance(sub, dict):
-                    for field, errors in sub.items():
-                        key = f"{name}-{index}-{field}" if field != "_schema" else name
-                        flat.setdefault(key, []).extend(errors)
-                else:
-                    flat.setdefault(name, []).extend(sub)
-        else:
-            flat[name] = value
+        if not isinstance(value, dict):
+            flat.setdefault(str(name), []).extend(_as_messages(value))
+            continue
+        for key, sub in value.items():
+            if isinstance(key, int) and isinstance(sub, dict):
+                for field, errors in sub.items():
+                    target = f"{name}-{key}-{field}" if field != "_schema" else str(name)
+                    flat.setdefault(target, []).extend(_as_messages(errors))
+            elif isinstance(key, int) or key == "_schema":
+                flat.setdefault(str(name), []).extend(_as_messages(sub))
+            else:
+                flat.setdefault(f"{name}-{key}", []).extend(_as_messages(sub))
     return flat
 
 

@@ -167,3 +167,27 @@ def test_a_body_over_the_size_limit_is_refused_with_413(app, client):
     response = client.post("/api/v1/requests", data=body, headers=headers)
     assert response.status_code == 413
     assert response.json["code"] == 413
+
+
+def test_prerequisite_rows_that_fail_to_load_are_errors_not_a_crash(app, client):
+    """Found by the fuzzer: an empty prerequisite row made the repeated-skill check raise (KeyError), and a
+    repeated skill beside a bad row made an error dict of mixed keys that could not be serialised."""
+
+    from mobilite.models import Role
+    from tests.factories import UserFactory
+    from tests.fixtures import bearer
+
+    headers = {**bearer(app, UserFactory(roles=[Role.RH])), "Content-Type": "application/json"}
+    skill_id = 1  # any id: the schema only sees it twice, the vocabulary is checked later
+    base = {"team": "Service", "title": "Une offre", "description": "Ce que l'on voit et fait."}
+
+    empty_row = client.post("/api/v1/offers", json={**base, "prerequisites": [{}]}, headers=headers)
+    assert empty_row.status_code == 422
+    assert "prerequisites-0-skill_id" in empty_row.json["errors"]
+
+    rows = [{"skill_id": skill_id, "min_level": 0}, {"skill_id": skill_id, "min_level": 0}]
+    repeated = client.post("/api/v1/offers", json={**base, "prerequisites": rows}, headers=headers)
+    assert repeated.status_code == 422
+    errors = repeated.json["errors"]
+    assert all(isinstance(key, str) for key in errors)
+    assert "prerequisites-0-min_level" in errors and "prerequisites" in errors

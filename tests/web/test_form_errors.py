@@ -184,3 +184,25 @@ def test_the_new_password_form_shows_the_length_and_the_mismatch_together(ctx, c
 )
 def test_schema_and_service_errors_are_named_the_same_way(error, expected):
     assert field_errors(error) == expected
+
+
+def test_a_repeated_prerequisite_beside_a_bad_level_shows_both(client):
+    """The list's own error and its rows' errors together (the API crashed on this mix; the form must not)."""
+    hr = UserFactory(roles=[Role.RH])
+    skill = SkillFactory(theme=ThemeFactory())
+    login(client, hr.email)
+    response = _post(
+        client,
+        "/rh/offres/nouvelle",
+        {
+            "title": "Une offre valable",
+            "team": "Service ADS",
+            "description": "Assez long pour être une description valable.",
+            "prerequisite_skill": [str(skill.id), str(skill.id)],
+            "prerequisite_level": ["0", "9"],
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Niveau attendu entre 1 et 4." in _error_of(html, "prerequisite_level-0")
+    assert "ne figure qu&#39;une fois" in html.split('id="prerequisites-error"', 1)[1].split("</p>", 1)[0]
