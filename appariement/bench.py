@@ -98,7 +98,7 @@ def run_method(size: str, variant: str, method: str, cpsat_limit: float) -> Row:
             row["status"] = res.status
         row["seconds"] = time.perf_counter() - t0
         m = metrics(ctx, x, 0)
-        row["breaks"] = rules.all_rules_hold(ctx.a, ctx.pairs.r[x], ctx.pairs.s[x])
+        row["breaks"] = rules.broken_rules(ctx.a, ctx.pairs.r[x], ctx.pairs.s[x])
     row.update(
         score=m["score"],
         placed=m["placed"],

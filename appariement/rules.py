@@ -186,6 +186,3 @@ def broken_rules(a: ProblemArrays, r: Indices, s: Indices) -> list[RuleName]:
         (RuleName.CONTINUITY, continuity(a, r, s, st.continuity)),
     )
     return broken + [name for name, ok in checks if not ok]
-
-
-all_rules_hold = broken_rules  # former name, kept until mobilite/services/round_review.py moves to check_placements

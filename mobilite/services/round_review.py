@@ -124,12 +124,6 @@ def set_pinned(actor: User, proposal: Proposal, pinned: bool, version: int | Non
     return proposal
 
 
-def broken_rules(round_: Round, pairs: list[tuple[int, int]]) -> list[RuleName]:
-    """Hard rules the round's placements would break with these (request, session) pairs."""
-    loaded = load_problem(round_.network, round_.week_start, None)
-    return list(check_placements(loaded.problem, [(str(r), str(s)) for r, s in pairs]).broken)
-
-
 def replace_session(actor: User, proposal: Proposal, session_id: int, version: int | None = None) -> Proposal:
     """Move a placement to another session by hand, if every hard rule still holds; it is then pinned."""
     proposal = _lock_for_review(proposal, version)

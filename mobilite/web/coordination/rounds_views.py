@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import Schema
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
@@ -84,56 +85,52 @@ def publish_round(round_id: int):
     return redirect(url_for("coordination.round_page", round_id=round_id))
 
 
-@bp.post("/propositions/<int:proposal_id>/decision")
-@roles_required(Role.COORDINATOR)
-def decide_proposal(proposal_id: int):
+def _review_change(proposal_id: int, schema: Schema, change, success: str | None = None) -> ResponseReturnValue:
+    """A coordinator's change to one proposal of a round in review; back to its row of the review page."""
     proposal = _proposal(proposal_id)
     back = _review_anchor(proposal)
-    schema = ProposalDecisionSchema()
+
+    def done(_result: object) -> ResponseReturnValue:
+        if success:
+            flash(success, "success")
+        return redirect(back)
+
     return submit_form(
         schema,
         form_data(schema, request.form),
-        lambda data: round_review.set_decision(current_user, proposal, data["decision"], data["reason"]),
-        done=lambda _result: redirect(back),
+        lambda data: change(proposal, data),
+        done=done,
         again=flash_and_return(back),
         shows_conflicts=True,
+    )
+
+
+@bp.post("/propositions/<int:proposal_id>/decision")
+@roles_required(Role.COORDINATOR)
+def decide_proposal(proposal_id: int):
+    return _review_change(
+        proposal_id,
+        ProposalDecisionSchema(),
+        lambda proposal, data: round_review.set_decision(current_user, proposal, data["decision"], data["reason"]),
     )
 
 
 @bp.post("/propositions/<int:proposal_id>/epingle")
 @roles_required(Role.COORDINATOR)
 def pin_proposal(proposal_id: int):
-    proposal = _proposal(proposal_id)
-    back = _review_anchor(proposal)
-    schema = PinSchema()
-    return submit_form(
-        schema,
-        form_data(schema, request.form),
-        lambda data: round_review.set_pinned(current_user, proposal, data["pinned"]),
-        done=lambda _result: redirect(back),
-        again=flash_and_return(back),
-        shows_conflicts=True,
+    return _review_change(
+        proposal_id, PinSchema(), lambda proposal, data: round_review.set_pinned(current_user, proposal, data["pinned"])
     )
 
 
 @bp.post("/propositions/<int:proposal_id>/remplacer")
 @roles_required(Role.COORDINATOR)
 def replace_proposal(proposal_id: int):
-    proposal = _proposal(proposal_id)
-    back = _review_anchor(proposal)
-
-    def replaced(_result: object) -> ResponseReturnValue:
-        flash(_("Placement remplacé et épinglé."), "success")
-        return redirect(back)
-
-    schema = ReplaceSchema()
-    return submit_form(
-        schema,
-        form_data(schema, request.form),
-        lambda data: round_review.replace_session(current_user, proposal, data["session_id"]),
-        done=replaced,
-        again=flash_and_return(back),
-        shows_conflicts=True,
+    return _review_change(
+        proposal_id,
+        ReplaceSchema(),
+        lambda proposal, data: round_review.replace_session(current_user, proposal, data["session_id"]),
+        success=_("Placement remplacé et épinglé."),
     )
 
 
