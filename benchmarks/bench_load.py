@@ -324,11 +324,14 @@ def main() -> None:
         for thread in threads:
             thread.start()
         started = time.monotonic()
+        client_cpu = time.process_time()
         clock.deadline = started + args.duration
         clock.ready.set()
         for thread in threads:
             thread.join(args.duration + 120)
-        report(results, time.monotonic() - started, args)
+        elapsed = time.monotonic() - started
+        report(results, elapsed, args)
+        print(f"the clients themselves used {(time.process_time() - client_cpu) / elapsed:.2f} cores of the machine")
     finally:
         server.send_signal(signal.SIGTERM)
         try:

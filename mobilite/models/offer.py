@@ -33,6 +33,13 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
     __table_args__ = (
         Index("ix_offers_status_organisation", "status", "organisation_id"),
         Index("ix_offers_status_published", "status", "published_at"),  # newest first in the agents' search
+        # The search's "contains" filter (ILIKE '%word%') reads these on PostgreSQL instead of every description.
+        *(
+            Index(
+                f"ix_offers_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}
+            ).ddl_if(dialect="postgresql")
+            for column in ("title", "team", "description")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

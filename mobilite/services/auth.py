@@ -22,6 +22,7 @@ from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from mobilite import notifications
 from mobilite.extensions import db
@@ -90,7 +91,14 @@ def user_for_session_id(value: str, max_age: timedelta, now: datetime | None = N
     now_ts = (now or utcnow()).timestamp()
     if not now_ts - max_age.total_seconds() <= issued <= now_ts + 60:
         return None
-    user = db.session.get(User, user_id)
+    # Every page asks for the user, their roles and their organisation (header, network): one query.
+    user = (
+        db.session.scalars(
+            select(User).where(User.id == user_id).options(joinedload(User.organisation), joinedload(User.role_rows))
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.active or user.session_version != version:
         return None
     return user

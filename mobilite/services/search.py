@@ -233,7 +233,7 @@ class FilterChoices(TypedDict):
     themes: list[tuple[str, str]]
     skills: list[tuple[str, list[tuple[str, str]]]]
     organisations: list[tuple[str, str]]
-    cities: list[str]
+    cities: list[tuple[str, str]]
 
 
 # Themes, skills, organisations and cities change rarely (an administrator's edit, a network sync), while
@@ -291,7 +291,7 @@ def _load_filter_choices(user: User, locale: str) -> FilterChoices:
         "themes": [(str(i), text) for i, text in themes],
         "skills": [(text, skills.get(i, [])) for i, text in themes],
         "organisations": [(str(i), name) for i, name in organisations],
-        "cities": list(cities),
+        "cities": [(city, city) for city in cities],
     }
 
 

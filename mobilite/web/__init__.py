@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from mobilite.web import api_pages
+    from mobilite.web import api_pages, widgets
     from mobilite.web.admin import bp as admin_bp
     from mobilite.web.agents import bp as agents_bp
     from mobilite.web.auth import bp as auth_bp
@@ -22,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_pages.bp)  # personal API tokens and the readable API documentation
+    widgets.register(app)
