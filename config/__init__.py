@@ -75,6 +75,17 @@ class BaseConfig:
     ROUND_HEARTBEAT_SECONDS = 0
     ROUND_STALE_SECONDS = 0
 
+    # Sign-in with ProConnect (OpenID Connect). Without an issuer, no ProConnect button and nothing changes.
+    # The issuer is the URL its discovery document (/.well-known/openid-configuration) hangs from.
+    OIDC_ISSUER = ""
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email given_name usual_name siret uid"
+    OIDC_ACR_VALUES = ""  # e.g. "eidas1"; when set, the ID token's acr must be one of these
+    OIDC_TIMEOUT_SECONDS = 10
+    # The address people write to about the service (named on the page for an unknown SIRET); may be empty.
+    CONTACT_EMAIL = ""
+
     DEMO_PASSWORD = "capacites-2026"
     HSTS = True
 

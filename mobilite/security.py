@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from mobilite.extensions import login_manager
 from mobilite.models import Role, User
+from mobilite.services import oidc
 from mobilite.services.auth import user_for_session_id
 
 
@@ -31,10 +32,12 @@ def init_app(app) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
+        # Signing in and out with ProConnect submits a form of ours that redirects to the provider.
+        form_action = " ".join(["'self'", *oidc.redirect_origins(app.config)])
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+            f"frame-ancestors 'none'; form-action {form_action}; base-uri 'self'",
         )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from mobilite.web.auth import views  # noqa: E402,F401
+from mobilite.web.auth import data_views, proconnect_views, views  # noqa: E402,F401

@@ -20,8 +20,10 @@ from mobilite.schemas.auth import (
 from mobilite.schemas.base import form_data
 from mobilite.security import login_required, public
 from mobilite.services import auth as auth_service
+from mobilite.services import oidc
 from mobilite.web.auth import bp
 from mobilite.web.forms import Rejection, submit_form
+from mobilite.web.public import views as public_pages
 
 
 def home_endpoint(user) -> str:
@@ -51,7 +53,7 @@ def safe_next(target: str | None) -> str | None:
 def index():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
-    return redirect(url_for("auth.login"))
+    return public_pages.home_page()  # visitors first read what the service is for
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -107,10 +109,15 @@ def _end_session() -> None:
 def logout():
     # Ends every session of the account, not only this one: a copied session or remember-me cookie is
     # worth nothing once its owner has signed out.
+    id_token = session.get(oidc.SESSION_ID_TOKEN)
     auth_service.end_sessions(current_user, "auth.logout")
     _end_session()
     flash(_("Vous êtes déconnecté·e."), "success")
-    return redirect(url_for("auth.login"))
+    # Signed in with ProConnect: its session ends too, and it sends the browser back to the sign-in page.
+    provider = oidc.Provider.from_config(current_app.config)
+    back = url_for("auth.login", _external=True)
+    target = oidc.logout_url(provider, id_token, back) if provider is not None and id_token else None
+    return redirect(target or url_for("auth.login"))
 
 
 @bp.get("/compte")
