@@ -63,3 +63,51 @@ def test_demo_has_published_offers_with_future_sessions_and_approved_requests(ct
     assert len(published) >= 30
     assert all(offer.sessions for offer in published)
     assert db.session.scalar(select(func.count(ImmersionRequest.id)).where(ImmersionRequest.status == "approved")) >= 20
+
+
+def test_demo_tells_a_coherent_story(ctx):
+    """Job titles belong to the agent's own service, work places come from the gazetteer, and requests were
+    written, sent and answered over the past weeks, in that order."""
+    from datetime import timedelta
+
+    from mobilite.models import RequestStatus, utcnow
+    from mobilite.services import communes
+    from mobilite.services.search import distance_km
+
+    demo.load_demo(PASSWORD)
+    agents = db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.AGENT, User.organisation_id.is_not(None))
+    ).all()
+    away = 0
+    for agent in agents:
+        if not agent.has_role(Role.RH):
+            _theme, titles = demo_data.TEAM_JOBS[agent.team]
+            assert agent.job_title in titles, (agent.team, agent.job_title)
+            assert agent.team in next(
+                o["teams"] for o in demo_data.ORGANISATIONS if o["slug"] == agent.organisation.slug
+            )
+        commune = communes.by_code(agent.work_commune_code)
+        assert commune is not None and agent.work_postcode in commune.postcodes
+        assert (agent.work_city, agent.work_latitude, agent.work_longitude) == (
+            commune.name,
+            commune.latitude,
+            commune.longitude,
+        )
+        organisation = agent.organisation
+        distance = distance_km(agent.work_latitude, agent.work_longitude, organisation.latitude, organisation.longitude)
+        assert distance < 250, (organisation.name, commune.name)  # one of its own sites
+        away += distance > 5
+    assert 0 < away < len(agents) / 2
+
+    now = utcnow()
+    requests = db.session.scalars(select(ImmersionRequest).where(ImmersionRequest.status != RequestStatus.CLOSED)).all()
+    for item in requests:
+        assert item.created_at <= now
+        if item.status != RequestStatus.DRAFT:
+            assert item.created_at <= item.submitted_at <= now
+        if item.status == RequestStatus.SUBMITTED:
+            assert now - item.submitted_at < timedelta(days=30)  # still within the employer's month to answer
+        if item.status == RequestStatus.APPROVED:
+            assert item.submitted_at < item.decided_at <= now
+    days = {(now - item.created_at).days for item in requests}
+    assert len(days) >= 15 and max(days) >= 21  # spread over the past weeks, not all written today

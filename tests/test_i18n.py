@@ -40,3 +40,21 @@ def test_validation_messages_follow_the_language(client):
     html = client.post("/connexion", data={"email": "nope", "csrf_token": token}).get_data(as_text=True)
     assert "This field is required." in html
     assert "Ce champ est obligatoire." not in html
+
+
+def test_french_plurals_take_the_singular_for_zero_and_one(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            forms = [ngettext("%(num)d offre", "%(num)d offres", n) for n in (0, 1, 2)]
+        with force_locale("en"):
+            english = [ngettext("%(num)d offre", "%(num)d offres", n) for n in (0, 1, 2)]
+    assert forms == ["0 offre", "1 offre", "2 offres"]
+    assert english == ["0 offers", "1 offer", "2 offers"]
+
+
+def test_an_empty_search_says_zero_offer_in_french(client):
+    login(client, UserFactory().email)
+    html = client.get("/agent/offres?q=introuvable").get_data(as_text=True)
+    assert "0 offre<" in html and "0 offres" not in html

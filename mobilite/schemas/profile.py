@@ -9,7 +9,7 @@ from mobilite.schemas.base import N_, FormSchema, form_data
 from mobilite.schemas.ids import Id
 
 MAX_SKILL_ROWS = 40
-OTHER_SITE = "other"
+MAX_WORK_PLACE_LENGTH = 160
 
 
 class SkillLevelSchema(FormSchema):
@@ -29,34 +29,17 @@ class ProfileSchema(FormSchema):
         load_default=list,
         validate=validate.Length(max=MAX_SKILL_ROWS, error=N_("Quarante compétences au plus.")),
     )
-    work_site = fields.String(required=True)
-    work_city = fields.String(load_default="", validate=validate.Length(max=120, error=N_("120 caractères au plus.")))
-    work_latitude = fields.Float(
-        load_default=None,
-        validate=validate.Range(min=-90, max=90, error=N_("Latitude entre -90 et 90 (par exemple 45.764).")),
-    )
-    work_longitude = fields.Float(
-        load_default=None,
-        validate=validate.Range(min=-180, max=180, error=N_("Longitude entre -180 et 180 (par exemple 4.836).")),
+    # A commune of the gazetteer, as its name, its postcode or "Name (postcode)" (what the suggestions write);
+    # the service finds it (mobilite.services.communes) and copies its coordinates.
+    work_place = fields.String(
+        required=True,
+        validate=validate.Length(max=MAX_WORK_PLACE_LENGTH, error=N_("160 caractères au plus.")),
+        error_messages={"required": N_("Indiquez la commune de votre lieu de travail (nom ou code postal).")},
     )
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def work_place_and_skills(self, data, original, **_kwargs):
+    @validates_schema(skip_on_field_errors=False)
+    def repeated_skills(self, data, **_kwargs):
         errors: dict = {}
-        site = data.get("work_site")
-        if site is not None and site != OTHER_SITE and not site.isdigit():
-            errors["work_site"] = [N_("Choisissez un site de la liste, ou « autre lieu ».")]
-        if site == OTHER_SITE:
-            if not data.get("work_city"):
-                errors["work_city"] = [N_("Indiquez la commune de votre lieu de travail.")]
-            for name in ("work_latitude", "work_longitude"):
-                if data.get(name) is None and not original.get(name):  # (a wrong value has its own error)
-                    errors[name] = [
-                        N_(
-                            "Indiquez les coordonnées de votre lieu de travail : elles servent à "
-                            "calculer les distances."
-                        )
-                    ]
         seen = set()
         for index, row in enumerate(data.get("skills", [])):
             if row.get("skill_id") in seen:  # every repeated row, not only the last one

@@ -271,6 +271,23 @@ ORGANISATIONS: list[OrganisationData] = [
     },
 ]
 
+# Each organisation's SIRET number, for ProConnect sign-ins (a first sign-in with one creates an agent there).
+# Invented numbers with a valid Luhn key (2009…: a made-up SIREN range), not the organisations' real ones.
+SIRETS: dict[str, str] = {
+    "cu-dunkerque": "20099000000016",
+    "ca-cergy-pontoise": "20099013700016",
+    "nantes-metropole": "20099027400017",
+    "departement-isere": "20099041100015",
+    "ccas-grenoble": "20099054800014",
+    "ville-de-grenoble": "20099068500014",
+    "grenoble-alpes-metropole": "20099082200013",
+    "carsat-centre-ouest": "20099095900013",
+    "ville-de-caluire-et-cuire": "20099109600013",
+    "ville-de-lyon": "20099123300012",
+    "departement-gironde": "20099137000012",
+    "region-centre-val-de-loire": "20099150700019",
+}
+
 FIRST_NAMES_F = [
     "Camille",
     "Léa",
@@ -532,204 +549,316 @@ LAST_NAMES = [
     "Jean-Louis",
 ]
 
-JOB_TITLES = {
-    "affaires-generales": [
-        "Assistant·e de direction",
-        "Gestionnaire des assemblées",
-        "Chargé·e d'accueil et de gestion administrative",
-        "Archiviste",
-        "Responsable des affaires générales",
-    ],
-    "finances": [
-        "Gestionnaire comptable",
-        "Chargé·e de préparation budgétaire",
-        "Analyste financier·ère",
-        "Contrôleur·se de gestion",
-        "Directeur·rice des finances",
-    ],
-    "rh": [
-        "Gestionnaire paie et carrière",
-        "Chargé·e de recrutement",
-        "Conseiller·ère en évolution professionnelle",
-        "Responsable formation",
-        "Conseiller·ère en prévention des risques professionnels",
-    ],
-    "numerique": [
-        "Technicien·ne support et déploiement",
-        "Administrateur·rice systèmes et réseaux",
-        "Chef·fe de projet numérique",
-        "Administrateur·rice de données",
-        "Géomaticien·ne",
-    ],
-    "juridique": [
-        "Juriste",
-        "Acheteur·se public·que",
-        "Gestionnaire des marchés publics",
-        "Délégué·e à la protection des données",
-        "Responsable de la commande publique",
-    ],
-    "communication": [
-        "Chargé·e de communication",
-        "Community manager",
-        "Chargé·e de communication interne",
-        "Graphiste",
-        "Chargé·e des relations presse",
-    ],
-    "logistique": [
-        "Gestionnaire du parc automobile",
-        "Magasinier·ère",
-        "Agent·e logistique",
-        "Responsable des moyens généraux",
-    ],
-    "social": [
-        "Travailleur·se social·e",
-        "Conseiller·ère en économie sociale et familiale",
-        "Instructeur·rice des aides sociales",
-        "Évaluateur·rice APA",
-        "Chargé·e d'accueil social",
-    ],
-    "sante": [
-        "Infirmier·ère de santé publique",
-        "Puériculteur·rice de PMI",
-        "Inspecteur·rice de salubrité",
-        "Coordinateur·rice du contrat local de santé",
-        "Chargé·e de prévention santé",
-    ],
-    "petite-enfance": [
-        "Auxiliaire de puériculture",
-        "Éducateur·rice de jeunes enfants",
-        "Directeur·rice de crèche",
-        "Animateur·rice de relais petite enfance",
-    ],
-    "protection-sociale": [
-        "Technicien·ne retraite",
-        "Conseiller·ère retraite",
-        "Assistant·e de service social",
-        "Contrôleur·se de sécurité",
-        "Ingénieur·e conseil en prévention",
-        "Conseiller·ère offre de service",
-    ],
-    "citoyennete": [
-        "Officier·ère d'état civil",
-        "Agent·e d'accueil population",
-        "Gestionnaire des élections",
-        "Chargé·e de participation citoyenne",
-        "Chargé·e de la vie associative",
-    ],
-    "education": [
-        "Animateur·rice périscolaire",
-        "Responsable de secteur éducatif",
-        "Coordinateur·rice du projet éducatif de territoire",
-        "Chargé·e des inscriptions scolaires",
-        "Gestionnaire des collèges",
-    ],
-    "culture": [
-        "Bibliothécaire",
-        "Médiateur·rice culturel·le",
-        "Chargé·e de programmation",
-        "Archiviste",
-        "Chargé·e des publics",
-    ],
-    "sport": [
-        "Éducateur·rice des activités physiques et sportives",
-        "Responsable d'équipement sportif",
-        "Chargé·e de développement du sport-santé",
-        "Maître-nageur·se sauveteur·se",
-    ],
-    "restauration": [
-        "Cuisinier·ère en restauration collective",
-        "Responsable de cuisine centrale",
-        "Diététicien·ne",
-        "Agent·e de restauration scolaire",
-    ],
-    "urbanisme": [
-        "Instructeur·rice des autorisations d'urbanisme",
-        "Chargé·e d'opérations d'aménagement",
-        "Chargé·e de planification urbaine",
-        "Chef·fe de projet renouvellement urbain",
-        "Chargé·e de mission politique de la ville",
-    ],
-    "habitat": [
-        "Chargé·e de mission habitat",
-        "Conseiller·ère en rénovation énergétique",
-        "Gestionnaire des demandes de logement social",
-        "Technicien·ne habitat indigne",
-    ],
-    "mobilites": [
-        "Chargé·e de mission mobilités",
-        "Chef·fe de projet aménagements cyclables",
-        "Gestionnaire des transports scolaires",
-        "Responsable du réseau de transport urbain",
-    ],
-    "dev-eco": [
-        "Chargé·e de développement économique",
-        "Manager de centre-ville",
-        "Chargé·e de mission économie sociale et solidaire",
-        "Chargé·e de promotion touristique",
-    ],
-    "emploi": [
-        "Conseiller·ère en insertion professionnelle",
-        "Facilitateur·rice des clauses sociales",
-        "Chargé·e de mission formation professionnelle",
-        "Chargé·e de relations entreprises",
-    ],
-    "europe": [
-        "Instructeur·rice des fonds européens",
-        "Chargé·e de mission Europe",
-        "Chargé·e de coopération internationale",
-    ],
-    "patrimoine": [
-        "Conducteur·rice d'opérations bâtiment",
-        "Technicien·ne de maintenance des bâtiments",
-        "Économe de flux",
-        "Chargé·e de gestion immobilière",
-    ],
-    "voirie": [
-        "Technicien·ne voirie",
-        "Surveillant·e de travaux",
-        "Agent·e d'exploitation des routes",
-        "Responsable de l'éclairage public",
-    ],
-    "environnement": [
-        "Chargé·e de mission plan climat",
-        "Garde du littoral et des espaces naturels",
-        "Animateur·rice nature",
-        "Chargé·e de mission biodiversité",
-        "Chargé·e de mission transition énergétique",
-    ],
-    "espaces-verts": [
-        "Jardinier·ère",
-        "Élagueur·se",
-        "Paysagiste concepteur·rice",
-        "Responsable des espaces verts",
-    ],
-    "eau": [
-        "Agent·e d'exploitation des réseaux d'eau",
-        "Technicien·ne de station d'épuration",
-        "Technicien·ne SPANC",
-        "Chargé·e de mission GEMAPI",
-    ],
-    "dechets": [
-        "Ripeur·se",
-        "Chef·fe d'équipe collecte",
-        "Ambassadeur·rice du tri",
-        "Gardien·ne de déchèterie",
-        "Agent·e de propreté urbaine",
-    ],
-    "securite": [
-        "Policier·ère municipal·e",
-        "Agent·e de surveillance de la voie publique",
-        "Médiateur·rice de tranquillité publique",
-        "Opérateur·rice de vidéoprotection",
-        "Coordinateur·rice CLSPD",
-    ],
-    "transversal": [
-        "Chef·fe de projet",
-        "Chargé·e de mission innovation publique",
-        "Chargé·e d'évaluation des politiques publiques",
-        "Directeur·rice général·e adjoint·e",
-        "Chef·fe de service",
-    ],
+# Each team's jobs: its job family (a theme code, for the agent's skills) and the titles found in it, so that an
+# agent's job title matches their service.
+TEAM_JOBS: dict[str, tuple[str, list[str]]] = {
+    "Direction des mobilités": (
+        "mobilites",
+        [
+            "Chargé·e de mission mobilités",
+            "Chef·fe de projet aménagements cyclables",
+            "Responsable du réseau de transport urbain",
+        ],
+    ),
+    "Direction de la transition écologique": (
+        "environnement",
+        [
+            "Chargé·e de mission plan climat",
+            "Chargé·e de mission transition énergétique",
+            "Chargé·e de mission biodiversité",
+        ],
+    ),
+    "Direction de la collecte et de la valorisation des déchets": (
+        "dechets",
+        ["Chef·fe d'équipe collecte", "Ambassadeur·rice du tri", "Gardien·ne de déchèterie", "Ripeur·se"],
+    ),
+    "Direction du développement économique": (
+        "dev-eco",
+        [
+            "Chargé·e de développement économique",
+            "Chargé·e de mission économie sociale et solidaire",
+            "Chargé·e de promotion touristique",
+        ],
+    ),
+    "Direction du cycle de l'eau": (
+        "eau",
+        [
+            "Agent·e d'exploitation des réseaux d'eau",
+            "Technicien·ne de station d'épuration",
+            "Chargé·e de mission GEMAPI",
+        ],
+    ),
+    "Direction des ressources humaines": (
+        "rh",
+        ["Gestionnaire paie et carrière", "Chargé·e de recrutement", "Responsable formation"],
+    ),
+    "Direction de l'aménagement et de l'urbanisme": (
+        "urbanisme",
+        [
+            "Instructeur·rice des autorisations d'urbanisme",
+            "Chargé·e d'opérations d'aménagement",
+            "Chargé·e de planification urbaine",
+        ],
+    ),
+    "Direction des systèmes d'information": (
+        "numerique",
+        [
+            "Technicien·ne support et déploiement",
+            "Administrateur·rice systèmes et réseaux",
+            "Chef·fe de projet numérique",
+        ],
+    ),
+    "Direction de l'habitat": (
+        "habitat",
+        [
+            "Chargé·e de mission habitat",
+            "Conseiller·ère en rénovation énergétique",
+            "Gestionnaire des demandes de logement social",
+        ],
+    ),
+    "Direction du développement économique et de l'emploi": (
+        "emploi",
+        [
+            "Chargé·e de relations entreprises",
+            "Conseiller·ère en insertion professionnelle",
+            "Chargé·e de développement économique",
+        ],
+    ),
+    "Direction de la commande publique": (
+        "juridique",
+        ["Acheteur·se public·que", "Gestionnaire des marchés publics", "Juriste"],
+    ),
+    "Direction de l'espace public": (
+        "voirie",
+        ["Technicien·ne voirie", "Surveillant·e de travaux", "Responsable de l'éclairage public"],
+    ),
+    "Direction du numérique": (
+        "numerique",
+        ["Chef·fe de projet numérique", "Administrateur·rice de données", "Géomaticien·ne"],
+    ),
+    "Direction des déchets": (
+        "dechets",
+        ["Chef·fe d'équipe collecte", "Ambassadeur·rice du tri", "Gardien·ne de déchèterie"],
+    ),
+    "Mission dialogue citoyen": (
+        "citoyennete",
+        ["Chargé·e de participation citoyenne", "Chargé·e de la vie associative"],
+    ),
+    "Direction de l'autonomie": (
+        "social",
+        ["Évaluateur·rice APA", "Instructeur·rice des aides sociales", "Travailleur·se social·e"],
+    ),
+    "Direction de l'éducation et des collèges": (
+        "education",
+        ["Gestionnaire des collèges", "Chargé·e des moyens des collèges", "Responsable de secteur éducatif"],
+    ),
+    "Service de l'aide sociale à l'enfance": (
+        "social",
+        ["Travailleur·se social·e", "Éducateur·rice spécialisé·e", "Référent·e aide sociale à l'enfance"],
+    ),
+    "Archives départementales": (
+        "culture",
+        ["Archiviste", "Chargé·e des publics", "Médiateur·rice culturel·le"],
+    ),
+    "Direction de l'action sociale": (
+        "social",
+        ["Travailleur·se social·e", "Instructeur·rice des aides sociales", "Chargé·e d'accueil social"],
+    ),
+    "Direction de l'action gérontologique": (
+        "social",
+        ["Évaluateur·rice APA", "Coordinateur·rice de résidence autonomie", "Travailleur·se social·e"],
+    ),
+    "Direction de la petite enfance": (
+        "petite-enfance",
+        ["Auxiliaire de puériculture", "Éducateur·rice de jeunes enfants", "Directeur·rice de crèche"],
+    ),
+    "Service domiciliation et accès aux droits": (
+        "social",
+        [
+            "Chargé·e d'accueil social",
+            "Conseiller·ère en économie sociale et familiale",
+            "Instructeur·rice des aides sociales",
+        ],
+    ),
+    "Direction des ressources": (
+        "finances",
+        ["Gestionnaire comptable", "Chargé·e de préparation budgétaire", "Contrôleur·se de gestion"],
+    ),
+    "Direction de l'urbanisme": (
+        "urbanisme",
+        [
+            "Instructeur·rice des autorisations d'urbanisme",
+            "Chargé·e de planification urbaine",
+            "Chef·fe de projet renouvellement urbain",
+        ],
+    ),
+    "Service communal d'hygiène et de santé": (
+        "sante",
+        ["Inspecteur·rice de salubrité", "Chargé·e de prévention santé", "Coordinateur·rice du contrat local de santé"],
+    ),
+    "Bibliothèque municipale": (
+        "culture",
+        ["Bibliothécaire", "Médiateur·rice culturel·le", "Chargé·e des publics"],
+    ),
+    "Direction de l'action territoriale": (
+        "citoyennete",
+        ["Chargé·e de participation citoyenne", "Agent·e d'accueil population", "Chargé·e de la vie associative"],
+    ),
+    "Direction de l'éducation et de la jeunesse": (
+        "education",
+        [
+            "Animateur·rice périscolaire",
+            "Chargé·e des inscriptions scolaires",
+            "Coordinateur·rice du projet éducatif de territoire",
+        ],
+    ),
+    "Direction de la tranquillité publique": (
+        "securite",
+        ["Policier·ère municipal·e", "Médiateur·rice de tranquillité publique", "Opérateur·rice de vidéoprotection"],
+    ),
+    "Direction de l'eau": (
+        "eau",
+        ["Agent·e d'exploitation des réseaux d'eau", "Technicien·ne de station d'épuration", "Technicien·ne SPANC"],
+    ),
+    "Direction de la propreté urbaine et des déchets": (
+        "dechets",
+        ["Agent·e de propreté urbaine", "Chef·fe d'équipe collecte", "Ambassadeur·rice du tri"],
+    ),
+    "Direction de l'habitat et du logement": (
+        "habitat",
+        [
+            "Gestionnaire des demandes de logement social",
+            "Technicien·ne habitat indigne",
+            "Chargé·e de mission habitat",
+        ],
+    ),
+    "Direction de l'environnement et du climat": (
+        "environnement",
+        ["Chargé·e de mission plan climat", "Chargé·e de mission biodiversité", "Animateur·rice nature"],
+    ),
+    "Direction de l'espace public et de la voirie": (
+        "voirie",
+        ["Technicien·ne voirie", "Surveillant·e de travaux", "Responsable de l'éclairage public"],
+    ),
+    "Service retraite": ("protection-sociale", ["Technicien·ne retraite", "Conseiller·ère retraite"]),
+    "Service social": ("protection-sociale", ["Assistant·e de service social"]),
+    "Direction des risques professionnels": (
+        "protection-sociale",
+        ["Contrôleur·se de sécurité", "Ingénieur·e conseil en prévention"],
+    ),
+    "Service accueil et relation aux assurés": (
+        "protection-sociale",
+        ["Conseiller·ère offre de service", "Conseiller·ère retraite"],
+    ),
+    "Action sociale retraite": (
+        "protection-sociale",
+        ["Assistant·e de service social", "Conseiller·ère offre de service"],
+    ),
+    "Direction de l'éducation": (
+        "education",
+        ["Animateur·rice périscolaire", "Chargé·e des inscriptions scolaires", "Responsable de secteur éducatif"],
+    ),
+    "Service population et état civil": (
+        "citoyennete",
+        ["Officier·ère d'état civil", "Agent·e d'accueil population", "Gestionnaire des élections"],
+    ),
+    "Service des espaces verts": ("espaces-verts", ["Jardinier·ère", "Élagueur·se", "Responsable des espaces verts"]),
+    "Police municipale": ("securite", ["Policier·ère municipal·e", "Agent·e de surveillance de la voie publique"]),
+    "Direction des finances": (
+        "finances",
+        ["Gestionnaire comptable", "Chargé·e de préparation budgétaire", "Analyste financier·ère"],
+    ),
+    "Direction de la culture": (
+        "culture",
+        ["Chargé·e de programmation", "Médiateur·rice culturel·le", "Chargé·e des publics"],
+    ),
+    "Direction de l'aménagement urbain": (
+        "urbanisme",
+        [
+            "Chargé·e d'opérations d'aménagement",
+            "Instructeur·rice des autorisations d'urbanisme",
+            "Chef·fe de projet renouvellement urbain",
+        ],
+    ),
+    "Direction des espaces verts": ("espaces-verts", ["Jardinier·ère", "Paysagiste concepteur·rice", "Élagueur·se"]),
+    "Bibliothèque municipale de Lyon": (
+        "culture",
+        ["Bibliothécaire", "Médiateur·rice culturel·le", "Chargé·e des publics"],
+    ),
+    "Direction des sports": (
+        "sport",
+        [
+            "Éducateur·rice des activités physiques et sportives",
+            "Responsable d'équipement sportif",
+            "Maître-nageur·se sauveteur·se",
+        ],
+    ),
+    "Direction des politiques d'inclusion et d'insertion": (
+        "emploi",
+        ["Conseiller·ère en insertion professionnelle", "Référent·e RSA", "Facilitateur·rice des clauses sociales"],
+    ),
+    "Direction de la protection de l'enfance et de la famille": (
+        "social",
+        ["Travailleur·se social·e", "Éducateur·rice spécialisé·e", "Puériculteur·rice de PMI"],
+    ),
+    "Direction de l'environnement": (
+        "environnement",
+        ["Garde du littoral et des espaces naturels", "Chargé·e de mission biodiversité", "Animateur·rice nature"],
+    ),
+    "Direction des infrastructures": (
+        "voirie",
+        ["Agent·e d'exploitation des routes", "Technicien·ne voirie", "Surveillant·e de travaux"],
+    ),
+    "Direction de l'Europe et de l'international": (
+        "europe",
+        [
+            "Instructeur·rice des fonds européens",
+            "Chargé·e de mission Europe",
+            "Chargé·e de coopération internationale",
+        ],
+    ),
+    "Direction de la formation professionnelle": (
+        "emploi",
+        ["Chargé·e de mission formation professionnelle", "Chargé·e de relations entreprises"],
+    ),
+    "Direction des transports et de la mobilité durable": (
+        "mobilites",
+        [
+            "Chargé·e de mission mobilités",
+            "Gestionnaire des transports scolaires",
+            "Chargé·e de l'offre de transport régional",
+        ],
+    ),
+    "Direction des lycées": ("education", ["Gestionnaire des lycées", "Chargé·e d'opérations dans les lycées"]),
+    "Direction de l'environnement et de la transition énergétique": (
+        "environnement",
+        [
+            "Chargé·e de mission transition énergétique",
+            "Chargé·e de mission biodiversité",
+            "Chargé·e de mission plan climat",
+        ],
+    ),
+    "Direction de l'économie": (
+        "dev-eco",
+        [
+            "Chargé·e de développement économique",
+            "Chargé·e de mission économie sociale et solidaire",
+            "Chargé·e des aides aux entreprises",
+        ],
+    ),
+}
+
+# Where agents work besides the headquarters' commune, as the gazetteer writes communes ("Name (postcode)"):
+# a département's or a region's services, a Carsat's agencies, an intercommunality's member towns.
+WORK_SITES: dict[str, list[str]] = {
+    "cu-dunkerque": ["Grande-Synthe (59760)", "Coudekerque-Branche (59210)"],
+    "ca-cergy-pontoise": ["Pontoise (95300)"],
+    "nantes-metropole": ["Rezé (44400)", "Saint-Herblain (44800)"],
+    "departement-isere": ["Voiron (38500)", "Vienne (38200)", "Bourgoin-Jallieu (38300)"],
+    "grenoble-alpes-metropole": ["Échirolles (38130)", "Saint-Martin-d'Hères (38400)"],
+    "carsat-centre-ouest": ["Poitiers (86000)", "La Rochelle (17000)", "Angoulême (16000)"],
+    "departement-gironde": ["Libourne (33500)", "Arcachon (33120)", "Langon (33210)"],
+    "region-centre-val-de-loire": ["Tours (37000)", "Blois (41000)", "Bourges (18000)"],
 }
 
 OFFER_TEMPLATES: list[OfferTemplate] = [

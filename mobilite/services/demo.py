@@ -27,6 +27,7 @@ from mobilite.models import (
     OfferStatus,
     Organisation,
     OrganisationKind,
+    OrganisationSiret,
     Outcome,
     Place,
     Proposal,
@@ -43,6 +44,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.seed import demo_data, taxonomy
+from mobilite.services import communes
 from mobilite.services.auth import hash_password
 from mobilite.workdays import add_working_days, next_monday
 
@@ -50,6 +52,7 @@ DOMAIN = "demo.mobilite.fr"
 ADMIN_EMAIL = f"admin@{DOMAIN}"
 COORDINATOR_EMAIL = f"coordination@{DOMAIN}"
 AGENTS_PER_ORGANISATION = 7
+AWAY_FROM_HEADQUARTERS = 0.3  # the share of an organisation's agents who work at one of its other sites
 
 
 def _ascii(text: str) -> str:
@@ -122,10 +125,14 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
             postcode=row["postcode"],
             latitude=row["latitude"],
             longitude=row["longitude"],
+            sirets=[OrganisationSiret(siret=demo_data.SIRETS[row["slug"]])],
         )
         organisations[row["slug"]] = organisation
         db.session.add(organisation)
     db.session.flush()
+
+    # Work places and request dates draw from their own generator: the rest of the demo does not move.
+    story = random.Random(2027)
 
     def person(first: str, last: str, organisation: Organisation | None, email: str, *roles: Role, **extra) -> User:
         user = User(
@@ -134,9 +141,7 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
             last_name=last,
             password_hash=password_hash,
             organisation=organisation,
-            work_city=organisation.city if organisation else "",
-            work_latitude=organisation.latitude if organisation else None,
-            work_longitude=organisation.longitude if organisation else None,
+            **_work_place(story, organisation),
             **extra,
         )
         for role in roles:
@@ -189,15 +194,16 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
             )
         for _ in range(AGENTS_PER_ORGANISATION):
             first, last = new_name()
-            theme = rng.choice([t for t in theme_codes if t in demo_data.JOB_TITLES] or theme_codes)
+            team = rng.choice(row["teams"])
+            theme, titles = demo_data.TEAM_JOBS[team]  # a job title of their own service
             user = person(
                 first,
                 last,
                 organisation,
                 f"{_ascii(first)}.{_ascii(last)}@{DOMAIN}",
                 Role.AGENT,
-                team=rng.choice(row["teams"]),
-                job_title=rng.choice(demo_data.JOB_TITLES.get(theme, ["Agent·e territorial·e"])),
+                team=team,
+                job_title=rng.choice(titles),
             )
             own = rng.sample(skills_by_theme.get(theme, []), k=min(2, len(skills_by_theme.get(theme, []))))
             own += rng.sample(
@@ -260,6 +266,7 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
         )[n % 6]
         min_days = rng.choice([2, 2, 3])
         request = ImmersionRequest(
+            **_request_dates(story, request_status),
             agent=agent,
             organisation=agent.organisation,
             status=request_status,
@@ -267,9 +274,6 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
             max_days=rng.choice([min_days + 1, 5, 5, 10]),
             max_distance_km=rng.choice([None, 100, 300, 800]),
             motivation=rng.choice(demo_data.MOTIVATIONS),
-            submitted_at=(
-                utcnow() - timedelta(days=rng.randint(1, 20)) if request_status != RequestStatus.DRAFT else None
-            ),
         )
         request.themes = list(agent.interests)
         start = first_week + timedelta(weeks=rng.randint(0, 3))
@@ -286,6 +290,43 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
     return demo_accounts()
 
 
+def _work_place(rng: random.Random, organisation: Organisation | None) -> dict:
+    """A commune of the gazetteer, as the profile form sets it: the headquarters' commune, or for some agents
+    another site of their organisation."""
+    if organisation is None:
+        return {}
+    found: communes.Match | list[communes.Match] | None = communes.locate(organisation.city, organisation.postcode)
+    others = demo_data.WORK_SITES.get(organisation.slug, [])
+    if others and rng.random() < AWAY_FROM_HEADQUARTERS:
+        found = communes.resolve(rng.choice(others))
+    if not isinstance(found, communes.Match):
+        raise ValueError(f"{organisation.name}: its commune is not in the gazetteer")
+    return {
+        "work_commune_code": found.commune.code,
+        "work_postcode": found.postcode,
+        "work_city": found.commune.name,
+        "work_latitude": found.commune.latitude,
+        "work_longitude": found.commune.longitude,
+    }
+
+
+def _request_dates(rng: random.Random, status: RequestStatus) -> dict:
+    """When a request was written, submitted and answered, as real ones spread over the past weeks: drafts are
+    recent, requests still waiting for the employer were sent within its month to answer, approved ones were
+    answered a few days to two weeks after they were sent."""
+    now = utcnow()
+    if status == RequestStatus.DRAFT:
+        created = now - timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 8))
+        return {"created_at": created, "updated_at": created}
+    oldest = 24 if status == RequestStatus.SUBMITTED else 45
+    created = now - timedelta(days=rng.randint(3, oldest), hours=rng.randint(0, 8))
+    submitted = min(created + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 6)), now)
+    if status == RequestStatus.SUBMITTED:
+        return {"created_at": created, "submitted_at": submitted, "updated_at": submitted}
+    decided = min(submitted + timedelta(days=rng.randint(2, 14), hours=rng.randint(1, 6)), now)
+    return {"created_at": created, "submitted_at": submitted, "decided_at": decided, "updated_at": decided}
+
+
 LEARNED = [
     "Une autre façon d'organiser l'accueil du public, que je vais proposer à mon équipe.",
     "Les contraintes d'un service voisin du mien : je comprends mieux leurs délais.",
@@ -299,13 +340,15 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
     """Five months of past rounds with immersions done and assessed, so quotas and the dashboard are alive."""
     for months_ago in range(5, 0, -1):
         week = next_monday(today - timedelta(days=30 * months_ago + 7))
+        published_at = utcnow() - timedelta(days=30 * months_ago)
         round_ = Round(
             network=network,
             week_start=week,
             status=RoundStatus.PUBLISHED,
             trigger="schedule",
             solver_status="OPTIMAL",
-            published_at=utcnow() - timedelta(days=30 * months_ago),
+            published_at=published_at,
+            created_at=published_at - timedelta(days=1),
         )
         placed = 0
         for agent in rng.sample(agents, 6):
@@ -315,7 +358,13 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
             session = OfferSession(
                 offer=offer, start_date=start, end_date=add_working_days(start, days), working_days=days, capacity=1
             )
+            # Written five weeks before its round, answered by the employer the week after.
+            written = published_at - timedelta(days=35)
             request = ImmersionRequest(
+                created_at=written,
+                submitted_at=written + timedelta(days=1),
+                decided_at=written + timedelta(days=8),
+                updated_at=published_at,
                 agent=agent,
                 organisation=agent.organisation,
                 status=RequestStatus.CLOSED,
@@ -323,12 +372,14 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
                 max_days=5,
                 motivation=rng.choice(demo_data.MOTIVATIONS),
             )
+            request.themes = list(agent.interests)
             request.windows.append(AvailabilityWindow(start_date=week, end_date=week + timedelta(weeks=6)))
             proposal = Proposal(
                 round=round_,
                 request=request,
                 session=session,
                 status=ProposalStatus.CONFIRMED,
+                created_at=published_at - timedelta(days=1),
                 score=rng.randint(300, 900),
                 breakdown={},
                 agent_answer=Answer.ACCEPTED,

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
@@ -41,6 +42,7 @@ from mobilite.models import (
 )
 from mobilite.services import audit, listings, rules
 from mobilite.services.people import hr_officers
+from mobilite.workdays import is_working_day
 
 REMIND_DAYS_BEFORE = 3
 
@@ -118,36 +120,72 @@ def agreement_summary(immersion: Immersion) -> dict:
     }
 
 
-def ics_uid(immersion: Immersion) -> str:
+def ics_uid(immersion: Immersion, day: date) -> str:
+    """One stable id per day of the immersion, so that importing the file again updates the events."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "mobilite"
-    return f"immersion-{immersion.id}@{host}"
+    return f"immersion-{immersion.id}-{day:%Y%m%d}@{host}"
+
+
+def immersion_days(immersion: Immersion) -> list[date]:
+    """The working days from the first day to the last: weekends and public holidays are days off."""
+    span = (immersion.end_date - immersion.start_date).days + 1
+    return [day for day in (immersion.start_date + timedelta(days=n) for n in range(span)) if is_working_day(day)]
+
+
+def meeting_text(offer: Offer) -> str:
+    """Where and when the visitor is met on the first day, in words; empty when the host did not say."""
+    when = format_time(offer.meeting_time, "short", rebase=False) if offer.meeting_time else ""
+    if when and offer.meeting_place:
+        return _("à %(time)s, %(place)s", time=when, place=offer.meeting_place)
+    if when:
+        return _("à %(time)s", time=when)
+    return offer.meeting_place
 
 
 def immersion_ics(immersion: Immersion) -> bytes:
-    """One all-day event spanning the immersion (DTEND is the day after the last, as iCalendar wants)."""
+    """One all-day event per working day of the immersion (DTEND is the next day, as iCalendar wants), at the
+    host's address, naming the tutor; the first day's event says where and when the visitor is met."""
     summary = agreement_summary(immersion)
+    offer = immersion.session.offer
+    days = immersion_days(immersion)
+    address = ", ".join(part for part in (summary["host_name"], summary["host_address"]) if part)
+    tutor = ", ".join(part for part in (summary["tutor_name"], summary["tutor_role"], summary["tutor_email"]) if part)
+    meeting = meeting_text(offer)
+    title = _("Immersion : %(title)s (%(host)s)", title=summary["title"], host=summary["host_name"])
+    link = notifications.external_url("agents.immersion", immersion_id=immersion.id)
+    status = "CANCELLED" if immersion.status == ImmersionStatus.CANCELLED else "CONFIRMED"
+
     calendar = Calendar()
     calendar.add("prodid", "-//mobilite//Immersions//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    event = Event()
-    event.add("uid", ics_uid(immersion))
-    event.add("dtstamp", immersion.updated_at or utcnow())
-    event.add("dtstart", immersion.start_date)
-    event.add("dtend", immersion.end_date + timedelta(days=1))
-    event.add("summary", _("Immersion : %(title)s (%(host)s)", title=summary["title"], host=summary["host_name"]))
-    event.add("location", ", ".join(part for part in (summary["host_name"], summary["host_address"]) if part))
-    lines = [
-        _("Équipe : %(team)s", team=summary["team"]),
-        _("Jours ouvrés : %(n)d", n=summary["working_days"]),
-    ]
-    if summary["tutor_name"]:
-        lines.append(_("Tuteur ou tutrice : %(name)s", name=summary["tutor_name"]))
-    lines.append(notifications.external_url("agents.immersion", immersion_id=immersion.id))
-    event.add("description", "\n".join(lines))
-    event.add("status", "CANCELLED" if immersion.status == ImmersionStatus.CANCELLED else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    calendar.add_component(event)
+    for number, day in enumerate(days, start=1):
+        first = number == 1
+        event = Event()
+        event.add("uid", ics_uid(immersion, day))
+        event.add("dtstamp", immersion.updated_at or utcnow())
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        if first and offer.meeting_time:
+            when = format_time(offer.meeting_time, "short", rebase=False)
+            event.add("summary", _("%(title)s, rendez-vous à %(time)s", title=title, time=when))
+        else:
+            event.add("summary", title)
+        place = offer.meeting_place if first else ""
+        event.add("location", ", ".join(part for part in (place, address) if part))
+        lines = [_("Jour %(n)d sur %(total)d", n=number, total=len(days))]
+        if first and meeting:
+            lines.append(_("Rendez-vous le premier jour : %(meeting)s", meeting=meeting))
+        lines.append(_("Équipe : %(team)s", team=summary["team"]))
+        if tutor:
+            lines.append(_("Tuteur ou tutrice : %(name)s", name=tutor))
+        if summary["host_address"]:
+            lines.append(_("Adresse : %(address)s", address=summary["host_address"]))
+        lines.append(link)
+        event.add("description", "\n".join(lines))
+        event.add("status", status)
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
     return calendar.to_ical()
 
 

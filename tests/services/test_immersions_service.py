@@ -1,9 +1,8 @@
-"""The confirmed immersion: agreement summary, PDF, calendar file, the reminder before it, and its end."""
+"""The confirmed immersion: agreement summary, PDF, the reminder before it, and its end."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from icalendar import Calendar
 from sqlalchemy import func, select
 
 from mobilite.extensions import db
@@ -63,31 +62,22 @@ def test_latin1_transliteration_keeps_french_accents():
     assert latin1("Łukasz Dvořák, 日本") == "Lukasz Dvorák, ??"
 
 
-def test_the_calendar_file_holds_one_all_day_event(immersion):
-    calendar = Calendar.from_ical(service.immersion_ics(immersion))
-    events = calendar.walk("VEVENT")
-    assert len(events) == 1
-    event = events[0]
-    assert event.decoded("dtstart") == START
-    assert event.decoded("dtend") == START + timedelta(days=3)  # exclusive: the day after the last
-    assert "Grenoble" in str(event["location"]) and "38000" in str(event["location"])
-    assert str(event["uid"]) == f"immersion-{immersion.id}@localhost"
-    again = Calendar.from_ical(service.immersion_ics(immersion)).walk("VEVENT")[0]
-    assert str(again["uid"]) == str(event["uid"])  # stable, so calendars update instead of duplicating
-
-
 def test_the_reminder_goes_out_once_three_days_before(immersion):
     host_hr = UserFactory(organisation=immersion.session.offer.organisation, roles=[Role.RH])
     agent_id = immersion.agent_id
     now = datetime(2031, 2, 27, 8, tzinfo=UTC)
     assert service.remind_upcoming(START - timedelta(days=4), now) == 0
     assert service.remind_upcoming(START - timedelta(days=3), now) == 1
-    kinds = dict(db.session.execute(select(Notification.recipient_id, Notification.kind)).all())
+    # The agent by e-mail at once; the host's HR officer in their inbox, for the morning digest.
+    from mobilite.models import InboxItem
+
+    kinds = dict(db.session.execute(select(InboxItem.user_id, InboxItem.kind)).all())
     assert kinds == {agent_id: "immersion.reminder.agent", host_hr.id: "immersion.reminder.host"}
+    assert db.session.scalars(select(Notification.kind)).all() == ["immersion.reminder.agent"]
     assert db.session.get(Immersion, immersion.id).reminder_sent_at == now
     assert service.remind_upcoming(START - timedelta(days=2), now) == 0
     assert service.remind_upcoming(START, now) == 0
-    assert db.session.scalar(select(func.count(Notification.id))) == 2
+    assert db.session.scalar(select(func.count(InboxItem.id))) == 2
 
 
 def test_an_immersion_confirmed_late_is_still_reminded_before_it_starts(immersion):

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("agents", __name__)
 
-from mobilite.web.agents import offers_views, proposals_views, requests_views, views  # noqa: E402,F401
+from mobilite.web.agents import (  # noqa: E402,F401
+    compatible_views,
+    offers_views,
+    proposals_views,
+    requests_views,
+    views,
+)

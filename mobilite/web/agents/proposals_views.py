@@ -5,6 +5,7 @@ from __future__ import annotations
 from mobilite.authz import Action
 from mobilite.models import FeedbackSide, Role
 from mobilite.security import roles_required
+from mobilite.web import immersion_changes as changes
 from mobilite.web import immersions as shared
 from mobilite.web.agents import bp
 
@@ -45,3 +46,21 @@ def immersion_ics(immersion_id: int):
 @roles_required(Role.AGENT)
 def immersion_feedback(immersion_id: int):
     return shared.feedback_form(shared.immersion_or_404(immersion_id, Action.MANAGE), FeedbackSide.AGENT, SPACE)
+
+
+@bp.route("/immersions/<int:immersion_id>/annulation", methods=["GET", "POST"])
+@roles_required(Role.AGENT)
+def immersion_call_off(immersion_id: int):
+    return changes.call_off_form(shared.immersion_or_404(immersion_id, Action.MANAGE), SPACE)
+
+
+@bp.route("/immersions/<int:immersion_id>/deplacements", methods=["GET", "POST"])
+@roles_required(Role.AGENT)
+def immersion_travel(immersion_id: int):
+    return changes.travel_form(shared.immersion_or_404(immersion_id, Action.MANAGE), SPACE)
+
+
+@bp.get("/immersions/<int:immersion_id>/attestation.pdf")
+@roles_required(Role.AGENT)
+def immersion_certificate(immersion_id: int):
+    return changes.certificate_download(shared.immersion_or_404(immersion_id, Action.MANAGE), SPACE)

@@ -14,6 +14,7 @@ from mobilite.authz import Action, can, require
 from mobilite.extensions import db
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import ImmersionRequest, RequestStatus, Role
+from mobilite.schemas.confirmations import WithdrawSchema
 from mobilite.schemas.requests import (
     MAX_WISHES,
     RequestSchema,
@@ -21,8 +22,8 @@ from mobilite.schemas.requests import (
     request_form_values,
 )
 from mobilite.security import roles_required
+from mobilite.services import first_use, line_manager, outlook, rules, wish_checks
 from mobilite.services import requests as service
-from mobilite.services import rules
 from mobilite.services.errors import ServiceError
 from mobilite.services.search import wish_choices
 from mobilite.services.taxonomy import themes_with_skills
@@ -59,6 +60,10 @@ class RequestValues(TypedDict, total=False):
     max_days: str
     max_distance_km: str
     motivation: str
+    career_project: str
+    shorter_notice_agreed: str
+    line_manager_id: str
+    line_manager_email: str
     wishes: list[str]
 
 
@@ -74,6 +79,10 @@ def _values_of(immersion_request: ImmersionRequest) -> RequestValues:
         max_days=str(immersion_request.max_days),
         max_distance_km="" if immersion_request.max_distance_km is None else str(immersion_request.max_distance_km),
         motivation=immersion_request.motivation,
+        career_project=immersion_request.career_project,
+        shorter_notice_agreed="on" if immersion_request.shorter_notice_agreed else "",
+        line_manager_id="" if immersion_request.line_manager_id is None else str(immersion_request.line_manager_id),
+        line_manager_email=immersion_request.line_manager_email,
         wishes=[str(w.offer_id) for w in immersion_request.wishes],
     )
 
@@ -82,7 +91,13 @@ def _int_ids(values) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()]
 
 
-def _render_form(immersion_request: ImmersionRequest | None, values: RequestValues, rejected: Rejection | None = None):
+def _render_form(
+    immersion_request: ImmersionRequest | None,
+    values: RequestValues,
+    rejected: Rejection | None = None,
+    checks: wish_checks.WishChecks | None = None,
+):
+    """`checks`: the stored wishes' checks, shown beside their selects while the form shows the stored values."""
     rejected = rejected or Rejection({}, 200)
     network = service.network_of(current_user)
     today = date.today()
@@ -98,6 +113,9 @@ def _render_form(immersion_request: ImmersionRequest | None, values: RequestValu
         max_wishes=MAX_WISHES,
         remaining=rules.remaining_quota(current_user.id, network, today),
         window_rows=max(3, len(values.get("windows", [])) + 1),
+        wish_checks=checks.by_offer() if checks is not None else {},
+        gaps=first_use.profile_gaps(current_user) if immersion_request is None else None,  # a first request
+        managers=line_manager.candidates(current_user),
     ), rejected.status
 
 
@@ -165,6 +183,10 @@ def _save(immersion_request: ImmersionRequest | None):
 @bp.route("/demandes/nouvelle", methods=["GET", "POST"])
 @roles_required(Role.AGENT)
 def new_request():
+    gaps = first_use.profile_gaps(current_user)
+    if gaps["blocking"]:  # nowhere to measure distances from: the profile first (the service refuses it too)
+        errors = {"_schema": [_(first_use.NO_WORK_PLACE)]} if request.method == "POST" else {}
+        return render_template("agents/requests/profile_first.html", gaps=gaps, errors=errors), (400 if errors else 200)
     if request.method == "POST":
         return _save(None)
     network = service.network_of(current_user)
@@ -194,6 +216,13 @@ def request_detail(request_id: int):
         overdue=service.is_overdue(immersion_request),
         remaining=rules.remaining_quota(current_user.id, network, date.today()),
         network=network,
+        outlook=outlook.texts_for([immersion_request]).get(immersion_request.id),  # after a published round
+        opinion=line_manager.state(immersion_request),
+        wish_checks=(
+            wish_checks.check_wishes(immersion_request)
+            if immersion_request.status in wish_checks.CHECKED_STATUSES
+            else None
+        ),
     )
 
 
@@ -206,7 +235,9 @@ def edit_request(request_id: int):
         return redirect(url_for("agents.request_detail", request_id=immersion_request.id))
     if request.method == "POST":
         return _save(immersion_request)
-    return _render_form(immersion_request, _values_of(immersion_request))
+    return _render_form(
+        immersion_request, _values_of(immersion_request), checks=wish_checks.check_wishes(immersion_request)
+    )
 
 
 def _version_form() -> dict[str, Any]:
@@ -238,12 +269,22 @@ def submit_request(request_id: int):
     return redirect(url_for("agents.request_detail", request_id=immersion_request.id))
 
 
-@bp.post("/demandes/<int:request_id>/retirer")
+@bp.route("/demandes/<int:request_id>/retirer", methods=["GET", "POST"])
 @roles_required(Role.AGENT)
 def withdraw_request(request_id: int):
+    """A withdrawal is final: it takes effect only from its confirmation page's button."""
     immersion_request = _own_request(request_id)
+    if immersion_request.status not in request_lifecycle.WITHDRAWABLE:
+        flash(_("Cette demande ne peut plus être retirée."), "error")
+        return redirect(url_for("agents.request_detail", request_id=immersion_request.id))
+    values = hidden_fields(WithdrawSchema(), request.form) if request.method == "POST" else {}
+    if not values.get("confirm"):
+        errors = {"confirm": [_("Confirmez le retrait avec le bouton ci-dessous.")]} if request.method == "POST" else {}
+        return render_template("agents/requests/withdraw.html", item=immersion_request, errors=errors), (
+            400 if errors else 200
+        )
     try:
-        service.withdraw_request(current_user, immersion_request, _version_form()["version"])
+        service.withdraw_request(current_user, immersion_request, values["version"])
     except ServiceError as exc:
         flash_errors(exc)
     else:

@@ -10,9 +10,8 @@ from flask_login import current_user
 from mobilite.models import Role
 from mobilite.schemas.profile import ProfileSchema, profile_form_values
 from mobilite.security import roles_required
-from mobilite.services import homes
+from mobilite.services import first_use, homes, outlook
 from mobilite.services import profile as profile_service
-from mobilite.services.requests import organisation_sites
 from mobilite.services.taxonomy import themes_with_skills
 from mobilite.web.agents import bp
 from mobilite.web.forms import Rejection, submit_form
@@ -21,7 +20,13 @@ from mobilite.web.forms import Rejection, submit_form
 @bp.get("/")
 @roles_required(Role.AGENT)
 def home():
-    return render_template("agents/home.html", **homes.agent_home(current_user))
+    home_data = homes.agent_home(current_user)
+    return render_template(
+        "agents/home.html",
+        **home_data,
+        gaps=first_use.profile_gaps(current_user),
+        outlooks=outlook.texts_for(home_data["requests"]),  # requests a published round left unmatched
+    )
 
 
 class SkillRow(TypedDict):
@@ -34,10 +39,7 @@ class ProfileValues(TypedDict, total=False):
 
     interests: list[str]
     skills: list[SkillRow]
-    work_site: str | None
-    work_city: str
-    work_latitude: str
-    work_longitude: str
+    work_place: str
 
 
 def _profile_input(key: str) -> str:
@@ -51,7 +53,6 @@ def _profile_input(key: str) -> str:
 @bp.route("/profil", methods=["GET", "POST"])
 @roles_required(Role.AGENT)
 def profile():
-    sites = organisation_sites(current_user)
     if request.method == "POST":
         values = cast(ProfileValues, profile_form_values(request.form))
     else:
@@ -59,10 +60,7 @@ def profile():
         values = ProfileValues(
             interests=[str(t.id) for t in user.interests],
             skills=[SkillRow(skill_id=str(s.skill_id), level=str(s.level)) for s in user.skills],
-            work_site=profile_service.current_site(user, sites),
-            work_city=user.work_city,
-            work_latitude="" if user.work_latitude is None else str(user.work_latitude),
-            work_longitude="" if user.work_longitude is None else str(user.work_longitude),
+            work_place=profile_service.work_place_label(user),
         )
 
     def render(rejected: Rejection) -> ResponseReturnValue:
@@ -70,9 +68,10 @@ def profile():
             "agents/profile.html",
             values=values,
             errors=rejected.errors,
-            sites=sites,
             themes=themes_with_skills(),
             skill_rows=max(len(values.get("skills", [])) + 3, 5),
+            gaps=first_use.profile_gaps(current_user),
+            first_request=not first_use.has_requests(current_user),  # then the page leads to the first request
         ), rejected.status
 
     def saved(_result: object) -> ResponseReturnValue:
@@ -88,4 +87,5 @@ def profile():
         done=saved,
         again=render,
         input_name=_profile_input,
+        also_check=profile_service.check_profile,
     )
