@@ -95,14 +95,20 @@ def load_network(
     *,
     sessions_per_offer: int = 2,
     all_approved: bool = False,
+    label: str = "",
 ) -> int:
-    """Bulk-insert the synthetic network; returns its id. `all_approved` makes every request ready to match."""
+    """Bulk-insert the synthetic network; returns its id. `all_approved` makes every request ready to match.
+    `label` tells a second network of the same database apart (its name, slugs and e-mail addresses)."""
     rng = random.Random(seed)
     themes, skills = load_taxonomy()
     theme_ids = [t.id for t in themes.values()]
     skill_ids = [s.id for s in skills.values()]
     db.session.commit()
-    network = Network(name="Réseau national (benchmark)", slug="bench", requires_offer_validation=False)
+    network = Network(
+        name=f"Réseau national (benchmark){' ' + label if label else ''}",
+        slug=f"bench{'-' + label if label else ''}",
+        requires_offer_validation=False,
+    )
     db.session.add(network)
     db.session.flush()
     orgs = []
@@ -112,7 +118,7 @@ def load_network(
             {
                 "network_id": network.id,
                 "name": f"Organisation {n:03d} de {city}",
-                "slug": f"bench-{n:03d}",
+                "slug": f"bench-{label + '-' if label else ''}{n:03d}",
                 "kind": "commune",
                 "city": city,
                 "postcode": "00000",
@@ -136,7 +142,7 @@ def load_network(
         org = org_rows[n % len(org_rows)]
         users.append(
             {
-                "email": f"agent{n}@bench.example",
+                "email": f"{label}agent{n}@bench.example",
                 "first_name": "Agent",
                 "last_name": f"N{n:05d}",
                 "password_hash": password_hash,
@@ -155,7 +161,7 @@ def load_network(
     for org in org_rows:
         users.append(
             {
-                "email": f"rh{org.id}@bench.example",
+                "email": f"{label}rh{org.id}@bench.example",
                 "first_name": "RH",
                 "last_name": str(org.id),
                 "password_hash": password_hash,
@@ -180,7 +186,10 @@ def load_network(
     ).all()
     db.session.execute(
         insert(UserRole),
-        [{"user_id": u.id, "role": Role.RH.value if u.email.startswith("rh") else Role.AGENT.value} for u in user_rows],
+        [
+            {"user_id": u.id, "role": Role.RH.value if u.email.startswith(f"{label}rh") else Role.AGENT.value}
+            for u in user_rows
+        ],
     )
 
     first_week = next_monday(date.today())
@@ -229,7 +238,7 @@ def load_network(
     db.session.execute(insert(OfferTheme), offer_themes)
     db.session.execute(insert(OfferSkill), offer_skills)
 
-    agents = [u for u in user_rows if not u.email.startswith("rh")]
+    agents = [u for u in user_rows if not u.email.startswith(f"{label}rh")]
     requests = []
     for agent in agents:
         requests.append(

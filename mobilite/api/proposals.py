@@ -11,18 +11,23 @@ publication a proposal is the coordination's only, and anybody else's answers 40
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
-from mobilite.api.schemas_rounds import PartyProposalQuery, PinIn, ProposalOut, ProposalReviewOut
+from mobilite.api.schemas_rounds import PartyProposalQuery, PinIn, ProposalOut, ProposalReviewOut, ReplacementsOut
 from mobilite.authz import Action, Scope, default_scope, proposal_side, require_scope
+from mobilite.lifecycles.proposal import IN_REVIEW as PROPOSAL_IN_REVIEW
+from mobilite.lifecycles.round import IN_REVIEW as ROUND_IN_REVIEW
+from mobilite.lifecycles.round import RoundStateConflict
 from mobilite.models import Proposal, Role
 from mobilite.schemas.proposals import AnswerSchema
 from mobilite.schemas.rounds import ProposalDecisionSchema, ReplaceSchema
 from mobilite.services import immersions as immersion_service
 from mobilite.services import listings, round_review
 from mobilite.services import proposals as proposal_service
+from mobilite.services import replacements as replacement_service
 
 blp = json_errors(
     Blueprint(
@@ -89,11 +94,32 @@ def pin(data, proposal):
 @blp.arguments(ReplaceSchema)
 @etagged_change(blp, ProposalReviewOut, record="proposal", if_match="optional", etag=_etag)
 def replace(data, proposal):
-    """Move a placement to another session of the network by hand. Every hard rule must still hold for the
-    whole round: otherwise 422 on `session_id`, naming the rules it would break. The placement is then
-    approved and pinned, with a manual score of 0. If-Match is optional; when sent, it is checked."""
+    """Move a placement to another session of the network by hand (GET .../replacements lists those that
+    keep every rule). Every hard rule must still hold for the whole round: otherwise 422 on `session_id`,
+    naming the rules it would break. The placement is then approved, pinned and marked `replaced`, with the
+    engine's score and breakdown for the new pair. If-Match is optional; when sent, it is checked."""
     round_review.replace_session(api_user(), proposal, data["session_id"], version=proposal.version)
     return _reviewed(proposal)
+
+
+@blp.route("/proposals/<int:proposal_id>/replacements", methods=["GET"])
+@api_view(Role.COORDINATOR, load=REVIEWED)
+@blp.response(200, ReplacementsOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def replacements(proposal):
+    """Where a placement of a round in review could move: every session that keeps every hard rule with the
+    round's other placements, best score first, each with the engine's score and breakdown; then the
+    best-scoring sessions a rule rules out, with the rules, and how many each rule rules out. 409 once the
+    round or the proposal is no longer in review."""
+    if proposal.round.status not in ROUND_IN_REVIEW or proposal.status not in PROPOSAL_IN_REVIEW:
+        raise RoundStateConflict(_("Cette proposition n'est plus en revue."))
+    found = replacement_service.options(proposal)
+    return {
+        "valid": found.valid,
+        "refused": found.refused,
+        "refused_by_rule": {str(rule): n for rule, n in found.refused_by_rule.items()},
+    }
 
 
 # --- the parties: the agent, the HR of the host and of the home organisation ---------------------------

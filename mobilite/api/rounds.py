@@ -15,7 +15,15 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound
 
 from mobilite.api.core import api_user, api_view, http_error, json_errors, page_of
-from mobilite.api.schemas_rounds import ProposalQuery, ProposalReviewOut, RoundOut, RoundQuery, UnmatchedOut
+from mobilite.api.schemas_rounds import (
+    BulkDecisionIn,
+    BulkDecisionOut,
+    ProposalReviewOut,
+    RoundOut,
+    RoundProposalQuery,
+    RoundQuery,
+    UnmatchedOut,
+)
 from mobilite.authz import Action
 from mobilite.extensions import db
 from mobilite.models import (
@@ -24,7 +32,8 @@ from mobilite.models import (
     Round,
 )
 from mobilite.services import immersions as immersion_service
-from mobilite.services import listings, round_review, rounds
+from mobilite.services import listings, review_summary, review_table, round_review, rounds
+from mobilite.services.review_table import Flag
 
 blp = json_errors(
     Blueprint(
@@ -106,24 +115,54 @@ def rerun_round(round_):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 def publish_round(round_):
-    """Publish every proposal not rejected: the agents, their HR and the host HR are told, and have the
-    network's response time to answer. 409 unless the round is in review (proposed): in particular while a
-    rerun is pending or running, since publishing would race the new proposals; publish once it is back in
-    review. Proposals whose request was withdrawn since the round ran are left out."""
+    """Publish what the network's setting sends (`publication_scope`: the approved proposals, or those and
+    the ones nobody reviewed yet): the agents, their HR and the host HR are told, and have the network's
+    response time to answer; the agents the round left without a proposal are told why. Proposals outside
+    the setting are not sent: their requests wait for the next round. 409 unless the round is in review
+    (proposed): in particular while a rerun is pending or running, since publishing would race the new
+    proposals; publish once it is back in review. Proposals whose request was withdrawn since the round
+    ran are rejected, not sent."""
     round_review.publish_round(api_user(), round_)
     return round_
 
 
 @blp.route("/rounds/<int:round_id>/proposals", methods=["GET"])
 @api_view(Role.COORDINATOR, load=OWN_ROUND)
-@blp.arguments(ProposalQuery, location="query", as_kwargs=True)
+@blp.arguments(RoundProposalQuery, location="query", as_kwargs=True)
 @blp.response(200, ProposalReviewOut(many=True))
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.paginate(page_size=50, max_page_size=200)
-def list_round_proposals(pagination_parameters, round_, status=None):
-    """The round's proposals, best score first, each with its score's breakdown; optionally in one status."""
-    query = listings.round_proposals(round_.id, status)
-    return immersion_service.attach_immersion_ids(page_of(query, pagination_parameters))
+def list_round_proposals(pagination_parameters, round_, **query):
+    """The round's proposals, best score first, each with its score's breakdown; filtered and sorted as the
+    review page does it (one status, home or host organisation, score band, flags)."""
+    review_filter = review_table.ReviewFilter(
+        home=query.get("home_organisation_id"),
+        host=query.get("host_organisation_id"),
+        status=query.get("status"),
+        band=query.get("score_band"),
+        flags=tuple(dict.fromkeys(query.get("flags") or ())),
+        sort=query.get("sort") or review_table.Sort.SCORE,
+    )
+    below = review_summary.summary(round_).below_floor if Flag.BELOW_FLOOR in review_filter.flags else []
+    selected = review_table.filtered(round_, review_filter, [r.organisation_id for r in below])
+    return immersion_service.attach_immersion_ids(
+        page_of(listings.with_proposal_details(selected), pagination_parameters)
+    )
+
+
+@blp.route("/rounds/<int:round_id>/decisions", methods=["POST"])
+@api_view(Role.COORDINATOR, load=OWN_ROUND)
+@blp.arguments(BulkDecisionIn)
+@blp.response(200, BulkDecisionOut)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def decide_in_bulk(data, round_):
+    """Approve, or reject with one reason, many proposals of a round in review at once, each named with the
+    version read. All or nothing: 409 if the round was rerun or published since, or if any of them changed
+    (its version); proposals already decided are left as they are (`skipped`)."""
+    selection = [(item["id"], item["version"]) for item in data["proposals"]]
+    result = round_review.bulk_decide(api_user(), round_, data["decision"], data["reason"], selection=selection)
+    return {"changed": result.changed, "skipped": result.skipped}
 
 
 @blp.route("/rounds/<int:round_id>/unmatched", methods=["GET"])

@@ -9,9 +9,11 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from mobilite.lifecycles.round import MAX_ATTEMPTS, failure_message
-from mobilite.models import Answer, ImmersionStatus, ProposalStatus, RoundStatus
+from mobilite.models import Answer, ImmersionStatus, ProposalStatus, PublicationScope, RoundStatus
 from mobilite.schemas.base import BaseSchema
-from mobilite.schemas.rounds import PinSchema
+from mobilite.schemas.ids import Id
+from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema
+from mobilite.services.review_table import Band, Flag, Sort
 
 # --- rounds ---------------------------------------------------------------------------------------------
 
@@ -57,6 +59,17 @@ class RoundOut(BaseSchema):
         },
     )
     settings_snapshot = fields.Dict(dump_only=True, metadata={"description": "The network settings it ran with."})
+    publication_scope = fields.Enum(
+        PublicationScope,
+        by_value=True,
+        attribute="network.publication_scope",
+        dump_only=True,
+        metadata={
+            "description": "What publishing sends (a network setting): approved (the proposals a coordinator "
+            "approved; the others wait for the next round) or approved_and_unreviewed (those and the ones "
+            "nobody reviewed yet). Rejected proposals are never sent."
+        },
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -141,16 +154,106 @@ class ProposalReviewOut(ProposalOut):
         values=fields.Integer(),
         dump_only=True,
         metadata={
-            "description": 'Soft goal → weighted points; they sum to the score. {"manual": 0} when placed by hand.'
+            "description": "Soft goal → weighted points; they sum to the score. A placement moved by hand is "
+            "scored by the engine too, with the weights the round ran with."
         },
     )
     pinned = fields.Boolean(dump_only=True, metadata={"description": "Forced in reruns of the round."})
+    replaced = fields.Boolean(dump_only=True, metadata={"description": "Moved to another session by hand."})
     coordinator_reason = fields.String(dump_only=True, metadata={"description": "Why it was rejected."})
 
 
 class ProposalQuery(BaseSchema):
     status = fields.Enum(
         ProposalStatus, by_value=True, load_default=None, metadata={"description": "Only the proposals in this status."}
+    )
+
+
+class RoundProposalQuery(ProposalQuery):
+    """The review page's filter and sort, by the same names as the API's other fields."""
+
+    home_organisation_id = Id(load_default=None, metadata={"description": "Only agents of this organisation."})
+    host_organisation_id = Id(load_default=None, metadata={"description": "Only offers of this organisation."})
+    score_band = fields.Enum(
+        Band,
+        by_value=True,
+        load_default=None,
+        metadata={
+            "description": "high: 60 % of the best score a pair can get or more; low: under 35 %; medium between."
+        },
+    )
+    flags = fields.List(
+        fields.Enum(Flag, by_value=True),
+        load_default=list,
+        validate=validate.Length(max=6),
+        metadata={
+            "description": "Only proposals with every flag given: last_wish (the last of two wishes or more), "
+            "outside_wishes, far (at 80 % of the agent's maximum distance or beyond), below_floor (the agent's "
+            "organisation is under the fairness floor), pinned, replaced."
+        },
+    )
+    sort = fields.Enum(
+        Sort, by_value=True, load_default=Sort.SCORE, metadata={"description": "Default: best score first."}
+    )
+
+
+class SelectedIn(BaseSchema):
+    id = Id(required=True)
+    version = fields.Integer(
+        required=True, validate=validate.Range(min=1), metadata={"description": "The version read."}
+    )
+
+
+class BulkDecisionIn(ProposalDecisionSchema):
+    proposals = fields.List(
+        fields.Nested(SelectedIn),
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+        metadata={"description": "The proposals, each with the version read (from GET .../proposals)."},
+    )
+
+
+class BulkDecisionOut(BaseSchema):
+    changed = fields.Integer(dump_only=True, metadata={"description": "Proposals approved or rejected."})
+    skipped = fields.Integer(
+        dump_only=True, metadata={"description": "Already decided (approved, rejected, published): left as they are."}
+    )
+
+
+class ReplacementOut(BaseSchema):
+    session_id = fields.Integer(attribute="session.id", dump_only=True)
+    offer_id = fields.Integer(attribute="session.offer_id", dump_only=True)
+    offer_title = fields.String(attribute="session.offer.title", dump_only=True)
+    host_organisation_id = fields.Integer(attribute="session.offer.organisation_id", dump_only=True)
+    start_date = fields.Date(attribute="session.start_date", dump_only=True)
+    end_date = fields.Date(attribute="session.end_date", dump_only=True)
+    score = fields.Integer(attribute="option.score", dump_only=True)
+    breakdown = fields.Dict(keys=fields.String(), values=fields.Integer(), attribute="option.breakdown", dump_only=True)
+    broken = fields.List(
+        fields.String(),
+        attribute="option.broken",
+        dump_only=True,
+        metadata={"description": "The hard rules the move would break (empty: it keeps them all)."},
+    )
+    current = fields.Boolean(dump_only=True, metadata={"description": "The session the proposal holds now."})
+
+
+class ReplacementsOut(BaseSchema):
+    valid = fields.List(
+        fields.Nested(ReplacementOut),
+        dump_only=True,
+        metadata={"description": "Every session that keeps every hard rule, best score first."},
+    )
+    refused = fields.List(
+        fields.Nested(ReplacementOut),
+        dump_only=True,
+        metadata={"description": "The best-scoring sessions a rule rules out, with the rules."},
+    )
+    refused_by_rule = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        dump_only=True,
+        metadata={"description": "First broken rule → how many sessions it rules out."},
     )
 
 
@@ -186,6 +289,11 @@ class ImmersionOut(BaseSchema):
     end_date = fields.Date(dump_only=True)
     working_days = fields.Integer(dump_only=True)
     status = fields.Enum(ImmersionStatus, by_value=True, dump_only=True)
+    days_done = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "Days done when partly done; null: all."}
+    )
+    cancelled_at = fields.DateTime(dump_only=True, allow_none=True)
+    cancel_reason = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 

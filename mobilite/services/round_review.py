@@ -6,14 +6,14 @@ review, so a review change, a publication and a rerun of one round happen one af
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from appariement import RuleName, check_placements
+from appariement import RuleName
 from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.i18n import N_
@@ -21,7 +21,7 @@ from mobilite.lifecycles import proposal as proposal_lifecycle
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.lifecycles.proposal import ProposalMove, ReviewDecision
 from mobilite.lifecycles.request import RequestMove
-from mobilite.lifecycles.round import IN_REVIEW
+from mobilite.lifecycles.round import IN_REVIEW, RoundStateConflict
 from mobilite.limits import REJECT_REASON_REQUIRED
 from mobilite.models import (
     ImmersionRequest,
@@ -35,12 +35,11 @@ from mobilite.models import (
     User,
     utcnow,
 )
-from mobilite.services import audit, listings, rounds
-from mobilite.services.concurrency import check_version, commit_versioned, stale
+from mobilite.services import audit, outlook, publication, replacements, review_summary, review_table, rounds
+from mobilite.services.concurrency import Conflict, check_version, commit_versioned, stale
 from mobilite.services.errors import ServiceError
 from mobilite.services.people import hr_officers_by_organisation
-from mobilite.services.proposals import forbid_pair
-from mobilite.services.round_problem import load_problem
+from mobilite.services.proposals import forbid_pair, forbid_pairs
 
 # Names of the engine's hard rules, as a coordinator reads them.
 RULE_LABELS: dict[RuleName, str] = {
@@ -112,6 +111,95 @@ def set_decision(
     return proposal
 
 
+@dataclass(frozen=True)
+class BulkResult:
+    changed: int  # proposals approved or rejected
+    skipped: int  # in the selection, but already decided (approved, rejected or published)
+
+
+def bulk_decide(
+    actor: User,
+    round_: Round,
+    decision: ReviewDecision | str,
+    reason: str = "",
+    *,
+    selection: list[tuple[int, int]] | None = None,
+    review_filter: review_table.ReviewFilter | None = None,
+    expected: str | None = None,
+) -> BulkResult:
+    """Approve, or reject with one reason, every proposal of a selection (id, version read) or of a filter
+    (with the fingerprint the page showed, review_table.token), in one transaction.
+
+    All or nothing: refused as a whole (Conflict) if the round was rerun or published since, or if any of
+    the proposals covered changed; proposals already decided are left as they are and counted as skipped."""
+    try:
+        decision = ReviewDecision(decision)
+    except ValueError:
+        raise ServiceError({"decision": [_("Décision inconnue.")]}) from None
+    reason = (reason or "").strip()
+    if decision == ReviewDecision.REJECT and not reason:
+        raise ServiceError({"reason": [_(REJECT_REASON_REQUIRED)]})
+    if selection is not None and not selection:
+        raise ServiceError({"proposals": [_("Cochez au moins une proposition.")]})
+    if selection is None and (review_filter is None or expected is None):
+        raise ServiceError({"proposals": [_("Choisissez des propositions : cochez-les, ou appliquez un filtre.")]})
+    locked = rounds.lock_round(round_.id)
+    if locked is None or locked.status not in IN_REVIEW:
+        db.session.rollback()
+        raise RoundStateConflict(_(_MOVED_ON))
+    try:
+        proposals = _covered(locked, selection, review_filter, expected)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    movable = {ProposalStatus.PROPOSED} if decision == ReviewDecision.APPROVE else proposal_lifecycle.IN_REVIEW
+    targets = [p for p in proposals if p.status in movable]
+    if not targets:
+        db.session.rollback()
+        raise ServiceError(_("Aucune de ces propositions n'est à examiner : rien n'a changé."))
+    status = proposal_lifecycle.check_move(ProposalStatus.PROPOSED, ProposalMove(decision))
+    for proposal in targets:
+        proposal.status = status
+        if decision == ReviewDecision.REJECT:
+            proposal.coordinator_reason, proposal.pinned = reason, False
+        audit.record(actor, f"proposal.{decision}", proposal, network_id=locked.network_id, bulk=True)
+    if decision == ReviewDecision.REJECT:
+        forbid_pairs(targets, actor, reason, "rejected")
+    commit_versioned(lambda: Conflict(_(_MOVED_ON), field="_schema"))
+    return BulkResult(changed=len(targets), skipped=len(proposals) - len(targets))
+
+
+_MOVED_ON = N_(
+    "Le tour a changé depuis votre lecture (relancé, publié, ou des propositions modifiées entre-temps) : "
+    "rien n'a été modifié. Relisez la page avant de recommencer."
+)
+
+
+def _covered(
+    round_: Round,
+    selection: list[tuple[int, int]] | None,
+    review_filter: review_table.ReviewFilter | None,
+    expected: str | None,
+) -> list[Proposal]:
+    """The proposals a bulk decision covers, read afresh; Conflict if they are not what the page showed."""
+    if selection is not None:
+        versions = dict(selection)
+        found = db.session.scalars(
+            select(Proposal)
+            .where(Proposal.round_id == round_.id, Proposal.id.in_(list(versions)))
+            .execution_options(populate_existing=True)
+        ).all()
+        if len(found) != len(versions) or any(p.version != versions[p.id] for p in found):
+            raise Conflict(_(_MOVED_ON), field="_schema")
+        return list(found)
+    assert review_filter is not None
+    below = [r.organisation_id for r in review_summary.summary(round_).below_floor]
+    if review_table.token(round_, review_filter, below) != expected:
+        raise Conflict(_(_MOVED_ON), field="_schema")
+    query = review_table.filtered(round_, review_filter, below).execution_options(populate_existing=True)
+    return list(db.session.scalars(query))
+
+
 def set_pinned(actor: User, proposal: Proposal, pinned: bool, version: int | None = None) -> Proposal:
     """A pinned placement is forced in reruns of the round."""
     proposal = _lock_for_review(proposal, version)
@@ -125,54 +213,52 @@ def set_pinned(actor: User, proposal: Proposal, pinned: bool, version: int | Non
 
 
 def replace_session(actor: User, proposal: Proposal, session_id: int, version: int | None = None) -> Proposal:
-    """Move a placement to another session by hand, if every hard rule still holds; it is then pinned."""
+    """Move a placement to another session by hand, if every hard rule still holds; it is then approved and
+    pinned, with the engine's score and breakdown for the new pair (the round's weights)."""
     proposal = _lock_for_review(proposal, version)
     target = _check_in_review(proposal, ProposalMove.REPLACE, _("Cette proposition a déjà été écartée."))
-    try:
-        _check_replacement(proposal, session_id)
-    except ServiceError:
+    session = db.session.get(OfferSession, session_id)
+    if session is None or session.offer.organisation.network_id != proposal.round.network_id:
         db.session.rollback()
-        raise
-    proposal.session_id, proposal.pinned, proposal.status = session_id, True, target
-    proposal.breakdown, proposal.score = {"manual": 0}, 0
+        raise ServiceError({"session_id": [_("Session inconnue dans ce réseau.")]})
+    broken, option = replacements.check(proposal, session_id)
+    if broken:
+        db.session.rollback()
+        if RuleName.CLOSED in broken and proposal.request.status not in request_lifecycle.IN_QUEUE:
+            raise ServiceError(_("La demande n'attend plus de proposition : elle a été retirée depuis le calcul."))
+        if RuleName.CLOSED in broken:
+            raise ServiceError({"session_id": [_("Cette session n'est pas ouverte à ce tour.")]})
+        reasons = "; ".join(_(RULE_LABELS[name]) for name in broken)
+        raise ServiceError({"session_id": [_("Placement impossible : %(reasons)s.", reasons=reasons)]})
+    assert option is not None  # a session that keeps every rule is in the problem
+    proposal.session_id, proposal.pinned, proposal.status, proposal.replaced = session_id, True, target, True
+    proposal.score, proposal.breakdown = option.score, dict(option.breakdown)
     audit.record(actor, "proposal.replace", proposal, network_id=proposal.round.network_id, session_id=session_id)
     commit_versioned(stale(proposal, _(_CHANGED)))
     return proposal
 
 
-def _check_replacement(proposal: Proposal, session_id: int) -> None:
-    session = db.session.get(OfferSession, session_id)
-    if session is None or session.offer.organisation.network_id != proposal.round.network_id:
-        raise ServiceError({"session_id": [_("Session inconnue dans ce réseau.")]})
-    others = [
-        (p.request_id, p.session_id)
-        for p in proposal.round.proposals
-        if p.id != proposal.id and p.status in proposal_lifecycle.IN_REVIEW
-    ]
-    loaded = load_problem(proposal.round.network, proposal.round.week_start, None)
-    pair = (str(proposal.request_id), str(session_id))
-    check = check_placements(loaded.problem, [*((str(r), str(s)) for r, s in others), pair])
-    if RuleName.CLOSED in check.by_pair[pair]:
-        raise ServiceError({"session_id": [_("Cette session n'est pas ouverte à ce tour.")]})
-    broken = list(check.by_pair[pair]) or [b for b in check.broken if b != RuleName.PINS]
-    if broken:
-        reasons = "; ".join(_(RULE_LABELS[name]) for name in broken)
-        raise ServiceError({"session_id": [_("Placement impossible : %(reasons)s.", reasons=reasons)]})
-
-
-def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
-    """Publish every proposal not rejected; tell the agent, their HR and the host HR. Returns how many.
+def publish_round(actor: User, round_: Round, today: date | None = None, expected: str | None = None) -> int:
+    """Publish the proposals the network's setting sends (services.publication); tell the agent, their HR
+    and the host HR. Returns how many were sent.
 
     Under the round's lock: refused (RoundStateConflict) unless the round is in review, so a rerun asked
     for first makes the publication wait for its new proposals, and a rerun asked for after finds the round
-    published. The requests follow in the same transaction: each published proposal's request becomes
-    matched; a proposal whose request left the queue since the round ran (withdrawn, say) is not published.
+    published. `expected`: the fingerprint of the summary the coordinator confirmed (publication.token);
+    refused (Conflict) if what would be sent changed since. The requests follow in the same transaction:
+    each published proposal's request becomes matched; a proposal whose request left the queue since the
+    round ran (withdrawn, say) is rejected; proposals outside the setting stay unsent, their requests wait.
     """
     today = today or date.today()
     locked = rounds.lock_round(round_.id)
     try:
         if locked is None:
             raise ServiceError(_("Ce tour n'existe plus."))
+        if expected is not None and locked.status in IN_REVIEW and publication.token(locked) != expected:
+            raise Conflict(
+                _("Le tour a changé depuis le récapitulatif : relisez ce qui sera envoyé avant de publier."),
+                field="_schema",
+            )
         rounds.move(locked, RoundStatus.PUBLISHED, published_at=utcnow())
     except ServiceError:
         db.session.rollback()
@@ -206,7 +292,8 @@ def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
     for proposal in left_out:
         proposal.status = proposal_lifecycle.check_move(proposal.status, ProposalMove.REJECT)
         proposal.coordinator_reason = _("La demande n'attendait plus de proposition au moment de la publication.")
-    published = [p for p in proposals if p.request_id in waiting]
+    sent = publication.sent_statuses(locked.network)
+    published = [p for p in proposals if p.request_id in waiting and p.status in sent]
     officers = hr_officers_by_organisation(
         {p.request.organisation_id for p in published} | {p.session.offer.organisation_id for p in published}
     )
@@ -215,12 +302,22 @@ def publish_round(actor: User, round_: Round, today: date | None = None) -> int:
         proposal.respond_by = respond_by
         proposal.request.status = request_lifecycle.check_move(proposal.request.status, RequestMove.MATCH)
         _notify_publication(proposal, officers)
-    # Requests left out wait one more round, which raises their priority next time.
+    # Requests left out (unmatched, rejected, or not sent) wait one more round, which raises their priority.
     placed = {p.request_id for p in published}
     for request_id, immersion_request in waiting.items():
         if request_id not in placed:
             immersion_request.rounds_waited += 1
-    audit.record(actor, "round.publish", locked, network_id=locked.network_id, proposals=len(published))
+    # Each agent the round left without a proposal is told why, and what would open options.
+    outlook.notify_unmatched(locked, [r for request_id, r in waiting.items() if request_id not in placed])
+    audit.record(
+        actor,
+        "round.publish",
+        locked,
+        network_id=locked.network_id,
+        proposals=len(published),
+        not_sent=len(proposals) - len(published) - len(left_out),
+        scope=str(locked.network.publication_scope),
+    )
     db.session.commit()
     return len(published)
 
@@ -231,67 +328,3 @@ def _notify_publication(proposal: Proposal, officers: dict[int, list[User]]) -> 
     recipients += [(officer, "home") for officer in officers.get(proposal.request.organisation_id, [])]
     recipients += [(officer, "host") for officer in officers.get(proposal.session.offer.organisation_id, [])]
     notifications.proposal_published(proposal, recipients)
-
-
-def review_data(round_: Round) -> dict:
-    """Everything the review page shows, loaded in a handful of queries."""
-    proposals = db.session.scalars(listings.round_proposals(round_.id)).all()
-    organisations = {o.id: o for o in round_.network.organisations}
-    flows = Counter(
-        (p.request.organisation_id, p.session.offer.organisation_id)
-        for p in proposals
-        if p.status != ProposalStatus.REJECTED
-    )
-    unmatched = round_.unmatched.get("requests", []) if round_.unmatched else []
-    unmatched_requests = (
-        {
-            r.id: r
-            for r in db.session.scalars(
-                select(ImmersionRequest)
-                .where(ImmersionRequest.id.in_([int(u["request"]) for u in unmatched]))
-                .options(selectinload(ImmersionRequest.agent), selectinload(ImmersionRequest.organisation))
-            )
-        }
-        if unmatched
-        else {}
-    )
-    # Each request of the round is either in a proposal or unmatched; rejected proposals count as not placed.
-    placed = Counter(p.request.organisation_id for p in proposals if p.status != ProposalStatus.REJECTED)
-    considered = Counter(p.request.organisation_id for p in proposals)
-    considered.update(r.organisation_id for r in unmatched_requests.values())
-    org_rates = sorted(
-        ((organisations[org_id], placed[org_id], total) for org_id, total in considered.items()),
-        key=lambda row: (row[1] / row[2], row[0].name),
-    )
-    return {
-        "round": round_,
-        "proposals": proposals,
-        "flows": sorted(
-            ((organisations.get(a), organisations.get(b), n) for (a, b), n in flows.items()),
-            key=lambda row: (-row[2], row[0].name if row[0] else ""),
-        ),
-        "unmatched": [(u, unmatched_requests.get(int(u["request"]))) for u in unmatched],
-        "org_rates": org_rates,
-        "sessions": {
-            s.id: s
-            for s in db.session.scalars(
-                select(OfferSession)
-                .where(OfferSession.id.in_({int(b["session"]) for u in unmatched for b in u.get("sessions", [])}))
-                .options(selectinload(OfferSession.offer))
-            )
-        }
-        if unmatched
-        else {},
-        "rule_labels": RULE_LABELS,
-    }
-
-
-def open_sessions(round_: Round) -> list[OfferSession]:
-    """Sessions a placement could move to: published offers of the network, from the round's week."""
-    return list(
-        db.session.scalars(
-            listings.open_sessions(round_.network_id, round_.week_start)
-            .options(selectinload(OfferSession.offer).selectinload(Offer.organisation))
-            .order_by(Organisation.name, Offer.title, OfferSession.start_date)
-        )
-    )

@@ -209,6 +209,7 @@ def test_replacing_by_hand_names_the_broken_rule(app, client):
     round_id = _proposed(app, client, coordinator)
     proposal = db.session.scalar(select(Proposal).where(Proposal.round_id == round_id).order_by(Proposal.id))
     proposal_id, session_id = proposal.id, session.id
+    score, breakdown = proposal.score, dict(proposal.breakdown)
     home_offer = OfferFactory(organisation=proposal.request.organisation, status=OfferStatus.PUBLISHED)
     home_session = OfferSessionFactory(
         offer=home_offer, start_date=session.start_date, end_date=session.end_date, working_days=3
@@ -232,7 +233,10 @@ def test_replacing_by_hand_names_the_broken_rule(app, client):
     )
     assert response.status_code == 200
     body = response.get_json()
-    assert body["status"] == "approved" and body["pinned"] is True and body["breakdown"] == {"manual": 0}
+    assert body["status"] == "approved" and body["pinned"] is True and body["replaced"] is True
+    # Scored by the engine, as the round scored it: the same pair keeps the same score and breakdown.
+    assert body["score"] == score > 0 and body["breakdown"] == breakdown
+    assert sum(body["breakdown"].values()) == body["score"]
 
 
 def test_another_networks_rounds_and_proposals_answer_404(app, client):
@@ -322,6 +326,8 @@ def test_publication_leaves_out_a_request_withdrawn_since_the_round_ran(app, cli
     withdrawn = db.session.get(type(items[0]), items[0].id)  # the API call ended the test's session
     withdrawn.status = RequestStatus.WITHDRAWN
     db.session.commit()
+    for proposal_id in db.session.scalars(select(Proposal.id).where(Proposal.round_id == round_id)):
+        client.post(f"/api/v1/proposals/{proposal_id}/decision", headers=headers, json={"decision": "approve"})
     response = client.post(f"/api/v1/rounds/{round_id}/publish", headers=headers)
     assert response.status_code == 200
     db.session.expire_all()

@@ -21,6 +21,7 @@ from mobilite.models import (
     Notification,
     Proposal,
     ProposalStatus,
+    PublicationScope,
     RequestStatus,
     Round,
     RoundStatus,
@@ -122,7 +123,8 @@ def committed_world(_app):
     """A small network with waiting requests and open sessions, committed; every table is emptied after
     (tests on `app` never commit, so nothing else lives in this database)."""
     with _app.app_context():
-        network = NetworkFactory()
+        # Publishing sends every proposal not rejected: nobody reviews them in these races.
+        network = NetworkFactory(publication_scope=PublicationScope.APPROVED_AND_UNREVIEWED)
         organisations = [OrganisationFactory(network=network) for _ in range(3)]
         for organisation in organisations:
             for _ in range(2):

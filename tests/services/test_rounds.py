@@ -22,6 +22,7 @@ from mobilite.models import (
     Network,
     Proposal,
     ProposalStatus,
+    PublicationScope,
     RequestStatus,
     Round,
     RoundStatus,
@@ -251,6 +252,8 @@ def test_publish_and_rerun_refuse_each_other_in_turn(network):
     with pytest.raises(RoundStateConflict, match="relance de ce tour est en attente"):
         round_review.publish_round(coordinator, round_)  # scheduled: its proposals are not ready
     rounds.run_round(round_.id)
+    network.publication_scope = PublicationScope.APPROVED_AND_UNREVIEWED  # nothing reviewed: send it all
+    db.session.commit()
     round_review.publish_round(coordinator, round_)
     with pytest.raises(RoundStateConflict, match="ne peut plus être relancé"):
         rounds.rerun_round(coordinator, round_)

@@ -1,5 +1,6 @@
 """The coordinator starts a round, follows it, reviews, rejects, replaces, pins and publishes."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from mobilite.extensions import db
 from mobilite.models import (
     ForbiddenPair,
+    InboxItem,
     Network,
     Notification,
     Proposal,
@@ -38,6 +40,11 @@ def _post(client, path, data=None, page="/coordination/"):
     return client.post(path, data={**(data or {}), "csrf_token": token})
 
 
+def _field(page: str, name: str) -> str:
+    """The value of a hidden input of a page."""
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
 def _proposed_round(client, app):
     login(client, COORDINATOR, PASSWORD)
     response = _post(client, "/coordination/tours")
@@ -53,7 +60,7 @@ def test_start_run_review_reject_and_publish(demo_network, client, app):
     round_id = _proposed_round(client, app)
     page = client.get(f"/coordination/tours/{round_id}").get_data(as_text=True)
     assert "Indicateurs" in page and "Taux de placement par organisation" in page
-    assert "Échanges entre organisations" in page and "Demandes sans proposition" in page
+    assert "Demandes sans proposition" in page
 
     proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_id).order_by(Proposal.id)).all()
     rejected = proposals[0]
@@ -76,7 +83,22 @@ def test_start_run_review_reject_and_publish(demo_network, client, app):
     assert rejected.status == ProposalStatus.REJECTED
     assert db.session.scalar(select(func.count(ForbiddenPair.id))) == 1
 
-    _post(client, f"/coordination/tours/{round_id}/publier", page=f"/coordination/tours/{round_id}")
+    # Everything else approved at once (the whole round as a filter), then published after its summary.
+    page = client.get(f"/coordination/tours/{round_id}").get_data(as_text=True)
+    _post(
+        client,
+        f"/coordination/tours/{round_id}/decisions",
+        {"decision": "approve", "target": "filter", "token": _field(page, "token")},
+        page=f"/coordination/tours/{round_id}",
+    )
+    summary = client.get(f"/coordination/tours/{round_id}/publier").get_data(as_text=True)
+    assert f"{len(proposals) - 1} propositions envoyées" in summary
+    _post(
+        client,
+        f"/coordination/tours/{round_id}/publier",
+        {"token": _field(summary, "token")},
+        page=f"/coordination/tours/{round_id}",
+    )
     round_ = db.session.get(Round, round_id)
     round_ = fresh(round_)
     assert round_.status == RoundStatus.PUBLISHED
@@ -90,10 +112,8 @@ def test_start_run_review_reject_and_publish(demo_network, client, app):
         db.session.scalars(select(Notification.recipient_id).where(Notification.kind == "proposal.published"))
     )
     assert notified == agent_ids
-    assert (
-        db.session.scalar(select(func.count(Notification.id)).where(Notification.kind == "proposal.published.host"))
-        >= 1
-    )
+    # The host's HR is told too (in the app's inbox, and by e-mail in the round's digest).
+    assert db.session.scalar(select(func.count(InboxItem.id)).where(InboxItem.kind == "proposal.published.host")) >= 1
     rejected_request = fresh(rejected.request)
     assert rejected_request.rounds_waited == 1  # left out, it gains priority next time
 
@@ -204,8 +224,10 @@ def test_a_requeued_round_shows_its_next_attempt(demo_network, client, app):
 def test_publishing_while_a_rerun_is_pending_is_refused_with_a_clear_message(demo_network, client, app):
     round_id = _proposed_round(client, app)
     _post(client, f"/coordination/tours/{round_id}/relancer", page=f"/coordination/tours/{round_id}")
-    response = _post(client, f"/coordination/tours/{round_id}/publier", page=f"/coordination/tours/{round_id}")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    response = _post(
+        client, f"/coordination/tours/{round_id}/publier", {"token": "0" * 32}, page=f"/coordination/tours/{round_id}"
+    )
+    page = client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "Une relance de ce tour est en attente ou en cours" in page
     round_ = fresh(db.session.get(Round, round_id))
     assert round_.status == RoundStatus.SCHEDULED and round_.published_at is None

@@ -1,65 +1,82 @@
-"""The network's dashboard: charts with the same figures in tables, and a CSV export."""
+"""The network's dashboard: charts with the same figures in tables, filters, and a CSV file per table."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
-from flask_babel import gettext as _
+from flask import Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
 
-from mobilite.models import Network, Role
+from mobilite.models import Role
+from mobilite.schemas.base import form_data
+from mobilite.schemas.dashboard import DashboardFilterSchema
 from mobilite.security import roles_required
-from mobilite.services import dashboard
+from mobilite.services import charts, dashboard, dashboard_charts
+from mobilite.services.errors import ServiceError
 from mobilite.web.coordination import bp, own_network
+from mobilite.web.forms import Rejection, submit_form
 
-# The SVG is shown through <img>: no script in it, and its inline styles are its own.
-SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+# The SVG is shown through <img> and opened alone: it holds no script, no style, and loads nothing.
+SVG_CSP = "default-src 'none'"
 
 
-def _board() -> tuple[Network, dashboard.Dashboard]:
+def _filters() -> dashboard.Filters:
+    """The request's filters. The charts and exports are linked with the page's valid ones only: others
+    get 400 (the page itself names each wrong filter)."""
     network = own_network()
-    return network, dashboard.build(network)
-
-
-def _svg(content: str) -> Response:
-    return Response(content, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_CSP})
+    schema = DashboardFilterSchema()
+    try:
+        return dashboard.filters(network, schema.load(form_data(schema, request.args)))
+    except (ValidationError, ServiceError):
+        abort(400)
 
 
 @bp.get("/tableau-de-bord")
 @roles_required(Role.COORDINATOR)
 def dashboard_page():
-    network, board = _board()
-    return render_template("coordination/dashboard.html", network=network, board=board)
+    network = own_network()
+    schema = DashboardFilterSchema()
+    values = form_data(schema, request.args)
 
+    def render(board: dashboard.Dashboard | None, rejected: Rejection) -> ResponseReturnValue:
+        return render_template(
+            "coordination/dashboard.html",
+            network=network,
+            board=board,
+            values=values,
+            errors=rejected.errors,
+            organisation_choices=[(o.id, o.name) for o in dashboard.network_organisations(network)],
+            matrix_side=dashboard_charts.MATRIX_SIDE,
+            percent=dashboard.percent_pattern(),
+            texts=dashboard_charts.text_alternatives(board) if board else {},
+        ), rejected.status
 
-@bp.get("/tableau-de-bord/echanges.svg")
-@roles_required(Role.COORDINATOR)
-def exchanges_chart():
-    _network, board = _board()
-    return _svg(dashboard.exchanges_svg(board, _("Immersions par organisation d'origine et d'accueil")))
-
-
-@bp.get("/tableau-de-bord/evolution.svg")
-@roles_required(Role.COORDINATOR)
-def timeline_chart():
-    _network, board = _board()
-    return _svg(
-        dashboard.timeline_svg(
-            board,
-            {
-                "title": _("Évolution du réseau"),
-                "rate": _("Taux de placement des tours (%)"),
-                "days": _("Jours d'immersion par mois"),
-                "satisfaction": _("Satisfaction moyenne (1 à 5, axe de droite)"),
-            },
-        )
+    # Filtering saves nothing: the "form" is the filters, shown again with each wrong one named.
+    return submit_form(
+        schema,
+        values,
+        lambda data: dashboard.build(network, dashboard.filters(network, data)),
+        done=lambda board: render(board, Rejection({}, 200)),
+        again=lambda rejected: render(None, rejected),
     )
 
 
-@bp.get("/tableau-de-bord/export.csv")
+@bp.get("/tableau-de-bord/<any(echanges, tours, mois):figure>.svg")
 @roles_required(Role.COORDINATOR)
-def dashboard_csv():
-    network, board = _board()
+def dashboard_chart(figure: str):
+    made = dashboard_charts.chart(own_network(), _filters(), figure)
+    if made is None:
+        abort(404)  # nothing to draw: the page shows no chart for it either
+    spec, title, text = made
+    svg = charts.render_svg(spec, title, text)
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": SVG_CSP})
+
+
+@bp.get("/tableau-de-bord/<any(echanges, organisations, tours, mois):figure>.csv")
+@roles_required(Role.COORDINATOR)
+def dashboard_csv(figure: str):
+    network = own_network()
     return Response(
-        dashboard.export_csv(board),
+        dashboard.export_csv(network, _filters(), figure),
         mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="tableau-{network.slug}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="tableau-{network.slug}-{figure}.csv"'},
     )

@@ -1,40 +1,31 @@
-"""Coordinators start, follow, review and publish the network's matching rounds."""
+"""Coordinators start, follow, read and publish the network's matching rounds (the review of their proposals:
+review_views)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from marshmallow import Schema
+from marshmallow import ValidationError
 
 from mobilite.authz import Action, require
 from mobilite.extensions import db
-from mobilite.lifecycles.round import MAX_ATTEMPTS, SHOWS_PROGRESS, failure_message
-from mobilite.models import Proposal, Role, Round, RoundStatus
+from mobilite.lifecycles.round import IN_REVIEW, MAX_ATTEMPTS, SHOWS_PROGRESS, failure_message
+from mobilite.models import Role, Round, RoundStatus
 from mobilite.schemas.base import form_data
-from mobilite.schemas.rounds import PinSchema, ProposalDecisionSchema, ReplaceSchema
+from mobilite.schemas.rounds import PublicationScopeSchema, PublishSchema, ReviewQuerySchema
 from mobilite.security import roles_required
-from mobilite.services import round_review, rounds
+from mobilite.services import publication, review_page, round_review, rounds
 from mobilite.services.errors import ServiceError
-from mobilite.web import immersions as immersions_shared
 from mobilite.web.coordination import bp, own_network
-from mobilite.web.forms import flash_and_return, flash_errors, submit_form
+from mobilite.web.forms import field_errors, flash_and_return, flash_errors, submit_form
 
 
 def _round(round_id: int) -> Round:
     return require(current_user, Action.MANAGE, db.session.get(Round, round_id))
-
-
-def _proposal(proposal_id: int) -> Proposal:
-    return require(current_user, Action.VALIDATE, db.session.get(Proposal, proposal_id))
-
-
-def _review_anchor(proposal: Proposal) -> str:
-    """The proposal's row on its round's review page."""
-    return url_for("coordination.round_page", round_id=proposal.round_id, _anchor=f"p{proposal.id}")
 
 
 @bp.post("/tours")
@@ -58,7 +49,14 @@ def round_page(round_id: int):
         return render_template(
             "coordination/round_progress.html", round=round_, failure=failure, max_attempts=MAX_ATTEMPTS
         )
-    return render_template("coordination/round_review.html", **round_review.review_data(round_))
+    schema = ReviewQuerySchema()
+    try:
+        values, errors = schema.load(form_data(schema, request.args)), {}
+    except ValidationError as exc:  # the page still shows, with what was valid, and says what was not
+        valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        values, errors = {**schema.load({}), **valid}, field_errors(exc)
+    data = review_page.review_page(round_, values, request.args.get("sans_proposition", 1, type=int) or 1)
+    return render_template("coordination/round_review.html", errors=errors, **data)
 
 
 @bp.post("/tours/<int:round_id>/relancer")
@@ -73,94 +71,63 @@ def rerun_round(round_id: int):
     return redirect(url_for("coordination.round_page", round_id=round_id))
 
 
+@bp.get("/tours/<int:round_id>/publier")
+@roles_required(Role.COORDINATOR)
+def publish_summary(round_id: int):
+    """What publishing would send, to whom, and what it leaves unsent; then the confirmation."""
+    round_ = _round(round_id)
+    if round_.status not in IN_REVIEW:
+        return redirect(url_for("coordination.round_page", round_id=round_id))
+    return render_template("coordination/round_publish.html", round=round_, preview=publication.preview(round_))
+
+
 @bp.post("/tours/<int:round_id>/publier")
 @roles_required(Role.COORDINATOR)
 def publish_round(round_id: int):
-    try:
-        count = round_review.publish_round(current_user, _round(round_id))
-    except ServiceError as exc:
-        flash_errors(exc)
-    else:
-        flash(_("Tour publié : %(n)d proposition(s) envoyée(s) aux agents et aux organisations.", n=count), "success")
-    return redirect(url_for("coordination.round_page", round_id=round_id))
+    round_ = _round(round_id)
+    back = url_for("coordination.publish_summary", round_id=round_id)
 
+    def done(count: int):
+        flash(
+            ngettext(
+                "Tour publié : %(num)d proposition envoyée aux agents et aux organisations.",
+                "Tour publié : %(num)d propositions envoyées aux agents et aux organisations.",
+                count,
+            ),
+            "success",
+        )
+        return redirect(url_for("coordination.round_page", round_id=round_id))
 
-def _review_change(proposal_id: int, schema: Schema, change, success: str | None = None) -> ResponseReturnValue:
-    """A coordinator's change to one proposal of a round in review; back to its row of the review page."""
-    proposal = _proposal(proposal_id)
-    back = _review_anchor(proposal)
-
-    def done(_result: object) -> ResponseReturnValue:
-        if success:
-            flash(success, "success")
-        return redirect(back)
-
+    schema = PublishSchema()
     return submit_form(
         schema,
         form_data(schema, request.form),
-        lambda data: change(proposal, data),
+        lambda data: round_review.publish_round(current_user, round_, expected=data["token"]),
         done=done,
         again=flash_and_return(back),
         shows_conflicts=True,
     )
 
 
-@bp.post("/propositions/<int:proposal_id>/decision")
+@bp.post("/tours/<int:round_id>/envoi")
 @roles_required(Role.COORDINATOR)
-def decide_proposal(proposal_id: int):
-    return _review_change(
-        proposal_id,
-        ProposalDecisionSchema(),
-        lambda proposal, data: round_review.set_decision(current_user, proposal, data["decision"], data["reason"]),
+def publication_scope(round_id: int):
+    """The network's setting of what "Publier" sends, changed from the round's page."""
+    round_ = _round(round_id)
+    back = url_for("coordination.round_page", round_id=round_id, _anchor="envoi")
+
+    def done(_network):
+        flash(_("Réglage enregistré : il s'applique à la prochaine publication."), "success")
+        return redirect(back)
+
+    schema = PublicationScopeSchema()
+    return submit_form(
+        schema,
+        form_data(schema, request.form),
+        lambda data: publication.set_scope(current_user, round_.network, data["publication_scope"]),
+        done=done,
+        again=flash_and_return(back),
     )
 
 
-@bp.post("/propositions/<int:proposal_id>/epingle")
-@roles_required(Role.COORDINATOR)
-def pin_proposal(proposal_id: int):
-    return _review_change(
-        proposal_id, PinSchema(), lambda proposal, data: round_review.set_pinned(current_user, proposal, data["pinned"])
-    )
-
-
-@bp.post("/propositions/<int:proposal_id>/remplacer")
-@roles_required(Role.COORDINATOR)
-def replace_proposal(proposal_id: int):
-    return _review_change(
-        proposal_id,
-        ReplaceSchema(),
-        lambda proposal, data: round_review.replace_session(current_user, proposal, data["session_id"]),
-        success=_("Placement remplacé et épinglé."),
-    )
-
-
-@bp.get("/propositions/<int:proposal_id>")
-@roles_required(Role.COORDINATOR)
-def proposal_page(proposal_id: int):
-    proposal = _proposal(proposal_id)
-    return render_template(
-        "coordination/proposal.html",
-        proposal=proposal,
-        sessions=round_review.open_sessions(proposal.round),
-        rule_labels=round_review.RULE_LABELS,
-    )
-
-
-@bp.get("/immersions/<int:immersion_id>")
-@roles_required(Role.COORDINATOR)
-def immersion(immersion_id: int):
-    return immersions_shared.show_immersion(
-        immersions_shared.immersion_or_404(immersion_id, Action.VIEW), "coordination", None
-    )
-
-
-@bp.get("/immersions/<int:immersion_id>/recapitulatif.pdf")
-@roles_required(Role.COORDINATOR)
-def immersion_pdf(immersion_id: int):
-    return immersions_shared.agreement_download(immersions_shared.immersion_or_404(immersion_id, Action.VIEW))
-
-
-@bp.get("/immersions/<int:immersion_id>/immersion.ics")
-@roles_required(Role.COORDINATOR)
-def immersion_ics(immersion_id: int):
-    return immersions_shared.calendar_download(immersions_shared.immersion_or_404(immersion_id, Action.VIEW))
+from mobilite.web.coordination import review_views  # noqa: E402,F401 - the review's routes, on the same blueprint
