@@ -13,7 +13,8 @@ from functools import wraps
 
 from mobilite.extensions import db
 from mobilite.models import RoundStatus
-from mobilite.services import feedback, immersions, outbox, proposals, retention, rounds
+from mobilite.notifications import digests
+from mobilite.services import feedback, immersions, line_manager, outbox, proposals, reminders, retention, rounds
 from mobilite.workdays import paris_today
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,24 @@ def job(func: Callable) -> Callable:
 
 
 def outbox_budget(config) -> int:
-    """Messages one run may try: the per-minute rate spread over the job's interval (one batch at least)."""
+    """Messages one run may try: the per-minute rate spread over the job's interval (one at least), so the
+    SMTP relay never sees more than OUTBOX_RATE_PER_MINUTE."""
     per_run = config["OUTBOX_RATE_PER_MINUTE"] * config["SCHEDULER_OUTBOX_SECONDS"] // 60
-    return max(per_run, config["OUTBOX_BATCH_SIZE"])
+    return max(per_run, 1)
 
 
 @job
 def send_outbox(app) -> None:
-    """Send due e-mails, most urgent first, up to the rate; failures stay in the outbox with a backoff."""
+    """Queue the digests of the rounds just published, then send due e-mails, most urgent first, up to the
+    rate; failures stay in the outbox with a backoff."""
     config = app.config
+    try:
+        queued = digests.send_round_digests()
+        if queued:
+            log.info("round digests: %d queued", queued)
+    except Exception:  # noqa: BLE001 - the digests wait for the next run; the outbox still goes out
+        log.exception("round digests failed")
+        db.session.rollback()
     sent, failed = outbox.send_pending(
         outbox.transport_from_config(config),
         config["MAIL_SENDER"],
@@ -76,6 +86,20 @@ def weekly_round(app, network_id: int) -> None:
 def expire_proposals(app) -> None:
     """Published proposals past their answer date expire; their seats go back to the next round."""
     log.info("expired proposals: %d", proposals.expire_proposals(paris_today()))
+
+
+@job
+def remind_deadlines(app) -> None:
+    """The employer's deadline to answer a request (near, then passed), proposals expiring tomorrow, and the
+    line manager's opinion a few days before its deadline."""
+    log.info("deadline reminders: %s", reminders.remind_deadlines(paris_today()))
+    log.info("line manager reminders: %d", line_manager.send_reminders(paris_today()))
+
+
+@job
+def send_daily_digests(app) -> None:
+    """Each person's morning digest of the messages they chose to receive that way."""
+    log.info("daily digests: %d queued", digests.send_daily_digests())
 
 
 @job

@@ -229,6 +229,9 @@ def build_scheduler(app) -> BackgroundScheduler:
     )
     for func, hour in daily:
         scheduler.add_job(func, "cron", hour=hour, minute=5, args=[app], id=func.__name__)
+    # The morning's messages first (deadlines 7:05, arrivals 8:05, feedback 9:05), then one digest of them.
+    scheduler.add_job(jobs.remind_deadlines, "cron", hour=7, minute=5, args=[app], id="remind_deadlines")
+    scheduler.add_job(jobs.send_daily_digests, "cron", hour=9, minute=35, args=[app], id="send_daily_digests")
     sync_network_jobs(scheduler, app)
     return scheduler
 

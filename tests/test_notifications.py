@@ -1,6 +1,6 @@
 """Every e-mail the application sends: rendered from its templates in French and in English, with dates as
 people write them, a link that leads the recipient to a real page, and an HTML part that says the same as
-the text part (and runs nothing)."""
+the text part (and runs nothing). Digests and tutors' messages included; no template is left unused."""
 
 from __future__ import annotations
 
@@ -18,14 +18,17 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from babel.dates import format_date as babel_format_date
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.models import (
+    Channel,
     FeedbackSide,
     ImmersionStatus,
+    ManagerOpinion,
     Notification,
+    NotificationPreference,
     OfferStatus,
     RequestStatus,
     Role,
@@ -33,15 +36,18 @@ from mobilite.models import (
     User,
 )
 from mobilite.notifications import rendering
+from mobilite.notifications.kinds import CATEGORIES, UNLISTED, category_of
 from mobilite.services import outbox
 from mobilite.services.requests import answer_deadline
 from tests.factories import (
+    CoordinatorFactory,
     ImmersionFactory,
     OfferFactory,
     OfferSessionFactory,
     OrganisationFactory,
     ProposalFactory,
     RequestFactory,
+    RoundFactory,
     UserFactory,
 )
 from tests.fixtures import login
@@ -72,14 +78,18 @@ def _free_port() -> int:
 
 @dataclass
 class World:
-    """An agent of one organisation, its HR officer, and the HR officer of the host organisation."""
+    """An agent of one organisation, its HR officer, the HR officer of the host organisation, the network's
+    coordinator, and the host team's member who tutors its offers (an account here, so that they read
+    English in the English run; their messages are e-mails only all the same)."""
 
     agent: User
     home_hr: User
     host_hr: User
+    coordinator: User
+    tutor: User
 
     def everyone(self) -> list[User]:
-        return [self.agent, self.home_hr, self.host_hr]
+        return [self.agent, self.home_hr, self.host_hr, self.coordinator, self.tutor]
 
 
 @pytest.fixture
@@ -91,16 +101,29 @@ def world(app) -> World:
         agent,
         UserFactory(organisation=home, first_name="Hugo", roles=[Role.RH]),
         UserFactory(organisation=host, first_name="Léon", roles=[Role.RH]),
+        CoordinatorFactory(first_name="Maëlle", network_id=home.network_id),
+        UserFactory(organisation=host, first_name="Camille", last_name="Roux"),
     )
 
 
-def _proposal(world: World):
+def _offer_with_tutor(world: World, **values):
+    return OfferFactory(
+        organisation=world.host_hr.organisation,
+        tutor_name=world.tutor.full_name,
+        tutor_email=world.tutor.email,
+        **values,
+    )
+
+
+def _proposal(world: World, round_=None):
     session = OfferSessionFactory(
-        offer=OfferFactory(organisation=world.host_hr.organisation),
+        offer=_offer_with_tutor(world),
         start_date=date(2027, 1, 11),
         end_date=date(2027, 1, 13),
     )
     request = RequestFactory(agent=world.agent, status=RequestStatus.MATCHED)
+    if round_ is not None:
+        return ProposalFactory(session=session, request=request, respond_by=RESPOND_BY, round=round_)
     return ProposalFactory(session=session, request=request, respond_by=RESPOND_BY)
 
 
@@ -119,13 +142,16 @@ def _ended_immersion(world: World):
 
 @dataclass(frozen=True)
 class Event:
-    """One event, sent by `send(world)`; `day(what send returned)`: a date its messages must show."""
+    """One event, sent by `send(world)`; `day(what send returned)`: a date its messages must show.
+
+    Every message is e-mailed at once (the world chose so), unless `chosen` is False: then the defaults
+    apply, and `send` gathers the digests itself."""
 
     name: str
     send: Callable[[World], object]
     kinds: tuple[str, ...]
     day: Callable[[object], date] | None = None
-    signed_in: bool = True  # the link is for a signed-in user (a password link is not)
+    chosen: bool = True
 
 
 def _request_submitted(world: World):
@@ -138,6 +164,29 @@ def _submitted_deadline(request) -> date:
     return answer_deadline(request)
 
 
+def _opinion_asked(world: World):
+    """The agent named their HR officer's account as line manager: asked for the opinion, by the deadline."""
+    from mobilite.services import line_manager
+
+    request = RequestFactory(
+        agent=world.agent, submitted_at=datetime(2026, 11, 27, 9, tzinfo=UTC), line_manager=world.home_hr
+    )
+    notifications.opinion_asked(request, world.home_hr, None, line_manager.opinion_deadline(request), False)
+    return request
+
+
+def _opinion_deadline(request) -> date:
+    from mobilite.services import line_manager
+
+    return line_manager.opinion_deadline(request)
+
+
+def _opinion_given(world: World):
+    request = RequestFactory(agent=world.agent, line_manager=world.home_hr, opinion=ManagerOpinion.FAVOURABLE)
+    notifications.opinion_given(request, [world.home_hr])
+    return request
+
+
 def _offer(world: World, status: OfferStatus):
     return OfferFactory(organisation=world.host_hr.organisation, status=status)
 
@@ -148,20 +197,108 @@ def _token(user: User, purpose: TokenPurpose) -> str:
     return auth.issue_password_link(user, purpose, hours=48)
 
 
+def _waiting_since(world: World, day: datetime):
+    return RequestFactory(agent=world.agent, submitted_at=day)
+
+
+def _request_deadline(world: World, stage: str):
+    request = _waiting_since(world, datetime(2026, 10, 20, 9, tzinfo=UTC))
+    notifications.request_deadline(request, stage, [world.home_hr])
+    return request
+
+
+def _immersion_cancelled(world: World):
+    immersion = _ended_immersion(world)
+    notifications.immersion_cancelled(immersion, world.agent, _parties(world))
+    return immersion
+
+
+def _round(world: World, status):
+    from mobilite.models import Round, RoundStatus
+
+    network_id, week = world.agent.organisation.network_id, date(2027, 1, 11)
+    round_ = db.session.scalar(select(Round).where(Round.network_id == network_id, Round.week_start == week))
+    round_ = round_ or RoundFactory(network=world.agent.organisation.network, week_start=week)  # once a week
+    round_.status = RoundStatus(status)
+    round_.metrics, round_.unmatched = {"placed": 3}, {"requests": []}
+    if status == "proposed":
+        notifications.round_ready(round_, [world.coordinator])
+    else:
+        notifications.round_failed(round_, [world.coordinator])
+    return round_
+
+
+def _round_digest(world: World):
+    """A round publishes two proposals to the host's offers: its HR officer (and the agent's) get one e-mail
+    each for the round; the agent gets each proposal at once."""
+    from mobilite.notifications import digests
+
+    round_ = RoundFactory(network=world.agent.organisation.network)
+    for _n in range(2):
+        notifications.proposal_published(_proposal(world, round_), _parties(world))
+    db.session.flush()
+    assert digests.send_round_digests() == 2
+    return round_
+
+
+def _day_digest(world: World):
+    """A new request and a deadline near: the agent's HR officer gets one morning digest of both."""
+    from mobilite.notifications import digests
+
+    notifications.request_submitted(_waiting_since(world, datetime(2026, 11, 27, 9, tzinfo=UTC)), [world.home_hr])
+    soon = _request_deadline(world, "soon")
+    db.session.flush()
+    assert digests.send_daily_digests(datetime(2026, 11, 28, 8, 35, tzinfo=UTC)) == 1
+    return soon
+
+
+def _round_unmatched(world: World):
+    """A published round left the agent's approved request unmatched: its stored outlook is mailed."""
+    from mobilite.models import RoundStatus, UnmatchedOutlook
+    from mobilite.services import outlook
+    from tests.factories import RoundFactory
+
+    request = RequestFactory(agent=world.agent, status=RequestStatus.APPROVED, max_distance_km=50)
+    offer = _offer(world, OfferStatus.PUBLISHED)
+    round_ = RoundFactory(network=world.agent.organisation.network, status=RoundStatus.PUBLISHED)
+    counts = {"offers": 6, "sessions": 6, "offers_with_seats": 6}
+    changes = [
+        {"rule": "distance", "offers": 4, "sessions": 5, "offers_with_seats": 2, "max_distance_km": 120},
+        {"rule": "dates", **counts, "extra_days": 7, "first_start": "2027-01-11"},
+    ]
+    wishes = [{"offer": str(offer.id), "rank": 1, "state": "excluded", "rules": ["distance"], "distance_km": 95}]
+    outlook_data = {"sessions_open": 13, "offers_with_seats": 9, "max_distance_km": 50}
+    data = {"excluded": {"dates": 9, "distance": 4}, "outlook": {**outlook_data, "wishes": wishes, "changes": changes}}
+    db.session.add(UnmatchedOutlook(round_id=round_.id, request_id=request.id, reason="no_eligible_session", data=data))
+    db.session.commit()
+    outlook.notify_unmatched(round_, [request])
+    return request
+
+
 EVENTS = [
     Event(
         "account_invitation",
         lambda w: _token(w.agent, TokenPurpose.SET_PASSWORD),
         ("password.set_password",),
-        signed_in=False,
     ),
     Event(
         "password_reset",
         lambda w: _token(w.agent, TokenPurpose.RESET_PASSWORD),
         ("password.reset_password",),
-        signed_in=False,
     ),
     Event("request_submitted", _request_submitted, ("request.submitted",), day=_submitted_deadline),
+    Event(
+        "request_deadline_soon",
+        lambda w: _request_deadline(w, "soon"),
+        ("request.deadline_soon",),
+        day=_submitted_deadline,
+    ),
+    Event(
+        "request_deadline_passed",
+        lambda w: _request_deadline(w, "passed"),
+        ("request.deadline_passed.rh", "request.deadline_passed.agent"),
+        day=_submitted_deadline,
+    ),
     Event(
         "request_withdrawn",
         lambda w: notifications.request_withdrawn(
@@ -176,6 +313,8 @@ EVENTS = [
         ),
         ("request.refused",),
     ),
+    Event("opinion_asked", _opinion_asked, ("opinion.asked",), day=_opinion_deadline),
+    Event("opinion_given", _opinion_given, ("request.opinion",)),
     Event(
         "offer_published",
         lambda w: notifications.offer_published(_offer(w, OfferStatus.PUBLISHED), [w.host_hr]),
@@ -208,8 +347,14 @@ EVENTS = [
         lambda w: notifications.proposal_confirmed(
             (i := ImmersionFactory(proposal=_proposal(w))).proposal, i, _parties(w)
         ),
-        ("proposal.confirmed.agent", "proposal.confirmed.home", "proposal.confirmed.host"),
+        ("proposal.confirmed.agent", "proposal.confirmed.home", "proposal.confirmed.host", "tutor.agreement"),
         day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "proposal_expiring",
+        lambda w: notifications.proposal_expiring(_proposal(w), [(w.agent, "agent"), (w.host_hr, "host")]),
+        ("proposal.expiring.agent", "proposal.expiring.host"),
+        day=lambda _: RESPOND_BY,
     ),
     Event(
         "proposal_expired",
@@ -217,10 +362,39 @@ EVENTS = [
         ("proposal.expired.agent", "proposal.expired.home", "proposal.expired.host"),
         day=lambda _: RESPOND_BY,
     ),
+    Event("round_unmatched", _round_unmatched, ("round.unmatched",), day=lambda _: date(2027, 1, 11)),
     Event(
         "immersion_reminder",
         lambda w: notifications.immersion_reminder(ImmersionFactory(proposal=_proposal(w)), w.agent, [w.host_hr]),
-        ("immersion.reminder.agent", "immersion.reminder.host"),
+        ("immersion.reminder.agent", "immersion.reminder.host", "tutor.arrival"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "immersion_agent_deactivated",
+        lambda w: notifications.immersion_agent_deactivated(
+            ImmersionFactory(proposal=_proposal(w)), w.agent, _parties(w)[1:]
+        ),
+        ("immersion.agent_deactivated.home", "immersion.agent_deactivated.host"),
+    ),
+    Event(
+        "request_withdrawn_on_deactivation",
+        lambda w: notifications.request_withdrawn_on_deactivation(
+            RequestFactory(agent=w.agent, status=RequestStatus.WITHDRAWN), [w.home_hr]
+        ),
+        ("request.withdrawn.deactivated",),
+    ),
+    Event(
+        "immersion_cancelled",
+        _immersion_cancelled,
+        ("immersion.cancelled.agent", "immersion.cancelled.home", "immersion.cancelled.host"),
+        day=lambda _: date(2026, 11, 16),
+    ),
+    Event(
+        "immersion_called_off",
+        lambda w: notifications.immersion_called_off(
+            ImmersionFactory(proposal=_proposal(w)), w.agent, _parties(w), "host", "La tutrice sera absente."
+        ),
+        ("immersion.cancelled.agent", "immersion.cancelled.home", "immersion.cancelled.host"),
         day=lambda _: date(2027, 1, 11),
     ),
     Event(
@@ -228,10 +402,36 @@ EVENTS = [
         lambda w: notifications.feedback_requested(
             _ended_immersion(w), w.agent, [(w.agent, FeedbackSide.AGENT), (w.host_hr, FeedbackSide.HOST)]
         ),
-        ("feedback.request.agent", "feedback.request.host"),
+        ("feedback.request.agent", "feedback.request.host", "tutor.feedback"),
         day=lambda _: date(2026, 11, 18),
     ),
+    Event("round_ready", lambda w: _round(w, "proposed"), ("round.ready",), day=lambda _: date(2027, 1, 11)),
+    Event("round_failed", lambda w: _round(w, "failed"), ("round.failed",), day=lambda _: date(2027, 1, 11)),
+    Event(
+        "digest_round",
+        _round_digest,
+        ("proposal.published", "proposal.published", "digest.round", "digest.round"),
+        day=lambda _: RESPOND_BY,
+        chosen=False,
+    ),
+    Event("digest_day", _day_digest, ("digest.day",), day=_submitted_deadline, chosen=False),
 ]
+
+
+def _choose(user: User, channel: Channel | None) -> None:
+    """Every category on `channel` (what a person may choose, legal ones included), or the defaults (None)."""
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    for category in CATEGORIES:
+        if category.role is not None and channel is not None:
+            db.session.add(NotificationPreference(user_id=user.id, category=category.key, channel=channel))
+
+
+def _greeted(note: Notification, world: World) -> str:
+    """Whom the message greets: the account, or the tutor (who gets e-mails only) by the offer's name."""
+    if note.recipient_id is None:
+        assert note.kind.startswith("tutor.") and note.to_email == world.tutor.email
+        return world.tutor.full_name
+    return db.session.get(User, note.recipient_id).first_name
 
 
 def _send(app, world: World, event: Event, language: str) -> tuple[object, list[Notification]]:
@@ -239,9 +439,12 @@ def _send(app, world: World, event: Event, language: str) -> tuple[object, list[
 
     Returns what the event's `send` returned, and the messages queued."""
     # The job's app context ends with its session: the people are read again in the current one.
-    world.agent, world.home_hr, world.host_hr = (db.session.get(User, user.id) for user in world.everyone())
+    world.agent, world.home_hr, world.host_hr, world.coordinator, world.tutor = (
+        db.session.get(User, user.id) for user in world.everyone()
+    )
     for user in world.everyone():
         user.locale = language
+        _choose(user, Channel.IMMEDIATE if event.chosen else None)
     db.session.commit()
     before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
     with app.app_context():
@@ -293,10 +496,12 @@ def test_every_event_renders_in_french_and_in_english(app, world, event):
         sent, notes = _send(app, world, event, language)
         assert sorted(n.kind for n in notes) == sorted(event.kinds)
         for note in notes:
-            recipient = db.session.get(User, note.recipient_id)
+            # Every kind has its category: people choose how they get it (account messages and digests aside).
+            if not note.kind.startswith(("password.", "digest.")):
+                assert category_of(note.kind) is not UNLISTED, note.kind
             paragraphs = _paragraphs(note.body)
             assert note.subject and "\n" not in note.subject
-            assert paragraphs[0] == GREETING[language].format(name=recipient.first_name)
+            assert paragraphs[0] == GREETING[language].format(name=_greeted(note, world))
             link = _link(note)
             assert urlsplit(link).path.startswith("/") and "None" not in link
 
@@ -334,7 +539,8 @@ def test_every_link_leads_its_recipient_to_a_page(app, world, event):
         path = urlsplit(_link(note)).path
         adapter.match(path, method="GET")  # a route of the app, or NotFound
         client = app.test_client()
-        if event.signed_in:
+        # A password link and a tutor's page are for someone not signed in; every other page is the account's.
+        if note.recipient_id is not None and not note.kind.startswith("password."):
             # Not signed in: the sign-in page first; signed in as the recipient: the page itself.
             anonymous = client.get(path)
             assert anonymous.status_code == 302 and urlsplit(anonymous.headers["Location"]).path == "/connexion"

@@ -278,3 +278,16 @@ def test_two_senders_at_once_send_each_message_exactly_once(_app, committed_mess
         statuses = db.session.execute(select(Notification.status, func.count()).group_by(Notification.status)).all()
         db.session.remove()
     assert statuses == [(NotificationStatus.SENT, committed_messages)]
+
+
+def test_the_rate_holds_below_one_batch(app, monkeypatch):
+    """A relay that takes 4 messages a minute gets 2 per 30-second run, not a whole batch."""
+    user = UserFactory()
+    _queue_many(user, 10, kind="request.approved")
+    transport = FlakyTransport()
+    monkeypatch.setattr(outbox, "transport_from_config", lambda config: transport)
+    monkeypatch.setitem(app.config, "OUTBOX_RATE_PER_MINUTE", 4)
+    monkeypatch.setitem(app.config, "OUTBOX_BATCH_SIZE", 50)
+    monkeypatch.setitem(app.config, "SCHEDULER_OUTBOX_SECONDS", 30)
+    jobs.send_outbox(app)
+    assert len(transport.sent) == 2

@@ -8,6 +8,10 @@
   a sender that dies keeps nothing, its messages are tried again once the lease lapses. A sender stops
   before its lease could lapse in the middle of a send, and gives back what it has not tried.
 - Account and security e-mails go first; the number sent per run is a setting (the rate).
+- A message for an account deactivated since, or for an address the relay refused for good, is not sent
+  (failed, with why). A permanent refusal of the recipient (SMTP 5xx at RCPT) marks the account's address
+  as failing and is not retried; a permanent refusal of the message (5xx at DATA) is not retried either.
+- Messages people may turn off carry RFC 8058 one-click unsubscribe headers.
 
 Delivery is at least once: a sender killed between the SMTP server's "250 OK" and its own commit leaves
 a message that is sent again after the lease. Nothing else sends one twice.
@@ -25,7 +29,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Executable, or_, select, update
 
 from mobilite.extensions import db
 from mobilite.models import Notification, NotificationPriority, NotificationStatus, User, utcnow
@@ -42,7 +46,7 @@ SMTP_TIMEOUT_SECONDS = 20
 
 # Kinds by prefix: a password link or an account message never waits behind a round's publication.
 ACCOUNT_KINDS = ("password.", "account.", "security.")
-BULK_KINDS = ("proposal.published", "immersion.reminder", "feedback.")
+BULK_KINDS = ("proposal.published", "round.unmatched", "immersion.reminder", "feedback.")
 
 # Anything that may end a header line or cannot be encoded: C0 and C1 controls (CR, LF, VT, FF, NUL, NEL
 # U+0085…), DEL, the Unicode line and paragraph separators, and lone surrogates.
@@ -68,27 +72,32 @@ def priority_of(kind: str) -> NotificationPriority:
 
 
 def queue(
-    recipient: User,
+    recipient: User | None,
     kind: str,
     subject: str,
     body: str,
     priority: NotificationPriority | None = None,
     *,
     html_body: str = "",
+    to_email: str | None = None,
+    unsubscribe_url: str = "",
 ) -> Notification:
     """Add an e-mail to the current unit of work: it is sent only if the change commits.
 
     Messages are written by mobilite.notifications (one function per event); `html_body`, when given, is
-    the HTML alternative of the text `body`.
+    the HTML alternative of the text `body`. A message to someone without an account (a tutor) has no
+    `recipient`, only `to_email`.
     """
+    address = to_email if to_email is not None else (recipient.email if recipient is not None else "")
     notification = Notification(
         recipient=recipient,
-        to_email=header_value(recipient.email, ADDRESS_MAX_LENGTH),
+        to_email=header_value(address, ADDRESS_MAX_LENGTH),
         kind=kind[:60],
         subject=header_value(subject),
         body=body,
         html_body=html_body,
         priority=int(priority if priority is not None else priority_of(kind)),
+        unsubscribe_url=header_value(unsubscribe_url, 500),
     )
     db.session.add(notification)
     return notification
@@ -172,6 +181,8 @@ class ClaimedMessage:
     body: str
     attempts: int
     html_body: str = ""
+    recipient_id: int | None = None
+    unsubscribe_url: str = ""
 
 
 def build_message(claimed: ClaimedMessage, sender: str) -> EmailMessage:
@@ -180,6 +191,10 @@ def build_message(claimed: ClaimedMessage, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = header_value(claimed.to_email, ADDRESS_MAX_LENGTH)
     message["Subject"] = header_value(claimed.subject)
+    if claimed.unsubscribe_url:
+        # RFC 8058: a mail client's "unsubscribe" button POSTs "List-Unsubscribe=One-Click" to the link.
+        message["List-Unsubscribe"] = f"<{header_value(claimed.unsubscribe_url, 500)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(claimed.body)
     if claimed.html_body:
         message.add_alternative(claimed.html_body, subtype="html")
@@ -199,7 +214,8 @@ def claim_batch(size: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> tup
     token = uuid.uuid4().hex
     db.begin_write()
     query = (
-        select(Notification)
+        select(Notification, User.active, User.email, User.bounced_email)
+        .outerjoin(User, Notification.recipient_id == User.id)
         .where(
             Notification.status == NotificationStatus.PENDING,
             Notification.next_attempt_at <= now,
@@ -210,11 +226,15 @@ def claim_batch(size: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> tup
         .execution_options(populate_existing=True)
     )
     if _is_postgresql():
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(of=Notification, skip_locked=True)
     claimed = []
-    for notification in db.session.scalars(query).all():
+    for notification, active, email, bounced in db.session.execute(query).all():
         # Counted when claimed: a message that kills its sender every time still ends failed.
         notification.attempts += 1
+        unsendable = _unsendable(notification, active, email, bounced)
+        if unsendable:
+            notification.status, notification.last_error = NotificationStatus.FAILED, unsendable
+            continue
         notification.claimed_by = token
         notification.claimed_until = now + lease
         claimed.append(
@@ -225,20 +245,39 @@ def claim_batch(size: int, now: datetime, lease: timedelta = CLAIM_LEASE) -> tup
                 notification.body,
                 notification.attempts,
                 notification.html_body or "",
+                notification.recipient_id,
+                notification.unsubscribe_url or "",
             )
         )
     db.session.commit()
     return token, claimed
 
 
-def _record(notification_id: int, token: str, **values) -> bool:
-    """Record a result, only if the claim is still ours; False if it lapsed and another sender took it."""
+def _unsendable(notification: Notification, active: bool | None, email: str | None, bounced: str | None) -> str:
+    """Why a message to an account must not go out now ('' if it may)."""
+    if notification.recipient_id is None:
+        return ""  # someone without an account (a tutor)
+    if active is False:
+        return "not sent: the account is deactivated"
+    # A password link the person asked for goes out anyway: it is how they would find out.
+    failing = bool(bounced) and bounced == email and bounced == notification.to_email
+    if failing and not notification.kind.startswith(ACCOUNT_KINDS):
+        return "not sent: the relay refused this address for good"
+    return ""
+
+
+def _record(notification_id: int, token: str, also: Executable | None = None, **values) -> bool:
+    """Record a result, only if the claim is still ours; False if it lapsed and another sender took it.
+
+    `also`: a statement that belongs to the result (the bounced address), run in the same transaction."""
     db.begin_write()
     done = db.rows_matched(
         update(Notification)
         .where(Notification.id == notification_id, Notification.claimed_by == token)
         .values(claimed_by=None, claimed_until=None, **values)
     )
+    if done and also is not None:
+        db.session.execute(also)
     db.session.commit()
     if not done:
         log.warning("outbox: the claim on message %s lapsed before its result was recorded", notification_id)
@@ -309,14 +348,51 @@ def _send_one(transport: Transport, sender: str, claimed: ClaimedMessage, token:
         return False
     try:
         transport.send(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _text in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            _bounced(claimed, token, exc, now or utcnow())
+            return False
+        return _retry_later(claimed, token, exc, now)
+    except smtplib.SMTPDataError as exc:
+        if 500 <= exc.smtp_code < 600:  # the relay refuses this message for good: no point in trying again
+            _record(claimed.id, token, status=NotificationStatus.FAILED, last_error=_error(exc))
+            return False
+        return _retry_later(claimed, token, exc, now)
     except Exception as exc:  # noqa: BLE001 - SMTP down, refused, or odd: kept for a later try
-        at = now or utcnow()
-        values: dict = {"last_error": f"{type(exc).__name__}: {exc}"[:500]}
-        if claimed.attempts >= MAX_ATTEMPTS:
-            values["status"] = NotificationStatus.FAILED
-        else:
-            values["next_attempt_at"] = at + backoff(claimed.attempts)
-        _record(claimed.id, token, **values)
-        return False
+        return _retry_later(claimed, token, exc, now)
     _record(claimed.id, token, status=NotificationStatus.SENT, sent_at=now or utcnow())
     return True
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _retry_later(claimed: ClaimedMessage, token: str, exc: Exception, now: datetime | None) -> bool:
+    """Kept for a later try with a backoff, or failed after MAX_ATTEMPTS. Always False (not sent)."""
+    at = now or utcnow()
+    values: dict = {"last_error": _error(exc)}
+    if claimed.attempts >= MAX_ATTEMPTS:
+        values["status"] = NotificationStatus.FAILED
+    else:
+        values["next_attempt_at"] = at + backoff(claimed.attempts)
+    _record(claimed.id, token, **values)
+    return False
+
+
+def _bounced(claimed: ClaimedMessage, token: str, exc: smtplib.SMTPRecipientsRefused, at: datetime) -> None:
+    """A permanent refusal of the address: the message fails for good and the account's address is marked
+    failing (if it is still the account's address), so nothing more is sent to it and people see it."""
+    reason = "; ".join(
+        f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        for code, text in exc.recipients.values()
+    )
+    mark = (
+        update(User)
+        .where(User.id == claimed.recipient_id, User.email == claimed.to_email)
+        .values(bounced_email=claimed.to_email, bounced_at=at, bounce_reason=header_value(reason, 300))
+        if claimed.recipient_id is not None
+        else None
+    )
+    _record(claimed.id, token, mark, status=NotificationStatus.FAILED, last_error=_error(exc))
