@@ -17,8 +17,8 @@ from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action, Scope, default_scope, require_scope
 from mobilite.models import ImmersionRequest, Role
-from mobilite.schemas.requests import DecisionSchema
-from mobilite.services import listings
+from mobilite.schemas.requests import DecisionSchema, OpinionSchema
+from mobilite.services import line_manager, listings
 from mobilite.services import requests as request_service
 
 blp = json_errors(
@@ -89,6 +89,20 @@ def decide(data, immersion_request):
     return immersion_request, 200, {"ETag": etag_of(RequestOut(), immersion_request)}
 
 
+@blp.route("/requests/<int:request_id>/opinion", methods=["POST"])
+@api_view(load=(ImmersionRequest, Action.OPINE, "request_id", "immersion_request"))
+@blp.arguments(OpinionSchema)
+@etagged_change(blp, RequestOut, record="immersion_request", if_match="optional", body_version=True)
+def give_opinion(data, immersion_request):
+    """The line manager's opinion on a request they were named on (favourable, or unfavourable with a
+    `reason`), once, while the employer has not answered. `line_manager_opinion` in the answer shows the step;
+    in a network where the opinion is required, HR's decision waits for it (422 before)."""
+    line_manager.give_opinion(
+        immersion_request, data["opinion"], data["reason"], actor=api_user(), version=data["version"]
+    )
+    return immersion_request, 200, {"ETag": etag_of(RequestOut(), immersion_request)}
+
+
 @blp.route("/requests/<int:request_id>", methods=["PUT"])
 @api_view(Role.AGENT, load=OWN_REQUEST)
 @blp.arguments(RequestIn)
@@ -112,7 +126,9 @@ def submit_request(immersion_request):
     """Submit a draft request to the home employer (agent).
 
     The employer answers within the network's deadline. Every legal rule is checked: 422 names each field
-    that breaks one (min_days, max_days, windows, windows-<i>-start, windows-<i>-end). If-Match is
+    that breaks one (min_days, max_days, windows, windows-<i>-start, windows-<i>-end). Each wish must also
+    keep the matching rules with at least one upcoming session of its offer: `wishes` lists, for each one that
+    does not, its rank, its offer and why (distance, dates, length, quota, prerequisites...). If-Match is
     optional; when sent, it is checked."""
     request_service.submit_request(api_user(), immersion_request, immersion_request.version)
     return _with_etag(immersion_request)

@@ -50,6 +50,9 @@ LIFECYCLE: Lifecycle[RequestStatus, RequestMove] = Lifecycle(
 TRANSITIONS = LIFECYCLE.transitions
 check_move = LIFECYCLE.check_move
 
+# The line manager's opinion is asked while the employer has not answered yet (a postponed request too).
+OPINION_OPEN = WAITING
+
 # Approved and waiting for a proposal: the network's next round takes it.
 IN_QUEUE = LIFECYCLE.sources(RequestMove.MATCH)
 # The agent may still edit it and add wishes.

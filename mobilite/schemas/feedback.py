@@ -10,8 +10,10 @@ from mobilite.limits import (
     MAX_LONG_TEXT_LENGTH,
     MAX_REASON_LENGTH,
     MAX_SATISFACTION,
+    MAX_WORKING_DAYS,
     MIN_SATISFACTION,
     REASON_TOO_LONG,
+    WORKING_DAYS_RANGE,
 )
 from mobilite.models import Outcome
 from mobilite.schemas.base import N_, FormSchema
@@ -33,3 +35,8 @@ class FeedbackSchema(FormSchema):
         load_default="", validate=validate.Length(max=MAX_LONG_TEXT_LENGTH, error=LONG_TEXT_TOO_LONG)
     )
     would_recommend = fields.Boolean(load_default=None)
+    days_done = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=MAX_WORKING_DAYS, error=WORKING_DAYS_RANGE),
+    )
+    appraisal = fields.String(load_default="", validate=validate.Length(max=MAX_REASON_LENGTH, error=REASON_TOO_LONG))

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from mobilite.authz import assignable_roles, may_create_account_in
 from mobilite.extensions import db
 from mobilite.models import Network, Organisation, Role, TokenPurpose, User
-from mobilite.services import audit
-from mobilite.services.auth import bump_session_version, hash_password, issue_password_link, normalise_email
+from mobilite.services import account_lifecycle, audit
+from mobilite.services.auth import hash_password, issue_password_link, normalise_email
 from mobilite.services.errors import ServiceError
 
 
@@ -101,14 +101,6 @@ def create_account(actor: User | None, data: dict, *, token_hours: int, password
     return user
 
 
-def set_active(actor: User | None, user: User, active: bool) -> User:
-    """Deactivate (or reactivate) an account. Deactivation ends every session: a reactivated account's
-    old sessions and remember-me cookies stay dead."""
-    db.begin_write()
-    user.active = active
-    if not active:
-        bump_session_version(user)
-    action = "account.reactivate" if active else "account.deactivate"
-    audit.record(actor, action, user, organisation_id=user.organisation_id)
-    db.session.commit()
-    return user
+def set_active(actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account, with every rule of account_lifecycle."""
+    return account_lifecycle.reactivate(actor, user) if active else account_lifecycle.deactivate(actor, user)

@@ -6,7 +6,9 @@
 - Outcome: done / partly done / did not happen; a reason is required unless done. Satisfaction (1–5) and
   "would recommend" are required unless it did not happen.
 - When both sides report that it did not happen, the immersion is CANCELLED: its days no longer count
-  against the agent's quota.
+  against the agent's quota. Partly done: the side says how many working days were done, and the quota
+  counts those (the fewer, when both sides say).
+- The host may add the tutor's short appraisal, which the agent's certificate quotes.
 """
 
 from __future__ import annotations
@@ -91,6 +93,14 @@ def give_feedback(
             errors["satisfaction"] = [_(CHOOSE_A_SATISFACTION)]
         if data.get("would_recommend") is None:
             errors["would_recommend"] = [_("Répondez par oui ou non.")]
+    days_done = data.get("days_done")
+    if outcome == Outcome.PARTLY_DONE:
+        if days_done is None or not 1 <= days_done <= immersion.working_days:
+            errors["days_done"] = [
+                _("Indiquez le nombre de jours réalisés, entre 1 et %(n)d.", n=immersion.working_days)
+            ]
+    else:
+        days_done = None
     if errors:
         raise ServiceError(errors)
     happened = outcome != Outcome.DID_NOT_HAPPEN
@@ -103,6 +113,9 @@ def give_feedback(
         satisfaction=data.get("satisfaction") if happened else None,
         learned=(data.get("learned") or "").strip(),
         would_recommend=data.get("would_recommend") if happened else None,
+        days_done=days_done,
+        # The tutor's short appraisal, for the certificate: the host's only.
+        appraisal=(data.get("appraisal") or "").strip() if side == FeedbackSide.HOST and happened else "",
     )
     db.session.add(feedback)
     try:
@@ -114,14 +127,32 @@ def give_feedback(
     audit.record(
         actor, "feedback.give", immersion, organisation_id=organisation_id, side=side.value, outcome=outcome.value
     )
+    if days_done is not None:  # the quota counts the days actually done, the fewer if both sides say
+        immersion.days_done = min(days_done, immersion.days_done or immersion.working_days)
     others = [f for f in immersion.feedback if f.side != side]
     if not happened and others and all(f.outcome == Outcome.DID_NOT_HAPPEN for f in others):
         immersion.status = immersion_lifecycle.check_move(immersion.status, ImmersionMove.CANCEL)
         audit.record(
             actor, "immersion.cancel", immersion, organisation_id=organisation_id, reason="both_sides_did_not_happen"
         )
+        _notify_cancelled(immersion, actor)
     db.session.commit()
     return feedback
+
+
+def _notify_cancelled(immersion: Immersion, actor: User) -> None:
+    """Everyone the immersion concerns but the one who just said so: its days go back to the quota."""
+    agent = db.session.get_one(User, immersion.agent_id)
+    candidates = [(agent, "agent")]
+    candidates += [(u, "home") for u in hr_officers(immersion.home_organisation_id)]
+    candidates += [(u, "host") for u in hr_officers(immersion.host_organisation_id)]
+    seen = {actor.id}
+    recipients = []
+    for user, role in candidates:
+        if user.id not in seen and user.active:
+            seen.add(user.id)
+            recipients.append((user, role))
+    notifications.immersion_cancelled(immersion, agent, recipients)
 
 
 def _ask(immersion: Immersion, missing: set[FeedbackSide], reminder: bool) -> None:

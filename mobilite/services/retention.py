@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from mobilite.extensions import db
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     Immersion,
     ImmersionRequest,
+    InboxDelivery,
+    InboxItem,
     LoginAttempt,
     Network,
     Notification,
@@ -23,13 +25,18 @@ from mobilite.models import (
     Organisation,
     PasswordToken,
     Proposal,
+    SentReminder,
     SignInThrottle,
     utcnow,
 )
+from mobilite.services import audit
 
 LOGIN_ATTEMPTS_KEPT = timedelta(days=1)
 THROTTLES_KEPT = timedelta(days=2)  # longer than any throttle remembers (LOGIN_ACCOUNT_MEMORY_HOURS)
 SENT_MAIL_KEPT = timedelta(days=90)
+INBOX_READ_KEPT = timedelta(days=180)  # a read notification; an unread one is kept a year
+INBOX_UNREAD_KEPT = timedelta(days=365)
+REMINDERS_KEPT = timedelta(days=365)  # longer than any request waits or any proposal is open
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:
@@ -45,6 +52,16 @@ def purge(now: datetime | None = None) -> dict[str, int]:
             delete(SignInThrottle).where(SignInThrottle.last_at < now - THROTTLES_KEPT)
         ),
         "password_tokens": db.rows_matched(delete(PasswordToken).where(PasswordToken.expires_at < now)),
+        "inbox_items": db.rows_matched(
+            delete(InboxItem).where(
+                InboxItem.delivery != InboxDelivery.WAITING,
+                or_(
+                    InboxItem.read_at < now - INBOX_READ_KEPT,
+                    InboxItem.created_at < now - INBOX_UNREAD_KEPT,
+                ),
+            )
+        ),
+        "sent_reminders": db.rows_matched(delete(SentReminder).where(SentReminder.created_at < now - REMINDERS_KEPT)),
         "requests": 0,
     }
     with_immersion = select(Proposal.request_id).join(Immersion, Immersion.proposal_id == Proposal.id)
@@ -60,5 +77,12 @@ def purge(now: datetime | None = None) -> dict[str, int]:
             )
         )
         counts["requests"] += db.rows_matched(delete(ImmersionRequest).where(ImmersionRequest.id.in_(stale)))
+    audit.record(None, "retention.purge", PurgeRun(), **counts)  # each run reported: what went, how many
     db.session.commit()
     return counts
+
+
+class PurgeRun:
+    """The audit log's target for a run of the purge job (no record of its own)."""
+
+    id = None

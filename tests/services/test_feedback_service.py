@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from mobilite.extensions import db
-from mobilite.models import Feedback, FeedbackSide, Immersion, ImmersionStatus, Notification, Outcome, Role
+from mobilite.models import Feedback, FeedbackSide, Immersion, ImmersionStatus, InboxItem, Outcome, Role
 from mobilite.services import rules
 from mobilite.services.errors import ServiceError
 from mobilite.services.feedback import give_feedback, request_feedback
@@ -38,9 +38,10 @@ def _at(day: date) -> datetime:
 
 
 def _sent(kind_prefix: str) -> list[tuple[int, str]]:
+    """Who was told what: every message is in the person's inbox, e-mailed at once or in a digest."""
     return sorted(
         db.session.execute(
-            select(Notification.recipient_id, Notification.kind).where(Notification.kind.startswith(kind_prefix))
+            select(InboxItem.user_id, InboxItem.kind).where(InboxItem.kind.startswith(kind_prefix))
         ).all()
     )
 
@@ -102,7 +103,7 @@ def test_feedback_rules(immersion, host_hr):
         give_feedback(agent, immersion, FeedbackSide.AGENT, DONE, today=END - timedelta(days=1))
     with pytest.raises(ServiceError) as exc:
         give_feedback(agent, immersion, FeedbackSide.AGENT, {"outcome": "partly_done"}, today=END)
-    assert set(exc.value.errors) == {"outcome_reason", "satisfaction", "would_recommend"}
+    assert set(exc.value.errors) == {"outcome_reason", "satisfaction", "would_recommend", "days_done"}
     with pytest.raises(ServiceError):  # nobody gives the other side's feedback
         give_feedback(agent, immersion, FeedbackSide.HOST, DONE, today=END)
     with pytest.raises(ServiceError):
@@ -121,3 +122,17 @@ def test_an_immersion_both_sides_say_did_not_happen_gives_its_days_back(immersio
     give_feedback(host_hr, immersion, FeedbackSide.HOST, missed, today=END)
     assert db.session.get(Immersion, immersion.id).status == ImmersionStatus.CANCELLED
     assert rules.used_quota_days(agent.id, network, START) == 0
+
+
+def test_a_cancelled_immersion_is_announced_at_once_to_everyone_but_the_one_who_said_so(immersion, host_hr):
+    from mobilite.models import Notification
+
+    agent = _agent(immersion)
+    missed = {"outcome": "did_not_happen", "outcome_reason": "Grève des transports."}
+    give_feedback(agent, immersion, FeedbackSide.AGENT, missed, today=END)
+    give_feedback(host_hr, immersion, FeedbackSide.HOST, missed, today=END)
+    assert _sent("immersion.cancelled") == [(agent.id, "immersion.cancelled.agent")]
+    # Urgent: e-mailed at once.
+    assert db.session.scalar(select(Notification.kind).where(Notification.recipient_id == agent.id)) == (
+        "immersion.cancelled.agent"
+    )

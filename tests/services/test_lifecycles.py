@@ -36,11 +36,12 @@ from mobilite.models import (
     OfferStatus,
     Outcome,
     ProposalStatus,
+    PublicationScope,
     RequestStatus,
     Role,
     RoundStatus,
 )
-from mobilite.services import feedback, immersions, offers, proposals, requests, round_review
+from mobilite.services import cancellation, feedback, immersions, offers, proposals, requests, round_review
 from mobilite.services.errors import ServiceError
 from tests.factories import (
     CoordinatorFactory,
@@ -174,7 +175,10 @@ OFFER_WALKS = [
 def _request(status: RequestStatus):
     agent = UserFactory()
     hr = UserFactory(organisation=agent.organisation, roles=[Role.RH])
-    return agent, hr, RequestFactory(agent=agent, status=status)
+    # A window a week ahead: the agent says the shorter notice was agreed, with their manager's address.
+    return agent, hr, RequestFactory(
+        agent=agent, status=status, shorter_notice_agreed=True, line_manager_email="cheffe@example.org"
+    )
 
 
 def _request_walk(move: RequestMove, call: Callable) -> Walk:
@@ -195,7 +199,7 @@ def _match_setup(status):
     agent, hr, item = _request(status)
     network = agent.organisation.network
     round_, session = _round_in_review(network)
-    ProposalFactory(round=round_, request=item, session=session, status=ProposalStatus.PROPOSED, respond_by=None)
+    ProposalFactory(round=round_, request=item, session=session, status=ProposalStatus.APPROVED, respond_by=None)
     coordinator = CoordinatorFactory(network_id=network.id)
     return item, lambda: round_review.publish_round(coordinator, round_)
 
@@ -254,6 +258,13 @@ def _proposal_walk(
     return Walk(proposal_lifecycle, move, setup, refusal, proven_elsewhere)
 
 
+def _publish_everything(coordinator, round_):
+    """Publish under the setting that sends proposals not reviewed too, so that both sources are walked."""
+    round_.network.publication_scope = PublicationScope.APPROVED_AND_UNREVIEWED
+    db.session.commit()
+    return round_review.publish_round(coordinator, round_)
+
+
 def _agent_answers(answer: ProposalAnswer) -> Callable:
     return lambda p, c, h: proposals.answer_proposal(p.request.agent, p, "agent", answer, "Indisponible ces jours-là.")
 
@@ -275,9 +286,7 @@ PROPOSAL_WALKS = [
         in_review=True,
         proven_elsewhere=proposal_lifecycle.IN_REVIEW,
     ),
-    _proposal_walk(
-        ProposalMove.PUBLISH, lambda p, c, h: round_review.publish_round(c, p.round), LEFT_ALONE, in_review=True
-    ),
+    _proposal_walk(ProposalMove.PUBLISH, lambda p, c, h: _publish_everything(c, p.round), LEFT_ALONE, in_review=True),
     # One side accepts, the other has not answered: still published.
     _proposal_walk(ProposalMove.ACCEPT, _agent_answers(ProposalAnswer.ACCEPT)),
     _proposal_walk(ProposalMove.CONFIRM, _agent_answers(ProposalAnswer.ACCEPT), host_answer=Answer.ACCEPTED),
@@ -313,6 +322,16 @@ IMMERSION_WALKS = [
         LEFT_ALONE,
     ),
     _immersion_walk(ImmersionMove.CANCEL, _did_not_happen, ERROR),
+    _immersion_walk(
+        ImmersionMove.CALL_OFF,
+        lambda i: cancellation.call_off(
+            db.session.get(type(i.proposal.request.agent), i.agent_id),
+            i,
+            "Réorganisation du service.",
+            today=i.start_date - timedelta(days=1),
+        ),
+        ERROR,
+    ),
 ]
 
 WALKS = OFFER_WALKS + REQUEST_WALKS + PROPOSAL_WALKS + IMMERSION_WALKS
