@@ -1,8 +1,9 @@
 """Command line: ``python -m appariement solve problem.json > solution.json``.
 
-solve PROBLEM.json [--no-stats]   solve a round (``-`` reads stdin); --no-stats drops the
+solve PROBLEM.json [--no-stats] [--outlooks]
+                                  solve a round (``-`` reads stdin); --no-stats drops the
                                   timing/memory block so the output is byte-for-byte
-                                  reproducible
+                                  reproducible; --outlooks adds each unmatched request's outlook
 generate --size S|M|L [--seed N] [--continuity K] [--congested] [--time-limit S]
                                   write a generated problem
 """
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("solve", help="solve a problem JSON file, print the solution JSON")
     sp.add_argument("problem", help="path of the problem JSON, or - for stdin")
     sp.add_argument("--no-stats", action="store_true", help="omit timings and memory")
+    sp.add_argument("--outlooks", action="store_true", help="add each unmatched request's outlook")
     gp = sub.add_parser("generate", help="print a generated problem JSON")
     gp.add_argument("--size", choices=sorted(SIZES), default="S")
     gp.add_argument("--seed", type=int, default=1)
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except (InfeasiblePinsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    sys.stdout.write(solution.to_json(stats=not args.no_stats))
+    sys.stdout.write(solution.to_json(stats=not args.no_stats, outlooks=args.outlooks))
     return 0
 
 

@@ -25,6 +25,7 @@ from .eligibility import eligible_pairs
 from .explain import build_solution
 from .flow import solve_flow
 from .model import Problem
+from .outlook import outlooks
 from .scoring import score_pairs
 from .solution import Solution
 from .stable import deferred_acceptance
@@ -196,8 +197,10 @@ def solve(problem: Problem) -> Solution:
     x, bound, report = stabilise(ctx) if ctx.settings.mode == "stable" else optimise(ctx, t0)
     report["mode"] = ctx.settings.mode
     report["objective"] = ctx.settings.objective
+    with _timed(ctx.timings, "outlook"):
+        told = outlooks(ctx, x)  # what each unplaced agent could change
     with _timed(ctx.timings, "explain"):
-        solution = build_solution(ctx, x, bound, report, {})
+        solution = build_solution(ctx, x, bound, report, {}, told)
     seconds = {k: round(v, 4) for k, v in sorted(ctx.timings.items())}
     seconds["total"] = round(time.perf_counter() - t0, 4)
     stats = {"seconds": seconds, "peak_memory_mb": round(peak_memory_mb(), 1)}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +15,9 @@ from .scoring import PAIR_TERMS
 from .solution import Assignment, SessionBlock, Solution, Unmatched
 from .stable import blocking_pairs
 from .tracker import Blocker, Tracker
+
+if TYPE_CHECKING:
+    from .outlook import Outlook
 
 IntArray = npt.NDArray[np.int64]
 BLOCKERS = (Blocker.FULL, Blocker.DIVERSITY, Blocker.CONTINUITY, Blocker.NOT_CHOSEN)
@@ -76,8 +80,11 @@ def blockers(ctx: Context, x: npt.NDArray[np.bool_], p: IntArray) -> npt.NDArray
     return why
 
 
-def unmatched(ctx: Context, x: npt.NDArray[np.bool_]) -> tuple[Unmatched, ...]:
-    """Each unplaced request: counts per reason, and the few nearest eligible sessions."""
+def unmatched(
+    ctx: Context, x: npt.NDArray[np.bool_], outlooks: Mapping[int, Outlook] | None = None
+) -> tuple[Unmatched, ...]:
+    """Each unplaced request: counts per reason, the few nearest eligible sessions, and its outlook
+    (outlook.py: what the agent could change), given by request index."""
     a = ctx.a
     agents = {r.id: r.agent_id for r in a.problem.requests}
     placed_req = np.zeros(a.n_req, dtype=bool)
@@ -109,14 +116,16 @@ def unmatched(ctx: Context, x: npt.NDArray[np.bool_]) -> tuple[Unmatched, ...]:
     no_pair = np.flatnonzero(~has_pair)
     excluded = dict(zip(no_pair.tolist(), exclusion_counts(a, no_pair.astype(np.int64)), strict=True))
     out = []
+    told = outlooks or {}
     for r in np.flatnonzero(~placed_req).tolist():
         rid = a.req_ids[r]
         if r in excluded:
-            out.append(Unmatched(rid, agents[rid], "no_eligible_session", excluded=dict(sorted(excluded[r].items()))))
+            excluded_r = dict(sorted(excluded[r].items()))
+            out.append(Unmatched(rid, agents[rid], "no_eligible_session", excluded=excluded_r, outlook=told.get(r)))
             continue
-        blocked = {str(BLOCKERS[k]): int(n) for k, n in enumerate(counts[r].tolist()) if n}
+        blocked = dict(sorted((str(BLOCKERS[k]), int(n)) for k, n in enumerate(counts[r].tolist()) if n))
         out.append(
-            Unmatched(rid, agents[rid], "outcompeted", sessions=tuple(blocks[r]), blocked=dict(sorted(blocked.items())))
+            Unmatched(rid, agents[rid], "outcompeted", sessions=tuple(blocks[r]), blocked=blocked, outlook=told.get(r))
         )
     return tuple(out)
 
@@ -162,10 +171,17 @@ def metrics(ctx: Context, x: np.ndarray, bound: int) -> dict[str, Any]:
     }
 
 
-def build_solution(ctx: Context, x: np.ndarray, bound: int, solver: dict[str, Any], stats: dict[str, Any]) -> Solution:
+def build_solution(
+    ctx: Context,
+    x: np.ndarray,
+    bound: int,
+    solver: dict[str, Any],
+    stats: dict[str, Any],
+    outlooks: Mapping[int, Outlook] | None = None,
+) -> Solution:
     return Solution(
         assignments=assignments(ctx, x),
-        unmatched=unmatched(ctx, x),
+        unmatched=unmatched(ctx, x, outlooks),
         metrics=metrics(ctx, x, bound),
         solver=solver,
         stats=stats,

@@ -23,6 +23,7 @@ HOST_SIDE = ("wish", "interest", "skill_fit", "waiting")  # how the offer ranks 
 REMOTE_DISTANCE_POINTS = 50  # remote sessions: no trip, but a weaker immersion
 NO_LIMIT_REFERENCE_KM = np.pi * EARTH_RADIUS_KM  # no limit: 0 points at the antipode only
 NO_SKILL_POINTS = 50  # session that lists no skill developed: neutral
+WAITING_CAP_ROUNDS = 5  # rounds waited that still raise the waiting term (20 points each)
 TIE_BITS = 25  # tie-break room in preference keys (up to 33 M requests/sessions)
 
 
@@ -74,7 +75,7 @@ def _chunk_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, n
     near = np.clip(100.0 * (1.0 - km / np.maximum(reference, 1e-9)), 0, 100)
     dist = np.where(a.s_remote[s], REMOTE_DISTANCE_POINTS, np.floor(near))
 
-    waiting = np.minimum(a.r_wait[r], 5) * 20
+    waiting = np.minimum(a.r_wait[r], WAITING_CAP_ROUNDS) * 20
     out = {
         "base": np.full(n, 100),
         "interest": interest,

@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .outlook import Outlook
 
 FORMAT = "appariement/solution@1"
 
@@ -44,6 +47,7 @@ class Unmatched:
     excluded: Mapping[str, int] = field(default_factory=dict)  # rule -> sessions excluded
     sessions: tuple[SessionBlock, ...] = ()  # outcompeted: the few nearest eligible sessions
     blocked: Mapping[str, int] = field(default_factory=dict)  # outcompeted: why -> eligible sessions
+    outlook: Outlook | None = None  # what the agent could change (outlook.py); set by solve
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ class Solution:
     solver: Mapping[str, Any]
     stats: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, stats: bool = True) -> dict[str, Any]:
+    def to_dict(self, stats: bool = True, outlooks: bool = False) -> dict[str, Any]:
+        """The JSON form; `outlooks`: each unmatched request with its outlook (left out by default: at L
+        it would double the output)."""
         out = {
             "format": FORMAT,
             "assignments": [
@@ -70,7 +76,7 @@ class Solution:
                 }
                 for x in self.assignments
             ],
-            "unmatched": [_unmatched(u) for u in self.unmatched],
+            "unmatched": [_unmatched(u, outlooks) for u in self.unmatched],
             "metrics": dict(self.metrics),
             "solver": dict(self.solver),
         }
@@ -78,15 +84,17 @@ class Solution:
             out["stats"] = dict(self.stats)
         return out
 
-    def to_json(self, stats: bool = True) -> str:
-        return json.dumps(self.to_dict(stats), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    def to_json(self, stats: bool = True, outlooks: bool = False) -> str:
+        return json.dumps(self.to_dict(stats, outlooks), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def _unmatched(u: Unmatched) -> dict[str, Any]:
+def _unmatched(u: Unmatched, outlook: bool = False) -> dict[str, Any]:
     d: dict[str, Any] = {"request": u.request_id, "agent": u.agent_id, "reason": u.reason}
     if u.reason == "no_eligible_session":
         d["excluded"] = dict(u.excluded)
     else:
         d["blocked"] = dict(u.blocked)
         d["sessions"] = [{"session": b.session_id, "why": b.why, "lowest_score": b.lowest_score} for b in u.sessions]
+    if outlook and u.outlook is not None:
+        d["outlook"] = u.outlook.to_dict()
     return d

@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     VALIDATE = "validate"
     MANAGE = "manage"
     REVIEW = "review"
+    OPINE = "opine"  # the line manager named on a request gives their opinion
 
 
 def _offer(user: User, action: Action, offer: Offer) -> bool:
@@ -56,11 +57,12 @@ def _offer(user: User, action: Action, offer: Offer) -> bool:
 
 def _request(user: User, action: Action, immersion_request: ImmersionRequest) -> bool:
     shared = immersion_request.is_shared()
-    if action == Action.VIEW:
+    if action == Action.VIEW:  # the line manager named on it reads it too (OPINE)
         return (
             immersion_request.is_owned_by(user)
             or shared
             and (immersion_request.is_decided_by(user) or user.coordinates(immersion_request.organisation.network_id))
+            or _request(user, Action.OPINE, immersion_request)
         )
     if action == Action.MANAGE:  # the agent's own request, in the agent space (see, withdraw)
         return immersion_request.is_owned_by(user)
@@ -68,6 +70,13 @@ def _request(user: User, action: Action, immersion_request: ImmersionRequest) ->
         return shared and immersion_request.is_decided_by(user)
     if action == Action.EDIT:
         return immersion_request.is_owned_by(user) and immersion_request.status in request_lifecycle.EDITABLE
+    if action == Action.OPINE:  # the line manager the agent named, still of the agent's organisation
+        return (
+            shared
+            and immersion_request.line_manager_id == user.id
+            and user.organisation_id == immersion_request.organisation_id
+            and not immersion_request.is_owned_by(user)
+        )
     if action == Action.DECIDE:  # never on one's own request, even as HR
         return (
             immersion_request.is_decided_by(user)
@@ -102,6 +111,8 @@ def _account(user: User, action: Action, account: User) -> bool:
         return True
     if account.has_role(Role.ADMIN):
         return False
+    if action == Action.MANAGE and not account.roles <= set(assignable_roles(user)):
+        return False  # an HR officer never manages a coordinator, whatever their organisation
     if account.organisation_id is not None and user.is_hr_of(account.organisation_id):
         return True
     network_id = account.home_network_id

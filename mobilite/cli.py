@@ -93,9 +93,12 @@ def _format_errors(errors: Mapping[str, Any]) -> str:
 @click.command("send-outbox")
 @with_appcontext
 def send_outbox_command() -> None:
-    """Send the e-mails that are due now (the scheduler does this every 30 seconds)."""
+    """Send the e-mails that are due now, the digests of rounds just published first (the scheduler does
+    this every 30 seconds)."""
+    from mobilite.notifications import digests
     from mobilite.services import outbox
 
+    digests.send_round_digests()
     sent, failed = outbox.send_pending(
         outbox.transport_from_config(current_app.config), current_app.config["MAIL_SENDER"]
     )

@@ -109,3 +109,6 @@ def label(value) -> str:
 def init_app(app) -> None:
     app.add_template_filter(label, "status_label")
     app.add_template_filter(term_label, "term_label")
+    from mobilite.services.stages import stage  # (it reads the proposal and immersion of a request)
+
+    app.add_template_filter(stage, "stage")

@@ -31,6 +31,16 @@ DEFAULT_QUOTA_YEARS: Final = 3
 DEFAULT_ANSWER_DEADLINE_DAYS: Final = 30
 DEFAULT_PROPOSAL_RESPONSE_DAYS: Final = 7
 DEFAULT_RETENTION_DAYS: Final = 3 * 365
+# The request is made at least three months before the immersion starts (article 13-1), unless the agent and
+# their line authority agree on less; the line manager gives their opinion within half the employer's month,
+# so that HR still answers in time.
+DEFAULT_NOTICE_DAYS: Final = 90
+DEFAULT_OPINION_DEADLINE_DAYS: Final = 15
+# Mission expenses: the civil service's mileage allowance for a car of 5 fiscal horsepower or less, up to
+# 2,000 km a year (arrêté du 3 juillet 2006 as amended in 2022): 0.32 euro a kilometre.
+DEFAULT_MILEAGE_RATE_CENTS: Final = 32
+MAX_TRAVEL_DISTANCE_KM: Final = 2000
+MAX_TRAVEL_FARE_CENTS: Final = 100_000
 
 # A new request's duration until the agent chooses one.
 DEFAULT_REQUEST_MIN_DAYS: Final = DEFAULT_MIN_DAYS

@@ -148,6 +148,7 @@ class RequestFactory(Base):
     min_days = 2
     max_days = 5
     motivation = "Découvrir un autre métier."
+    career_project = "Confirmer mon envie de rejoindre un service d'urbanisme."
 
     @factory.post_generation
     def windows(self, create, extracted, **kwargs):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, RequestStatus, Role
+from mobilite.services import audit
 from mobilite.services.spreadsheets import FORMULA_STARTS, neutralised, write_csv
 from tests.factories import (
     CoordinatorFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     OfferSessionFactory,
     OrganisationFactory,
     RequestFactory,
+    RoundFactory,
     UserFactory,
 )
 from tests.fixtures import login
@@ -34,7 +36,14 @@ HOSTILE = [
     "\t=1+1",
     "\r=2+2",
 ]
-EXPORT_ROUTES = {"/rh/offres/export.csv", "/rh/demandes/export.csv", "/coordination/tableau-de-bord/export.csv"}
+EXPORT_ROUTES = {
+    "/rh/offres/export.csv",
+    "/rh/demandes/export.csv",
+    "/coordination/tableau-de-bord/<any(echanges, organisations, tours, mois):figure>.csv",
+    "/compte/mes-donnees.csv",
+    "/coordination/journal.csv",
+    "/admin/journal.csv",
+}
 
 
 def _cells(response) -> list[str]:
@@ -102,11 +111,12 @@ def test_the_dashboard_export_neutralises_organisation_names(client):
     network = coordinator.coordinated_network
     home = OrganisationFactory(network=network, name=HOSTILE[0])
     host = OrganisationFactory(network=network, name=HOSTILE[3])
-    _immersion(network, home, host, date.today() - timedelta(days=60), 3, satisfaction=4)
+    _immersion(RoundFactory(network=network), home, host, date.today() - timedelta(days=60), 3, satisfaction=(4,))
     login(client, coordinator.email)
-    cells = _cells(client.get("/coordination/tableau-de-bord/export.csv"))
+    for figure in ("echanges", "organisations", "tours", "mois"):
+        _assert_neutralised(_cells(client.get(f"/coordination/tableau-de-bord/{figure}.csv")))
+    cells = _cells(client.get("/coordination/tableau-de-bord/echanges.csv"))
     assert "'" + HOSTILE[0] in cells and "'" + HOSTILE[3] in cells
-    _assert_neutralised(cells)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -131,3 +141,27 @@ def test_an_exported_offer_reimports_with_its_text_as_it_was(client):
     assert _upload(client, "/rh/offres/import", "export.csv", exported).status_code == 302
     offers = db.session.scalars(select(Offer).where(Offer.organisation_id == hr.organisation_id)).all()
     assert [(o.title, o.description) for o in offers] == [(HOSTILE[0], offer.description)] * 2
+
+
+def test_the_personal_data_export_neutralises_the_persons_own_texts(client):
+    agent = UserFactory(first_name=HOSTILE[0], last_name=HOSTILE[3], job_title=HOSTILE[1])
+    RequestFactory(agent=agent, motivation=HOSTILE[2] * 3)
+    login(client, agent.email)
+    cells = _cells(client.get("/compte/mes-donnees.csv"))
+    _assert_neutralised(cells)
+    assert neutralised(HOSTILE[0]) in cells
+
+
+@pytest.mark.parametrize("space", ["coordination", "admin"])
+def test_the_audit_log_export_neutralises_names_it_holds(client, space):
+    coordinator = CoordinatorFactory()
+    hostile_org = OrganisationFactory(network=coordinator.coordinated_network, name=HOSTILE[0])
+    reader = coordinator if space == "coordination" else UserFactory(roles=[Role.ADMIN])
+    agent = UserFactory(organisation=hostile_org)
+    # The log's own columns come from the code, so the test writes one that would run if left as is.
+    audit.record(reader, HOSTILE[3], agent, organisation_id=hostile_org.id, network_id=hostile_org.network_id)
+    db.session.commit()
+    login(client, reader.email)
+    cells = _cells(client.get(f"/{space}/journal.csv"))
+    _assert_neutralised(cells)
+    assert neutralised(HOSTILE[3]) in cells

@@ -45,7 +45,17 @@ class CommonResponses(BasePlugin):
 
 def init_app(app) -> None:
     # catalogue and offer_validation add their routes to offers.blp when imported
-    from mobilite.api import catalogue, immersions, offer_validation, offers, proposals, reference, requests, rounds  # noqa: F401
+    from mobilite.api import (  # noqa: F401
+        accounts,
+        catalogue,
+        immersions,
+        offer_validation,
+        offers,
+        proposals,
+        reference,
+        requests,
+        rounds,
+    )
     from mobilite.api.core import api_view
     from mobilite.extensions import api, csrf
 
@@ -54,6 +64,6 @@ def init_app(app) -> None:
     api.init_app(app, spec_kwargs={"extra_plugins": [CommonResponses()]})
     # The OpenAPI document answers to a token or a session, like every operation.
     app.view_functions["api-docs.openapi_json"] = api_view()(app.view_functions["api-docs.openapi_json"])
-    for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp):
+    for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp, accounts.blp):
         csrf.exempt(blp)  # CSRF is checked by api_view, for browser sessions only
         api.register_blueprint(blp)

@@ -176,10 +176,38 @@ class RequestOut(RequestSchema):
         _WishRef, "offer_id", many=True, metadata={"description": "The wished offers' ids, first wish first."}
     )
     decision_reason = fields.String(dump_only=True)
+    # As stored: empty when the manager is an account (line_manager_id) or nobody was named.
+    line_manager_email: fields.Field = fields.String(
+        metadata={"description": "The line manager's address, when not an account."}
+    )
+    line_manager_opinion = fields.Method(
+        "_opinion_step",
+        dump_only=True,
+        metadata={
+            "description": "The line manager's opinion step: the network's setting (required, advisory, skipped), "
+            "whether it was asked, the opinion (favourable, unfavourable) and its reason once given, its deadline, "
+            "overdue, and whether HR must wait for it before deciding."
+        },
+    )
     submitted_at = fields.DateTime(dump_only=True, allow_none=True)
     decided_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    def _opinion_step(self, immersion_request) -> dict:
+        from mobilite.services import line_manager  # noqa: PLC0415 (services import the schemas)
+
+        step = line_manager.state(immersion_request)
+        return {
+            "setting": step.setting,
+            "asked": step.asked,
+            "opinion": step.opinion,
+            "reason": step.reason,
+            "given_at": step.given_at.isoformat() if step.given_at is not None else None,
+            "deadline": step.deadline.isoformat() if step.deadline is not None else None,
+            "overdue": step.overdue,
+            "blocks_decision": step.blocks_decision,
+        }
 
 
 class _JsonBoolean(fields.Boolean):

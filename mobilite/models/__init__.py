@@ -2,6 +2,8 @@
 
 from mobilite.models.api import ApiToken
 from mobilite.models.base import Base, utcnow
+from mobilite.models.expenses import TravelMode, TravelRecord
+from mobilite.models.inbox import Channel, EmailOptOut, InboxDelivery, InboxItem, NotificationPreference, SentReminder
 from mobilite.models.matching import (
     Answer,
     Feedback,
@@ -14,8 +16,17 @@ from mobilite.models.matching import (
     ProposalStatus,
     Round,
     RoundStatus,
+    UnmatchedOutlook,
 )
-from mobilite.models.network import MatchingMode, Network, Organisation, OrganisationKind
+from mobilite.models.network import (
+    MatchingMode,
+    Network,
+    OpinionSetting,
+    Organisation,
+    OrganisationKind,
+    OrganisationSiret,
+    PublicationScope,
+)
 from mobilite.models.offer import Offer, OfferPrerequisite, OfferSession, OfferSkill, OfferStatus, OfferTheme, Place
 from mobilite.models.ops import (
     AuditEvent,
@@ -27,10 +38,12 @@ from mobilite.models.ops import (
     SignInThrottle,
     ThrottleScope,
     TokenPurpose,
+    UsedSignInState,
 )
 from mobilite.models.request import (
     AvailabilityWindow,
     ImmersionRequest,
+    ManagerOpinion,
     RequestSkill,
     RequestStatus,
     RequestTheme,
@@ -45,16 +58,22 @@ __all__ = [
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
+    "Channel",
+    "EmailOptOut",
     "Feedback",
     "FeedbackSide",
     "ForbiddenPair",
     "Immersion",
     "ImmersionRequest",
     "ImmersionStatus",
+    "InboxDelivery",
+    "InboxItem",
     "LoginAttempt",
+    "ManagerOpinion",
     "MatchingMode",
     "Network",
     "Notification",
+    "NotificationPreference",
     "NotificationPriority",
     "NotificationStatus",
     "Offer",
@@ -64,27 +83,35 @@ __all__ = [
     "OfferStatus",
     "OfferTheme",
     "Organisation",
+    "OpinionSetting",
     "OrganisationKind",
+    "OrganisationSiret",
     "Outcome",
     "PasswordToken",
     "Place",
     "Proposal",
     "ProposalStatus",
+    "PublicationScope",
     "RequestSkill",
     "RequestStatus",
     "RequestTheme",
     "Role",
     "Round",
     "RoundStatus",
+    "SentReminder",
     "SignInThrottle",
     "Skill",
     "Theme",
     "ThrottleScope",
     "TokenPurpose",
+    "TravelMode",
+    "TravelRecord",
     "User",
     "UserInterest",
     "UserRole",
     "UserSkill",
+    "UnmatchedOutlook",
+    "UsedSignInState",
     "Wish",
     "utcnow",
 ]

@@ -58,6 +58,24 @@ class Round(TimestampedMixin, Base):
     proposals: Mapped[list[Proposal]] = relationship(back_populates="round", cascade="all, delete-orphan")
 
 
+class UnmatchedOutlook(Base):
+    """Why a round left an approved request without a proposal, and what would open options: the engine's
+    reason and outlook (appariement/outlook.py) for that request, read by the agent once the round is
+    published. One row per (round, request), so the agent's page never reads the round's whole result."""
+
+    __tablename__ = "unmatched_outlooks"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("immersion_requests.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(40))  # "no_eligible_session" | "outcompeted"
+    # {"excluded" | "blocked": rule or why -> sessions, "outlook": Outlook.to_dict()}
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    round: Mapped[Round] = relationship()
+
+
 class ProposalStatus(enum.StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
@@ -93,6 +111,8 @@ class Proposal(VersionedMixin, TimestampedMixin, Base):
     score: Mapped[int] = mapped_column(Integer, default=0)
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moved to another session by a coordinator (its score is then the engine's for the new pair).
+    replaced: Mapped[bool] = mapped_column(Boolean, default=False)
     coordinator_reason: Mapped[str] = mapped_column(Text, default="")
     respond_by: Mapped[date | None] = mapped_column(Date, nullable=True)
     agent_answer: Mapped[Answer | None] = mapped_column(str_enum(Answer, "agent_answer"), nullable=True)
@@ -143,6 +163,12 @@ class Immersion(TimestampedMixin, Base):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     feedback_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     feedback_reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # Called off before its first day by one of the parties or the coordination (services/cancellation.py).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # Days actually done when a feedback says it happened in part; None: all its working days.
+    days_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     proposal: Mapped[Proposal] = relationship()
     session: Mapped[OfferSession] = relationship()
@@ -179,6 +205,9 @@ class Feedback(TimestampedMixin, Base):
     satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
     learned: Mapped[str] = mapped_column(Text, default="")
     would_recommend: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Partly done: the working days the side says were done. The host's words for the certificate.
+    days_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    appraisal: Mapped[str] = mapped_column(Text, default="")
 
     immersion: Mapped[Immersion] = relationship(back_populates="feedback")
 

@@ -13,7 +13,10 @@ from mobilite.limits import (
     DEFAULT_DIVERSITY,
     DEFAULT_FAIRNESS_FLOOR_PERCENT,
     DEFAULT_MAX_DAYS,
+    DEFAULT_MILEAGE_RATE_CENTS,
     DEFAULT_MIN_DAYS,
+    DEFAULT_NOTICE_DAYS,
+    DEFAULT_OPINION_DEADLINE_DAYS,
     DEFAULT_PROPOSAL_RESPONSE_DAYS,
     DEFAULT_QUOTA_DAYS,
     DEFAULT_QUOTA_YEARS,
@@ -31,6 +34,22 @@ if TYPE_CHECKING:
 class MatchingMode(enum.StrEnum):
     OPTIMAL = "optimal"
     STABLE = "stable"
+
+
+class PublicationScope(enum.StrEnum):
+    """What publishing a round sends: the proposals a coordinator approved, or those and the ones nobody
+    reviewed yet. The others stay unsent (mobilite.services.round_review.publish_round)."""
+
+    APPROVED = "approved"
+    APPROVED_AND_UNREVIEWED = "approved_and_unreviewed"
+
+
+class OpinionSetting(enum.StrEnum):
+    """Whether HR waits for the agent's line manager's opinion before deciding on a request."""
+
+    REQUIRED = "required"  # HR cannot decide before the opinion
+    ADVISORY = "advisory"  # HR may decide without it; the page says it is missing
+    SKIPPED = "skipped"  # no line manager is asked
 
 
 class OrganisationKind(enum.StrEnum):
@@ -59,6 +78,7 @@ class Network(TimestampedMixin, Base):
         CheckConstraint("diversity_per_session >= 1", name="diversity"),
         CheckConstraint("continuity_max_away IS NULL OR continuity_max_away >= 1", name="continuity"),
         CheckConstraint("fairness_floor_percent IS NULL OR fairness_floor_percent BETWEEN 0 AND 100", name="floor"),
+        CheckConstraint("notice_days >= 0 AND opinion_deadline_days >= 1", name="notice"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +94,12 @@ class Network(TimestampedMixin, Base):
     answer_deadline_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANSWER_DEADLINE_DAYS)
     proposal_response_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_PROPOSAL_RESPONSE_DAYS)
     requires_offer_validation: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Days between submission and the first availability window's start (a shorter notice when agreed).
+    notice_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_NOTICE_DAYS)
+    line_manager_opinion: Mapped[OpinionSetting] = mapped_column(
+        str_enum(OpinionSetting, "opinion_setting"), default=OpinionSetting.ADVISORY
+    )
+    opinion_deadline_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_OPINION_DEADLINE_DAYS)
 
     # Matching: the engine's defaults (appariement.Settings), read through mobilite/limits.py.
     match_cron: Mapped[str] = mapped_column(String(100), default="0 6 * * mon")
@@ -88,7 +114,12 @@ class Network(TimestampedMixin, Base):
         Integer, nullable=True, default=DEFAULT_FAIRNESS_FLOOR_PERCENT
     )
     reciprocity: Mapped[bool] = mapped_column(Boolean, default=False)
+    publication_scope: Mapped[PublicationScope] = mapped_column(
+        str_enum(PublicationScope, "publication_scope"), default=PublicationScope.APPROVED
+    )
     retention_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_RETENTION_DAYS)
+    # Mission expenses: the flat rate per kilometre for a personal car, in euro cents.
+    mileage_rate_cents: Mapped[int] = mapped_column(Integer, default=DEFAULT_MILEAGE_RATE_CENTS)
 
     organisations: Mapped[list[Organisation]] = relationship(back_populates="network", order_by="Organisation.name")
 
@@ -116,9 +147,27 @@ class Organisation(TimestampedMixin, Base):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # When False, the organisation's members sign in with ProConnect only (while ProConnect is configured).
+    password_sign_in: Mapped[bool] = mapped_column(Boolean, default=True)
 
     network: Mapped[Network] = relationship(back_populates="organisations")
     members: Mapped[list[User]] = relationship(back_populates="organisation", foreign_keys="User.organisation_id")
+    sirets: Mapped[list[OrganisationSiret]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="OrganisationSiret.siret"
+    )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class OrganisationSiret(Base):
+    """A SIRET number of the organisation (it may list several, one per establishment): a ProConnect
+    sign-in carrying it creates its account in this organisation. A number belongs to one organisation."""
+
+    __tablename__ = "organisation_sirets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sirets")

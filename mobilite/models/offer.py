@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mobilite.limits import MAX_SKILL_LEVEL, MAX_WORKING_DAYS, MIN_CAPACITY, MIN_SKILL_LEVEL, MIN_WORKING_DAYS
@@ -52,6 +52,9 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
     tutor_name: Mapped[str] = mapped_column(String(200), default="")
     tutor_role: Mapped[str] = mapped_column(String(200), default="")
     tutor_email: Mapped[str] = mapped_column(String(254), default="")
+    # Where and when the visitor is met on the first day (the calendar file gives them), both optional.
+    meeting_time: Mapped[time | None] = mapped_column(Time, nullable=True)
+    meeting_place: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus, "offer_status"), default=OfferStatus.DRAFT)
     validation_comment: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

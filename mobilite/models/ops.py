@@ -46,6 +46,9 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     # The HTML alternative of `body` ('' for a plain-text message): sent as multipart/alternative.
     html_body: Mapped[str] = mapped_column(Text, default="")
+    # The one-click unsubscribe link (RFC 8058 List-Unsubscribe) of a message people may turn off; '' for
+    # the ones they may not (password links, legal deadlines).
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[NotificationStatus] = mapped_column(
         str_enum(NotificationStatus, "notification_status"), default=NotificationStatus.PENDING
     )
@@ -139,3 +142,14 @@ class PasswordToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship()
+
+
+class UsedSignInState(Base):
+    """The hash of a ProConnect sign-in's `state`, once its callback was taken: inserting it twice fails on
+    the unique index, so a replayed callback is refused even with a copy of the browser's old session."""
+
+    __tablename__ = "used_sign_in_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

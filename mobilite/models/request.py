@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mobilite.limits import (
@@ -33,6 +33,13 @@ class RequestStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ManagerOpinion(enum.StrEnum):
+    """The line manager's opinion on the request (an unfavourable one gives its reason)."""
+
+    FAVOURABLE = "favourable"
+    UNFAVOURABLE = "unfavourable"
+
+
 class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     __tablename__ = "immersion_requests"
     __table_args__ = (
@@ -56,6 +63,21 @@ class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     max_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_REQUEST_MAX_DAYS)
     max_distance_km: Mapped[int | None] = mapped_column(Integer, nullable=True)
     motivation: Mapped[str] = mapped_column(Text, default="")
+    # What the agent wants to confirm by the immersion: the law motivates a request by a career project.
+    career_project: Mapped[str] = mapped_column(Text, default="")
+    # The agent says a notice shorter than the network's was agreed with their line authority.
+    shorter_notice_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The line manager: an account of the agent's organisation, or an address reached by a one-time link.
+    line_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    line_manager_email: Mapped[str] = mapped_column(String(254), default="")
+    opinion: Mapped[ManagerOpinion | None] = mapped_column(str_enum(ManagerOpinion, "manager_opinion"), nullable=True)
+    opinion_reason: Mapped[str] = mapped_column(Text, default="")
+    opinion_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The one-time link's secret part: emptied once the opinion is given, so the link works once.
+    opinion_nonce: Mapped[str] = mapped_column(String(64), default="")
+    opinion_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -63,6 +85,7 @@ class ImmersionRequest(VersionedMixin, TimestampedMixin, Base):
     rounds_waited: Mapped[int] = mapped_column(Integer, default=0)
 
     agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+    line_manager: Mapped[User | None] = relationship(foreign_keys=[line_manager_id])
     organisation: Mapped[Organisation] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary="request_themes", order_by="Theme.label_fr")
     skills: Mapped[list[Skill]] = relationship(secondary="request_skills", order_by="Skill.label_fr")

@@ -55,12 +55,31 @@ class User(TimestampedMixin, Base):
     team: Mapped[str] = mapped_column(String(200), default="")
     job_title: Mapped[str] = mapped_column(String(200), default="")
     work_city: Mapped[str] = mapped_column(String(120), default="")
+    # The commune picked in the gazetteer (INSEE code) and its postcode the agent chose; the city and the
+    # coordinates above are copied from it (mobilite.services.communes).
+    work_commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    work_postcode: Mapped[str] = mapped_column(String(5), default="")
     work_latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     work_longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Every session and remember-me cookie names the version it was opened under; bumping it (logout,
     # password change or reset, deactivation, "sign out everywhere") ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The ProConnect subject (`sub`) the account is linked to: after the first ProConnect sign-in, the link
+    # is by this identifier, whatever the e-mail address becomes.
+    proconnect_sub: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    # The address the SMTP relay refused for good (a permanent 5xx), when and why: nothing more is sent to
+    # it while it is the account's address; the person and their HR officers see it.
+    bounced_email: Mapped[str] = mapped_column(String(254), default="")
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    bounce_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Switched off by an HR officer, a coordinator or the admin (mobilite.services.account_lifecycle): the
+    # account cannot sign in; its history stays.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    deactivated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Personal data erased on request: names, address and free texts are gone, the records stay for the
+    # network's statistics.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[organisation_id])
     coordinated_network: Mapped[Network | None] = relationship(foreign_keys=[network_id])
@@ -88,6 +107,11 @@ class User(TimestampedMixin, Base):
         cookie: the account, its session version, when this sign-in began and a random part, so each sign-in
         gets its own value, which expires (mobilite.services.auth.user_for_session_id checks it)."""
         return f"{self.id}:{self.session_version}:{int(time.time())}:{secrets.token_urlsafe(16)}"
+
+    @property
+    def email_failing(self) -> bool:
+        """The relay refused this very address for good (a changed address starts afresh)."""
+        return bool(self.bounced_email) and self.bounced_email == self.email
 
     @property
     def full_name(self) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 from mobilite.i18n import N_  # noqa: F401 - re-exported for the schemas; translated in handle_error
+from mobilite.schemas import messages as _marshmallow_messages  # noqa: F401 - its messages in the reader's language
 
 
 def translate_errors(messages):

@@ -13,6 +13,19 @@ from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
 
 
+class LocalTime(fields.Time):
+    """A time of day on the host's clock, to the minute: "09:30" (the form's time input), "09:30:00" (what the
+    API gives back). No time zone: the host's own is meant."""
+
+    default_error_messages = {"invalid": N_("Heure non valable (format attendu : HH:MM, par exemple 09:30).")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is not None or parsed.second or parsed.microsecond:
+            raise self.make_error("invalid")
+        return parsed
+
+
 class PrerequisiteSchema(FormSchema):
     skill_id = Id(required=True)
     min_level = fields.Integer(
@@ -43,6 +56,16 @@ class OfferSchema(FormSchema):
         allow_none=True,
         validate=validate.Length(max=254),
         metadata={"description": "The tutor's e-mail address; null (or left out) for none."},
+    )
+    meeting_time = LocalTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "When the visitor is met on the first day (HH:MM, the host's time); null for none."},
+    )
+    meeting_place = fields.String(
+        load_default="",
+        validate=validate.Length(max=200, error=N_("200 caractères au plus.")),
+        metadata={"description": "Where the visitor is met on the first day (a hall, a floor, a door)."},
     )
     version = fields.Integer(load_default=None)
 

@@ -21,6 +21,7 @@ from mobilite.limits import (
     REQUEST_REASON_REQUIRED,
     WORKING_DAYS_RANGE,
 )
+from mobilite.models.request import ManagerOpinion
 from mobilite.schemas.base import N_, FormSchema, form_data
 from mobilite.schemas.choices import choice_of
 from mobilite.schemas.dates import PlanningDate
@@ -62,6 +63,17 @@ class RequestSchema(FormSchema):
     )
     motivation = fields.String(
         load_default="", validate=validate.Length(max=MAX_LONG_TEXT_LENGTH, error=LONG_TEXT_TOO_LONG)
+    )
+    career_project = fields.String(
+        load_default="", validate=validate.Length(max=MAX_LONG_TEXT_LENGTH, error=LONG_TEXT_TOO_LONG)
+    )
+    shorter_notice_agreed = fields.Boolean(
+        load_default=False, truthy={True, "on", "1", "true", "y"}, falsy={False, "0", "false", "off"}
+    )
+    # The line manager: an account of the agent's organisation, or an address that gets a one-time link.
+    line_manager_id = Id(load_default=None, allow_none=True)
+    line_manager_email: fields.Field = fields.Email(
+        load_default=None, allow_none=True, validate=validate.Length(max=254)
     )
     wishes: fields.Field = fields.List(
         Id(),
@@ -144,3 +156,16 @@ class VersionSchema(FormSchema):
 
     version = fields.Integer(required=True)
     offer_id = Id(load_default=None)
+
+
+class OpinionSchema(FormSchema):
+    """The line manager's opinion on a request: favourable, or unfavourable with its reason."""
+
+    version = fields.Integer(load_default=None)
+    opinion = choice_of(ManagerOpinion, required=True, error=N_("Choisissez un avis : favorable ou défavorable."))
+    reason = fields.String(load_default="", validate=validate.Length(max=MAX_REASON_LENGTH, error=REASON_TOO_LONG))
+
+    @validates_schema
+    def reason_when_unfavourable(self, data, **_kwargs):
+        if data.get("opinion") == ManagerOpinion.UNFAVOURABLE and not (data.get("reason") or "").strip():
+            raise ValidationError(N_("Un avis défavorable est motivé : indiquez la raison."), "reason")

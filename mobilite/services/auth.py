@@ -30,6 +30,7 @@ from mobilite.models import (
     ApiToken,
     LoginAttempt,
     PasswordToken,
+    Role,
     SignInThrottle,
     ThrottleScope,
     TokenPurpose,
@@ -203,17 +204,9 @@ def _forget_account_throttle(email: str) -> None:
     )
 
 
-def authenticate(email: str, password: str, ip: str, settings, now: datetime | None = None) -> User:
-    """The active user with these credentials.
-
-    Per address: at most LOGIN_MAX_FAILURES_PER_IP failures per window. Per account: a few attempts at
-    once, then an exponential delay between attempts (a slow-down, never a lockout of the right password for
-    long; a completed reset link lifts it). Both counters are taken under row locks before the check.
-    """
-    now = now or utcnow()
-    key = _account_key(email)
-    db.begin_write()
-    # Always the address first, then the account: one order, so two sign-ins never wait for each other.
+def admit_from_address(ip: str, settings, now: datetime) -> None:
+    """Count one sign-in attempt from this address, provisionally as a failure (password or ProConnect
+    alike); Throttled when the address is over its limit. Call after begin_write."""
     wait = _count_in_window(
         ThrottleScope.SIGN_IN_ADDRESS,
         ip,
@@ -229,6 +222,52 @@ def authenticate(email: str, password: str, ip: str, settings, now: datetime | N
             ),
             wait,
         )
+
+
+def record_failed_sign_in(account_key: str, ip: str, now: datetime) -> None:
+    """The log of failed sign-ins, in the caller's unit of work (the counters are taken before)."""
+    db.session.add(LoginAttempt(account_key=account_key, ip=ip, at=now))
+
+
+def record_sign_in(user: User, ip: str, now: datetime, **details) -> None:
+    """A successful sign-in, in the caller's unit of work: the address's provisional failure is taken back,
+    the sign-in dated and audited."""
+    db.session.execute(
+        update(SignInThrottle)
+        .where(
+            SignInThrottle.scope == ThrottleScope.SIGN_IN_ADDRESS, SignInThrottle.key == ip, SignInThrottle.count > 0
+        )
+        .values(count=SignInThrottle.count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    user.last_login_at = now
+    audit.record(user, "auth.login", user, organisation_id=user.organisation_id, **details)
+
+
+def password_refused_for(user: User, settings) -> bool:
+    """Whether the user's organisation signs its members in with ProConnect only. Applies only while
+    ProConnect is configured (otherwise nobody could sign in), and never to an admin."""
+    organisation = user.organisation
+    return (
+        bool(settings.get("OIDC_ISSUER"))
+        and organisation is not None
+        and not organisation.password_sign_in
+        and not user.has_role(Role.ADMIN)
+    )
+
+
+def authenticate(email: str, password: str, ip: str, settings, now: datetime | None = None) -> User:
+    """The active user with these credentials.
+
+    Per address: at most LOGIN_MAX_FAILURES_PER_IP failures per window. Per account: a few attempts at
+    once, then an exponential delay between attempts (a slow-down, never a lockout of the right password for
+    long; a completed reset link lifts it). Both counters are taken under row locks before the check.
+    """
+    now = now or utcnow()
+    key = _account_key(email)
+    db.begin_write()
+    # Always the address first, then the account: one order, so two sign-ins never wait for each other.
+    admit_from_address(ip, settings, now)
     wait = _pace_account(key, settings, now)
     if wait is not None:
         raise _refuse(
@@ -245,24 +284,31 @@ def authenticate(email: str, password: str, ip: str, settings, now: datetime | N
     verified = _verify_sign_in(user, password)
     db.begin_write()
     if user is None or not verified:  # verified implies a user: the check is for the type checker
-        db.session.add(LoginAttempt(account_key=key, ip=ip, at=now))  # the log; the counters are above
+        record_failed_sign_in(key, ip, now)
+        if user is not None:  # an existing account's failure goes to the audit log (an unknown address does not)
+            audit.record(None, "auth.login_failed", user, organisation_id=user.organisation_id)
         db.session.commit()
         raise ServiceError({"email": [_("Adresse e-mail ou mot de passe incorrect.")]})
 
     # Success: the account's delay is forgotten and the address's provisional failure taken back.
     _forget_account_throttle(email)
-    db.session.execute(
-        update(SignInThrottle)
-        .where(
-            SignInThrottle.scope == ThrottleScope.SIGN_IN_ADDRESS, SignInThrottle.key == ip, SignInThrottle.count > 0
+    if password_refused_for(user, settings):
+        # The right password, but the organisation signs in with ProConnect: said only to its holder.
+        audit.record(user, "auth.password_refused", user, organisation_id=user.organisation_id)
+        db.session.commit()
+        raise ServiceError(
+            {
+                "email": [
+                    _(
+                        "Votre organisation se connecte avec ProConnect : utilisez le bouton "
+                        "« S'identifier avec ProConnect »."
+                    )
+                ]
+            }
         )
-        .values(count=SignInThrottle.count - 1)
-        .execution_options(synchronize_session=False)
-    )
     if user.password_hash is not None and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = now
-    audit.record(user, "auth.login", user, organisation_id=user.organisation_id)
+    record_sign_in(user, ip, now)
     db.session.commit()
     return user
 

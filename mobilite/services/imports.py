@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import ValidationError
 
 from mobilite.extensions import db
@@ -69,7 +70,15 @@ class RowError:
 
 class ImportRejected(ServiceError):
     def __init__(self, rows: list[RowError]):
-        super().__init__({"file": [_("%(n)d erreur(s) : rien n'a été importé.", n=len(rows))]})
+        super().__init__(
+            {
+                "file": [
+                    ngettext(
+                        "%(num)d erreur : rien n'a été importé.", "%(num)d erreurs : rien n'a été importé.", len(rows)
+                    )
+                ]
+            }
+        )
         self.rows = sorted(rows, key=lambda e: (e.line, e.column))
 
 

@@ -137,6 +137,11 @@ def _proposal_details(query: Select) -> Select:
     )
 
 
+def with_proposal_details(query: Select) -> Select:
+    """A query of proposals, with what their pages and the API show loaded."""
+    return _proposal_details(query)
+
+
 def round_proposals(round_id: int, status: ProposalStatus | None = None) -> Select:
     """A round's proposals, best score first (the coordination's review); optionally in one status."""
     query = select(Proposal).where(Proposal.round_id == round_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -42,6 +42,8 @@ EDITABLE_FIELDS = {
     "tutor_name": N_("Tuteur ou tutrice"),
     "tutor_role": N_("Fonction du tuteur ou de la tutrice"),
     "tutor_email": N_("Adresse e-mail du tuteur ou de la tutrice"),
+    "meeting_time": N_("Heure du rendez-vous le premier jour"),
+    "meeting_place": N_("Lieu du rendez-vous le premier jour"),
 }
 
 
@@ -49,8 +51,9 @@ EDITABLE_FIELDS = {
 # A published offer's substance is what the coordination validated: changing any of it sends the offer back to
 # "submitted" (where the network validates offers), so it leaves the catalogue, sessions included, until the
 # coordination publishes it again; it then waits in the coordination's queue as a new submission does.
-# Only these small fixes keep it published: who the tutor is, and the accessibility notes.
-SMALL_FIXES = frozenset({"tutor_name", "tutor_role", "tutor_email", "accessibility"})
+# Only these small fixes keep it published: who the tutor is, the accessibility notes, and where and when the
+# visitor is met on the first day.
+SMALL_FIXES = frozenset({"tutor_name", "tutor_role", "tutor_email", "accessibility", "meeting_time", "meeting_place"})
 
 
 def _substance(offer: Offer) -> dict:
@@ -116,6 +119,15 @@ def _last_editor(offer: Offer) -> str | None:
     return user.full_name if user else None
 
 
+def _shown(value: object) -> str:
+    """A field's value as the conflict page shows it: nothing for none, a time to the minute."""
+    if value is None:
+        return ""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
 def _conflict(offer: Offer, data: dict):
     """The Conflict a stale edit of `offer` raises: the fields where `data` differs from the stored offer, and
     who saved it last."""
@@ -123,9 +135,9 @@ def _conflict(offer: Offer, data: dict):
     def build() -> Conflict:
         db.session.refresh(offer)
         changes = [
-            (label, str(data.get(name, "")), str(getattr(offer, name)))
+            (label, _shown(data.get(name)), _shown(getattr(offer, name)))
             for name, label in EDITABLE_FIELDS.items()
-            if name in data and str(data[name]) != str(getattr(offer, name))
+            if name in data and _shown(data[name]) != _shown(getattr(offer, name))
         ]
         return Conflict(
             _("Cette offre a été modifiée entre-temps."),

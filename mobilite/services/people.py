@@ -28,6 +28,20 @@ def hr_officers_by_organisation(organisation_ids: Iterable[int]) -> dict[int, li
     return officers
 
 
+def coordinators(network_id: int) -> list[User]:
+    """The active coordinators of a network, in account order."""
+    return [
+        user
+        for user in db.session.scalars(
+            select(User)
+            .where(User.network_id == network_id, User.active.is_(True))
+            .options(selectinload(User.role_rows))
+            .order_by(User.id)
+        )
+        if user.has_role(Role.COORDINATOR)
+    ]
+
+
 def hr_officers(organisation_id: int) -> list[User]:
     """The active HR officers of one organisation."""
     return hr_officers_by_organisation([organisation_id]).get(organisation_id, [])

@@ -109,6 +109,26 @@ def forbid_pair(proposal: Proposal, actor: User, reason: str, source: str) -> No
         )
 
 
+def forbid_pairs(proposals: list[Proposal], actor: User, reason: str, source: str) -> None:
+    """forbid_pair for many proposals at once (a bulk rejection): one query for the pairs forbidden already."""
+    if not proposals:
+        return
+    existing = set(
+        db.session.execute(
+            select(ForbiddenPair.request_id, ForbiddenPair.session_id).where(
+                ForbiddenPair.request_id.in_({p.request_id for p in proposals})
+            )
+        ).all()
+    )
+    for pair in dict.fromkeys((p.request_id, p.session_id) for p in proposals):
+        if pair not in existing:
+            db.session.add(
+                ForbiddenPair(
+                    request_id=pair[0], session_id=pair[1], reason=reason, source=source, created_by_id=actor.id
+                )
+            )
+
+
 def _release_request(immersion_request: ImmersionRequest) -> None:
     """Back to the next round (a request withdrawn meanwhile stays withdrawn)."""
     if request_lifecycle.LIFECYCLE.allows(immersion_request.status, RequestMove.RELEASE):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,7 +26,6 @@ from mobilite.models import (
     Network,
     Offer,
     OfferStatus,
-    Organisation,
     RequestStatus,
     Skill,
     Theme,
@@ -33,7 +33,7 @@ from mobilite.models import (
     Wish,
     utcnow,
 )
-from mobilite.services import audit, rules
+from mobilite.services import audit, first_use, line_manager, rules, wish_checks
 from mobilite.services.concurrency import Conflict, check_version, versioned_commit
 from mobilite.services.errors import ServiceError
 from mobilite.services.people import hr_officers
@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "max_days": N_("Durée maximale"),
     "max_distance_km": N_("Distance maximale"),
     "motivation": N_("Motivation"),
+    "career_project": N_("Projet professionnel"),
     "wishes": N_("Vœux"),
 }
 
@@ -104,7 +105,7 @@ def _wish_offers(agent: User, offer_ids: list[int], field: str = "wishes") -> li
 
 
 def _describe_windows(windows) -> str:
-    return ", ".join(f"{s.isoformat()} → {e.isoformat()}" for s, e in windows) or "—"
+    return ", ".join(f"{format_date(s, 'short')} → {format_date(e, 'short')}" for s, e in windows) or "—"
 
 
 def snapshot(immersion_request: ImmersionRequest) -> dict[str, str]:
@@ -120,6 +121,7 @@ def snapshot(immersion_request: ImmersionRequest) -> dict[str, str]:
             str(immersion_request.max_distance_km) if immersion_request.max_distance_km is not None else "—"
         ),
         "motivation": immersion_request.motivation,
+        "career_project": immersion_request.career_project,
         "wishes": " ; ".join(f"{w.rank}. {w.offer.title}" for w in immersion_request.wishes) or "—",
     }
 
@@ -137,6 +139,7 @@ def _snapshot_of_data(data: dict) -> dict[str, str]:
         "max_days": str(data.get("max_days")),
         "max_distance_km": str(data["max_distance_km"]) if data.get("max_distance_km") is not None else "—",
         "motivation": data.get("motivation", ""),
+        "career_project": data.get("career_project", ""),
         "wishes": " ; ".join(f"{n}. {titles.get(i, i)}" for n, i in enumerate(data.get("wishes", []), 1)) or "—",
     }
 
@@ -171,6 +174,11 @@ def _apply(agent: User, immersion_request: ImmersionRequest, data: dict) -> None
     immersion_request.min_days, immersion_request.max_days = data["min_days"], data["max_days"]
     immersion_request.max_distance_km = data.get("max_distance_km")
     immersion_request.motivation = data.get("motivation", "")
+    immersion_request.career_project = data.get("career_project", "")
+    immersion_request.shorter_notice_agreed = bool(data.get("shorter_notice_agreed"))
+    immersion_request.line_manager, immersion_request.line_manager_email = line_manager.resolve(
+        agent, data.get("line_manager_id"), data.get("line_manager_email", "")
+    )
     # Always an UPDATE of the row, so the version column guards child changes too.
     immersion_request.updated_at = utcnow()
     # Old rows go first: (request, rank) is unique and the new ranks reuse the old ones.
@@ -190,6 +198,10 @@ def _form_rule_values(data: dict) -> dict:
         "min_days": data["min_days"],
         "max_days": data["max_days"],
         "windows": [(w["start"], w["end"]) for w in data.get("windows", [])],
+        "career_project": data.get("career_project", ""),
+        "shorter_notice_agreed": bool(data.get("shorter_notice_agreed")),
+        "line_manager_id": data.get("line_manager_id"),
+        "line_manager_email": data.get("line_manager_email", ""),
     }
 
 
@@ -199,13 +211,45 @@ def _stored_rule_values(immersion_request: ImmersionRequest) -> dict:
         "min_days": immersion_request.min_days,
         "max_days": immersion_request.max_days,
         "windows": [(w.start_date, w.end_date) for w in immersion_request.windows],
+        "career_project": immersion_request.career_project,
+        "shorter_notice_agreed": immersion_request.shorter_notice_agreed,
+        "line_manager_id": immersion_request.line_manager_id,
+        "line_manager_email": immersion_request.line_manager_email,
     }
 
 
-def _check_rules(agent: User, values: dict, today: date) -> None:
-    errors = rules.submission_errors(agent.id, network_of(agent), today=today, **values)
+def _check_rules(
+    agent: User, values: dict, today: date, wishes: wish_checks.WishChecks | None = None, *, submitting: bool = True
+) -> None:
+    """The legal rules, and (when given) the wishes: one that no session can satisfy is not submitted. The
+    notice is measured from the submission only (`submitting`): editing a submitted request does not move it."""
+    network = network_of(agent)
+    agreed = values["shorter_notice_agreed"] or not submitting
+    errors = rules.submission_errors(
+        agent.id,
+        network,
+        min_days=values["min_days"],
+        max_days=values["max_days"],
+        windows=values["windows"],
+        today=today,
+    )
+    # Made at least the notice before it starts (three months by law), unless agreed; the career project; the
+    # line manager who gives their opinion.
+    for found in (
+        line_manager.notice_errors(network, values["windows"], agreed, today),
+        line_manager.submission_errors(network, values),
+    ):
+        for field, messages in found.items():
+            errors.setdefault(field, []).extend(messages)
+    for field, messages in (wishes.errors() if wishes is not None else {}).items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ServiceError(errors)
+
+
+def _data_wishes(agent: User, data: dict, today: date, saved: ImmersionRequest | None = None) -> wish_checks.WishChecks:
+    """The wishes of the data sent, checked before anything is saved."""
+    return wish_checks.check_values(agent, data, _wish_offers(agent, data.get("wishes", [])), saved, today)
 
 
 def _mark_submitted(agent: User, immersion_request: ImmersionRequest) -> None:
@@ -213,15 +257,17 @@ def _mark_submitted(agent: User, immersion_request: ImmersionRequest) -> None:
     immersion_request.submitted_at = utcnow()
     immersion_request.decision_reason = ""
     _notify_hr(immersion_request, agent)
+    line_manager.on_submit(immersion_request)
 
 
 def create_request(agent: User, data: dict, *, submit: bool = False, today: date | None = None) -> ImmersionRequest:
     """A new request of the agent, as a draft, or submitted to the home employer if `submit` (rules checked)."""
     if agent.organisation is None:
         raise ServiceError(_("Seul un agent rattaché à une organisation peut demander une immersion."))
+    first_use.check_can_request(agent)  # no place to measure distances from: the profile comes first
     today = today or date.today()
     if submit:
-        _check_rules(agent, _form_rule_values(data), today)
+        _check_rules(agent, _form_rule_values(data), today, _data_wishes(agent, data, today))
     immersion_request = ImmersionRequest(agent=agent, organisation=agent.organisation, status=RequestStatus.DRAFT)
     _apply(agent, immersion_request, data)
     db.session.add(immersion_request)
@@ -248,8 +294,19 @@ def update_request(
             raise ServiceError(_("Cette demande a déjà reçu une réponse : elle ne se modifie plus."))
         today = today or date.today()
         if submit or immersion_request.status == RequestStatus.SUBMITTED:
-            _check_rules(agent, _form_rule_values(data), today)
+            submitting = submit and immersion_request.status == RequestStatus.DRAFT
+            _check_rules(
+                agent,
+                _form_rule_values(data),
+                today,
+                _data_wishes(agent, data, today, immersion_request),
+                submitting=submitting,
+            )
+        named = (immersion_request.line_manager, immersion_request.line_manager_email)
         _apply(agent, immersion_request, data)
+        renamed = named != (immersion_request.line_manager, immersion_request.line_manager_email)
+        if renamed and immersion_request.status == RequestStatus.SUBMITTED and immersion_request.opinion is None:
+            line_manager.renamed(immersion_request)  # the new manager is asked; the old link stops working
         if submit and immersion_request.status == RequestStatus.DRAFT:
             _mark_submitted(agent, immersion_request)
             audit.record(agent, "request.submit", immersion_request, organisation_id=immersion_request.organisation_id)
@@ -267,7 +324,10 @@ def submit_request(
         if not immersion_request.is_owned_by(agent):
             raise ServiceError(refused)
         lifecycle.check_move(immersion_request.status, RequestMove.SUBMIT, refused)
-        _check_rules(agent, _stored_rule_values(immersion_request), today or date.today())
+        today = today or date.today()
+        _check_rules(
+            agent, _stored_rule_values(immersion_request), today, wish_checks.check_wishes(immersion_request, today)
+        )
         _mark_submitted(agent, immersion_request)
         audit.record(agent, "request.submit", immersion_request, organisation_id=immersion_request.organisation_id)
 
@@ -302,6 +362,8 @@ def add_wish(
         if len(immersion_request.wishes) >= 5:
             raise ServiceError({"wishes": [_("Cette demande a déjà cinq vœux : retirez-en un avant d'en ajouter.")]})
         (offer,) = _wish_offers(agent, [offer_id])
+        if immersion_request.status == RequestStatus.SUBMITTED:
+            _check_new_wish(agent, immersion_request, offer, today or date.today())
         wish = Wish(offer=offer, rank=len(immersion_request.wishes) + 1)
         immersion_request.wishes.append(wish)
         immersion_request.updated_at = utcnow()
@@ -313,6 +375,20 @@ def add_wish(
             offer_id=offer.id,
         )
     return wish
+
+
+def _check_new_wish(agent: User, immersion_request: ImmersionRequest, offer: Offer, today: date) -> None:
+    """A submitted request takes only a wish that some session can satisfy (a draft takes any, with warnings)."""
+    values = {
+        "min_days": immersion_request.min_days,
+        "max_days": immersion_request.max_days,
+        "max_distance_km": immersion_request.max_distance_km,
+        "windows": [{"start": w.start_date, "end": w.end_date} for w in immersion_request.windows],
+    }
+    offers = [w.offer for w in immersion_request.wishes] + [offer]
+    checks = wish_checks.check_values(agent, values, offers, immersion_request, today)
+    if checks.checked and not checks.wishes[-1].ok:
+        raise ServiceError({"wishes": [checks.wishes[-1].error()]})
 
 
 def editable_requests(agent: User) -> list[ImmersionRequest]:
@@ -354,6 +430,10 @@ def decide(
     status = lifecycle.check_move(
         immersion_request.status, RequestMove(decision), _("Cette demande n'attend pas de réponse.")
     )
+    if line_manager.blocks_decision(immersion_request):
+        raise ServiceError(
+            _("L'avis du ou de la responsable hiérarchique est requis dans ce réseau : attendez-le avant de répondre.")
+        )
     reason = (reason or "").strip()
     if decision in NEEDS_REASON and not reason:
         raise ServiceError({"reason": [_(REQUEST_REASON_REQUIRED)]})
@@ -363,14 +443,3 @@ def decide(
         notifications.request_decided(immersion_request)
         audit.record(actor, f"request.{decision}", immersion_request, organisation_id=immersion_request.organisation_id)
     return immersion_request
-
-
-def organisation_sites(user: User) -> list[Organisation]:
-    network_id = user.home_network_id
-    if network_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(Organisation).where(Organisation.network_id == network_id).order_by(Organisation.name)
-        )
-    )

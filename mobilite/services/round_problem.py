@@ -6,10 +6,11 @@ and turns it into `appariement` dataclasses. Engine ids are the database ids as 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 import appariement
@@ -18,7 +19,9 @@ from mobilite.lifecycles import proposal as proposal_lifecycle
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     ForbiddenPair,
+    Immersion,
     ImmersionRequest,
+    ImmersionStatus,
     Network,
     Offer,
     OfferPrerequisite,
@@ -75,11 +78,13 @@ def _organisations(network: Network) -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(Organisation.network_id == network.id)))
 
 
-def _approved_requests(network: Network) -> list[ImmersionRequest]:
+def _approved_requests(network: Network, only: Collection[int] | None = None) -> list[ImmersionRequest]:
+    query = select(ImmersionRequest)
+    if only is not None:
+        query = query.where(ImmersionRequest.id.in_(list(only)))
     return list(
         db.session.scalars(
-            select(ImmersionRequest)
-            .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
+            query.join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
             .where(Organisation.network_id == network.id, ImmersionRequest.status.in_(request_lifecycle.IN_QUEUE))
             .options(
                 selectinload(ImmersionRequest.windows),
@@ -112,7 +117,13 @@ def _open_sessions(network: Network, week_start: date) -> list[OfferSession]:
 def _seats_held(round_id: int | None, session_ids) -> dict[int, int]:
     query = (
         select(Proposal.session_id, func.count(Proposal.id))
-        .where(Proposal.session_id.in_(session_ids), Proposal.status.in_(proposal_lifecycle.HOLDING_SEATS))
+        # A confirmed proposal whose immersion was called off gives its seat back.
+        .outerjoin(Immersion, Immersion.proposal_id == Proposal.id)
+        .where(
+            Proposal.session_id.in_(session_ids),
+            Proposal.status.in_(proposal_lifecycle.HOLDING_SEATS),
+            or_(Immersion.id.is_(None), Immersion.status != ImmersionStatus.CANCELLED),
+        )
         .group_by(Proposal.session_id)
     )
     if round_id is not None:
@@ -128,14 +139,75 @@ def _forbidden(request_ids) -> list[tuple[int, int]]:
     )
 
 
+def engine_organisation(organisation: Organisation) -> appariement.Organisation:
+    return appariement.Organisation(
+        str(organisation.id), organisation.name, organisation.latitude or 0.0, organisation.longitude or 0.0
+    )
+
+
+def engine_request(immersion_request: ImmersionRequest, home: Organisation, quota_days: int) -> appariement.Request:
+    """One request as the engine reads it; `home` is its organisation, `quota_days` the agent's days left."""
+    agent = immersion_request.agent
+    lat = agent.work_latitude if agent.work_latitude is not None else home.latitude
+    lon = agent.work_longitude if agent.work_longitude is not None else home.longitude
+    return appariement.Request(
+        id=str(immersion_request.id),
+        agent_id=str(agent.id),
+        org_id=str(immersion_request.organisation_id),
+        windows=tuple((w.start_date, w.end_date) for w in immersion_request.windows),
+        lat=lat or 0.0,
+        lon=lon or 0.0,
+        team=agent.team or None,
+        themes=tuple(t.code for t in immersion_request.themes),
+        skills=tuple(s.code for s in immersion_request.skills),
+        current_skills={us.skill.code: us.level for us in agent.skills},
+        min_days=immersion_request.min_days,
+        max_days=immersion_request.max_days,
+        # No limit set: no limit in the engine either (overseas sessions stay reachable).
+        max_distance_km=(
+            float(immersion_request.max_distance_km) if immersion_request.max_distance_km is not None else None
+        ),
+        quota_days=quota_days,
+        wishes=tuple(str(w.offer_id) for w in immersion_request.wishes),
+        rounds_waited=immersion_request.rounds_waited,
+    )
+
+
+def engine_session(session: OfferSession, host: Organisation, held: int = 0) -> appariement.Session:
+    """One session as the engine reads it; `host` is its offer's organisation, `held` the seats already taken."""
+    offer = session.offer
+    return appariement.Session(
+        id=str(session.id),
+        offer_id=str(offer.id),
+        org_id=str(offer.organisation_id),
+        start=session.start_date,
+        end=session.end_date,
+        working_days=session.working_days,
+        capacity=max(session.capacity - held, 0),
+        lat=host.latitude or 0.0,
+        lon=host.longitude or 0.0,
+        remote=offer.place == Place.REMOTE,
+        themes=tuple(t.code for t in offer.themes),
+        skills=tuple(s.code for s in offer.skills),
+        prerequisites={p.skill.code: p.min_level for p in offer.prerequisites},
+    )
+
+
 def load_problem(
-    network: Network, week_start: date, round_: Round | None = None, today: date | None = None
+    network: Network,
+    week_start: date,
+    round_: Round | None = None,
+    today: date | None = None,
+    only_requests: Collection[int] | None = None,
 ) -> LoadedRound:
-    """Approved requests × open sessions of the network, with pins of `round_` and forbidden pairs."""
+    """Approved requests × open sessions of the network, with pins of `round_` and forbidden pairs.
+
+    `only_requests` keeps those requests only (still if approved): a placement moved by hand is checked
+    against the round's other placements, not against the network's whole queue."""
     today = today or date.today()
     organisations = _organisations(network)
     by_id = {o.id: o for o in organisations}
-    requests = _approved_requests(network)
+    requests = _approved_requests(network, only_requests)
     sessions = _open_sessions(network, week_start)
     used = (
         used_quota_days_by_agent(
@@ -146,57 +218,11 @@ def load_problem(
     )
     held = _seats_held(round_.id if round_ else None, [s.id for s in sessions]) if sessions else {}
 
-    engine_requests = []
-    for immersion_request in requests:
-        agent = immersion_request.agent
-        home = by_id[immersion_request.organisation_id]
-        lat = agent.work_latitude if agent.work_latitude is not None else home.latitude
-        lon = agent.work_longitude if agent.work_longitude is not None else home.longitude
-        engine_requests.append(
-            appariement.Request(
-                id=str(immersion_request.id),
-                agent_id=str(agent.id),
-                org_id=str(immersion_request.organisation_id),
-                windows=tuple((w.start_date, w.end_date) for w in immersion_request.windows),
-                lat=lat or 0.0,
-                lon=lon or 0.0,
-                team=agent.team or None,
-                themes=tuple(t.code for t in immersion_request.themes),
-                skills=tuple(s.code for s in immersion_request.skills),
-                current_skills={us.skill.code: us.level for us in agent.skills},
-                min_days=immersion_request.min_days,
-                max_days=immersion_request.max_days,
-                # No limit set: no limit in the engine either (overseas sessions stay reachable).
-                max_distance_km=(
-                    float(immersion_request.max_distance_km) if immersion_request.max_distance_km is not None else None
-                ),
-                quota_days=max(network.quota_days - used.get(agent.id, 0), 0),
-                wishes=tuple(str(w.offer_id) for w in immersion_request.wishes),
-                rounds_waited=immersion_request.rounds_waited,
-            )
-        )
-
-    engine_sessions = []
-    for session in sessions:
-        offer = session.offer
-        host = by_id[offer.organisation_id]
-        engine_sessions.append(
-            appariement.Session(
-                id=str(session.id),
-                offer_id=str(offer.id),
-                org_id=str(offer.organisation_id),
-                start=session.start_date,
-                end=session.end_date,
-                working_days=session.working_days,
-                capacity=max(session.capacity - held.get(session.id, 0), 0),
-                lat=host.latitude or 0.0,
-                lon=host.longitude or 0.0,
-                remote=offer.place == Place.REMOTE,
-                themes=tuple(t.code for t in offer.themes),
-                skills=tuple(s.code for s in offer.skills),
-                prerequisites={p.skill.code: p.min_level for p in offer.prerequisites},
-            )
-        )
+    engine_requests = [
+        engine_request(r, by_id[r.organisation_id], max(network.quota_days - used.get(r.agent_id, 0), 0))
+        for r in requests
+    ]
+    engine_sessions = [engine_session(s, by_id[s.offer.organisation_id], held.get(s.id, 0)) for s in sessions]
 
     request_ids = {r.id for r in requests}
     session_ids = {s.id for s in sessions}
@@ -212,9 +238,7 @@ def load_problem(
         sorted((str(r), str(s)) for r, s in (_forbidden(request_ids) if request_ids else []) if s in session_ids)
     )
     problem = appariement.Problem(
-        organisations=tuple(
-            appariement.Organisation(str(o.id), o.name, o.latitude or 0.0, o.longitude or 0.0) for o in organisations
-        ),
+        organisations=tuple(engine_organisation(o) for o in organisations),
         requests=tuple(engine_requests),
         sessions=tuple(engine_sessions),
         settings=engine_settings(network),

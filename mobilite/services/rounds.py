@@ -26,11 +26,13 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import appariement
+from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.lifecycles.round import MAX_ATTEMPTS, RoundFailure, check_transition
 from mobilite.models import Network, Proposal, ProposalStatus, Round, RoundStatus, User, utcnow
-from mobilite.services import audit
+from mobilite.services import audit, outlook
 from mobilite.services.errors import ServiceError
+from mobilite.services.people import coordinators
 from mobilite.services.round_problem import load_problem, settings_snapshot
 
 log = logging.getLogger(__name__)
@@ -239,6 +241,7 @@ def save_solution(round_: Round, solution: appariement.Solution, timings: dict, 
         ]
     )
     result = solution.to_dict(stats=False)
+    outlook.save(locked.id, solution.unmatched)  # what each unmatched agent reads once published
     move(
         locked,
         RoundStatus.PROPOSED,
@@ -255,7 +258,15 @@ def save_solution(round_: Round, solution: appariement.Solution, timings: dict, 
             "peak_memory_mb": solution.stats.get("peak_memory_mb"),
         },
     )
+    _tell_coordinators(locked, ready=True)
     db.session.commit()
+
+
+def _tell_coordinators(round_: Round, ready: bool) -> None:
+    """One message per run to the network's coordinators (but the one who started it, who watches its page):
+    its proposals are ready for review, or it failed."""
+    people = [user for user in coordinators(round_.network_id) if user.id != round_.started_by_id]
+    (notifications.round_ready if ready else notifications.round_failed)(round_, people)
 
 
 def run_round(round_id: int, today: date | None = None) -> Round | None:
@@ -299,7 +310,9 @@ def _mark_failed(round_id: int, attempt: int | None, failure: RoundFailure) -> b
         db.session.rollback()
         return False
     db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
+    outlook.delete_for_round(round_id)
     move(round_, RoundStatus.FAILED, phase="", error=failure.value, finished_at=utcnow())
+    _tell_coordinators(round_, ready=False)
     db.session.commit()
     return True
 
@@ -339,8 +352,10 @@ def fail_stale_rounds(now: datetime | None = None) -> int:
         else:
             log.error("round %s: its runner stopped beating at each of %d attempts; failed", round_id, round_.attempts)
             db.session.execute(delete(Proposal).where(Proposal.round_id == round_id))
+            outlook.delete_for_round(round_id)
             move(round_, RoundStatus.FAILED, phase="", error=RoundFailure.INTERRUPTED.value, finished_at=now)
             audit.record(None, "round.fail", round_, network_id=round_.network_id, attempts=round_.attempts)
+            _tell_coordinators(round_, ready=False)
         db.session.commit()
         handled += 1
     return handled

@@ -71,7 +71,8 @@ def used_quota_days_by_agent(agent_ids: Iterable[int] | Select, network: Network
     """
     since = shift_years(today, -network.quota_years)
     rows = db.session.execute(
-        select(Immersion.agent_id, func.sum(Immersion.working_days))
+        # A partly done immersion counts the days actually done (set from the feedback).
+        select(Immersion.agent_id, func.sum(func.coalesce(Immersion.days_done, Immersion.working_days)))
         .where(
             Immersion.agent_id.in_(agent_ids),
             Immersion.status.in_(immersion_lifecycle.COUNTED),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
 from mobilite.models import Skill, Theme
+from mobilite.services.communes import normalise  # the same folding as the communes' names
 from mobilite.services.errors import ServiceError
 
 
@@ -32,3 +33,20 @@ def vocabulary(model: type[Theme] | type[Skill], ids: list[int], field: str) -> 
     if len(rows) != len(set(ids)):
         raise ServiceError({field: [_("Valeur inconnue dans la liste.")]})
     return sorted(rows, key=lambda row: row.id)
+
+
+def suggest_skills(query: str, locale: str, limit: int) -> list[tuple[Skill, Theme]]:
+    """Skills whose label (in `locale`) has a word starting with each word of `query`, whatever the accents
+    and case; labels that start with the query first, then in label order."""
+    words = normalise(query).split()
+    if not words:
+        return []
+    found = []
+    for theme in themes_with_skills():
+        for skill in theme.skills:
+            label = normalise(skill.label(locale))
+            label_words = label.split()
+            if all(any(word.startswith(w) for word in label_words) for w in words):
+                found.append((not label.startswith(" ".join(words)), label, skill, theme))
+    found.sort(key=lambda item: item[:2])
+    return [(skill, theme) for _rank, _label, skill, theme in found[:limit]]

@@ -9,17 +9,23 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from mobilite.web import api_pages, widgets
+    from mobilite.web import api_pages, notifications, opinions, widgets
     from mobilite.web.admin import bp as admin_bp
     from mobilite.web.agents import bp as agents_bp
     from mobilite.web.auth import bp as auth_bp
     from mobilite.web.coordination import bp as coordination_bp
+    from mobilite.web.public import bp as public_bp
     from mobilite.web.rh import bp as rh_bp
+    from mobilite.web.suggestions import bp as suggestions_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(public_bp)  # how it works, questions, personal data: readable without signing in
     app.register_blueprint(agents_bp, url_prefix="/agent")
     app.register_blueprint(rh_bp, url_prefix="/rh")
     app.register_blueprint(coordination_bp, url_prefix="/coordination")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_pages.bp)  # personal API tokens and the readable API documentation
     widgets.register(app)
+    app.register_blueprint(suggestions_bp)  # the autocomplete's lists (communes, skills)
+    app.register_blueprint(opinions.bp)  # the line manager's opinion on a request (signed in, or a one-time link)
+    notifications.register(app)  # the inbox, its unread count in the header, preferences, unsubscribe

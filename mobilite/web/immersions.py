@@ -21,12 +21,14 @@ from mobilite.authz import Action, may_answer, may_give_feedback, require
 from mobilite.extensions import db
 from mobilite.models import Answer, FeedbackSide, Immersion, Outcome, Proposal, ProposalStatus
 from mobilite.schemas.base import form_data
+from mobilite.schemas.confirmations import AnswerFormSchema
 from mobilite.schemas.feedback import FeedbackSchema
-from mobilite.schemas.proposals import AnswerSchema
+from mobilite.services import candidate as candidate_service
 from mobilite.services import feedback as feedback_service
 from mobilite.services import immersions as immersion_service
 from mobilite.services import proposals as proposal_service
 from mobilite.services.agreement_pdf import agreement_pdf
+from mobilite.web import immersion_changes
 from mobilite.web.forms import Rejection, submit_form
 
 
@@ -64,6 +66,7 @@ def show_proposal(
         side=side,
         space=space,
         immersion=proposal_service.immersion_of(proposal),
+        candidate=candidate_service.for_host(current_user, proposal) if side == "host" else None,  # who is coming
         overdue=bool(
             proposal.respond_by and proposal.status == ProposalStatus.PUBLISHED and today > proposal.respond_by
         ),
@@ -74,7 +77,7 @@ def show_proposal(
 
 
 def answer(proposal: Proposal, side: str, space: str):
-    schema = AnswerSchema()
+    schema = AnswerFormSchema()  # a decline takes effect only with its confirmation box ticked
     values = form_data(schema, request.form)
     return submit_form(
         schema,
@@ -113,6 +116,7 @@ def show_immersion(immersion: Immersion, space: str, side: str | None):
         feedback_side=feedback_side,
         my_feedback=feedback_service.feedback_of(immersion, feedback_side) if feedback_side else None,
         feedback_open=feedback_service.is_open(immersion),
+        changes=immersion_changes.panel(immersion, space),
     )
 
 

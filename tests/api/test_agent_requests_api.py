@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, OfferStatus, RequestStatus, Role
-from tests.factories import OfferFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.factories import OfferFactory, OfferSessionFactory, OrganisationFactory, RequestFactory, UserFactory
 from tests.fixtures import bearer, fresh
 
 START = date.today() + timedelta(days=14)
@@ -20,6 +20,9 @@ def _body(**changes):
         "max_days": 5,
         "max_distance_km": 50,
         "motivation": "Découvrir le métier d'instructeur.",
+        "career_project": "Confirmer un projet de mobilité.",
+        "shorter_notice_agreed": True,
+        "line_manager_email": "cheffe@example.org",
     }
     return {**body, **changes}
 
@@ -29,9 +32,12 @@ def _agent():
 
 
 def _published_offer(agent):
-    return OfferFactory(
+    """With a session the requests of `_body` can take: a wish no session satisfies is not submitted."""
+    offer = OfferFactory(
         organisation=OrganisationFactory(network=agent.organisation.network), status=OfferStatus.PUBLISHED
     )
+    OfferSessionFactory(offer=offer, start_date=START + timedelta(days=1), end_date=START + timedelta(days=3))
+    return offer
 
 
 def _count(agent) -> int:

@@ -48,6 +48,7 @@ GROUPS = {
     "requests": r"^/api/v1/requests(/|$)",
     "rounds": r"^/api/v1/rounds(/|$)",
     "proposals": r"^/api/v1/proposals(/|$)",
+    "accounts": r"^/api/v1/(accounts|me)(/|$)",
 }
 ROLES = ("agent", "rh", "coordinator")
 EXAMPLES_WHEN_REFUSED = 10
@@ -78,6 +79,14 @@ def _own_records(people) -> dict[str, list[int]]:
     ]
     requests.append(
         RequestFactory(agent=UserFactory(organisation=home, roles=[Role.AGENT]), status=RequestStatus.SUBMITTED)
+    )
+    # A colleague's request naming the agent as line manager: the opinion operation reaches its service.
+    requests.append(
+        RequestFactory(
+            agent=UserFactory(organisation=home, roles=[Role.AGENT]),
+            status=RequestStatus.SUBMITTED,
+            line_manager=agent,
+        )
     )
     round_ = RoundFactory(network=home.network)
     proposals = [ProposalFactory(round=round_, session=sessions[1], request=requests[2])]

@@ -66,8 +66,12 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed and page is not None:
         ARTIFACTS.mkdir(exist_ok=True)
         target = ARTIFACTS / f"{item.name}.png"
-        page.screenshot(path=str(target), full_page=True)
-        report.sections.append(("screenshot", str(target)))
+        try:
+            page.screenshot(path=str(target), full_page=True)
+        except Exception as exc:  # noqa: BLE001 - a screenshot that fails must not hide the test's own failure
+            report.sections.append(("screenshot", f"not taken: {exc}"))
+        else:
+            report.sections.append(("screenshot", str(target)))
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@
    accept; the confirmed immersion has its page and its calendar file.
 """
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -21,6 +23,7 @@ from tests.fixtures import sign_in
 PASSWORD = "demo password for tests"
 LYON_HR = "rh.ville-de-lyon@demo.mobilite.fr"
 COORDINATOR = "coordination@demo.mobilite.fr"
+PARIS = ZoneInfo("Europe/Paris")
 TITLE = "Vis ma vie de médiateur·rice numérique"
 
 pytestmark = pytest.mark.browser
@@ -94,6 +97,10 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
     page.get_by_label("Au moins").fill("2")
     page.get_by_label("Au plus").fill("5")
     page.get_by_label("Votre motivation").fill("Je veux voir comment la métropole accompagne le numérique.")
+    page.get_by_label("Votre projet professionnel").fill("Confirmer mon envie de rejoindre un service numérique.")
+    # The sessions start within three months: a shorter notice agreed with the line manager, named by e-mail.
+    page.get_by_label("Un délai plus court a été convenu avec ma hiérarchie (son avis le confirmera).").check()
+    page.get_by_label("Ou son adresse e-mail").fill("cheffe.service@caluire.example")
     assert TITLE in page.get_by_label("Vœu n°1").locator("option:checked").inner_text()
     page.get_by_role("button", name="Soumettre à mon employeur").click()
     page.get_by_text("En attente de l'employeur").first.wait_for()
@@ -110,7 +117,12 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
     sign_out(page)
 
     sign_in(page, agent.email, PASSWORD)
-    row = page.get_by_role("table", name="Mes demandes d'immersion").locator("tr", has_text="2 à 5 jours")
+    # The new request is today's (the demo's own requests were written over the past weeks).
+    row = (
+        page.get_by_role("table", name="Mes demandes d'immersion")
+        .locator("tr", has_text="2 à 5 jours")
+        .filter(has_text=f"Voir la demande du {datetime.now(PARIS):%d/%m/%Y}")  # the pages' time zone
+    )
     assert "approuvée" in row.inner_text().lower()
     offer = db.session.scalar(select(Offer).where(Offer.title == TITLE))
     assert offer.status == OfferStatus.PUBLISHED and len(offer.sessions) == 2
@@ -133,7 +145,14 @@ def test_round_reviewed_published_answered_and_confirmed(demo_network, page, app
     first_row.get_by_role("button", name="Écarter").click()
     page.get_by_role("heading", name="Indicateurs").wait_for()
     assert "écartée" in page.get_by_role("table", name="Propositions").locator("tbody tr").first.inner_text().lower()
-    page.get_by_role("button", name="Publier le tour").click()
+    # Approve every other proposal at once, then publish after reading what will be sent.
+    bulk = page.locator("#bulk")
+    bulk.get_by_label("Toutes les propositions du tour").check()
+    bulk.get_by_role("button", name="Valider").click()
+    assert "propositions validées" in flash(page)
+    page.get_by_role("link", name="Publier le tour…").click()
+    page.get_by_role("heading", name="Ce qui sera envoyé").wait_for()
+    page.get_by_role("button", name=re.compile("Confirmer et envoyer")).click()
     assert "Tour publié" in flash(page)
     sign_out(page)
 

@@ -13,6 +13,7 @@ from mobilite.models import (
     ForbiddenPair,
     Immersion,
     ImmersionStatus,
+    InboxItem,
     Notification,
     Proposal,
     ProposalStatus,
@@ -34,7 +35,8 @@ def parties(ctx):
 
 
 def _kinds(user) -> list[str]:
-    return sorted(db.session.scalars(select(Notification.kind).where(Notification.recipient_id == user.id)))
+    """What the person was told: every message is in their inbox, e-mailed at once or in a digest."""
+    return sorted(db.session.scalars(select(InboxItem.kind).where(InboxItem.user_id == user.id)))
 
 
 def _fresh(proposal) -> Proposal:
@@ -51,7 +53,7 @@ def test_both_accept_confirms_and_creates_the_immersion(parties):
     assert _kinds(host_hr) == ["proposal.accepted.host"] and _kinds(home_hr) == ["proposal.accepted.home"]
     assert _kinds(agent) == []
     assert "Il ne manque plus que votre réponse" in db.session.scalar(
-        select(Notification.body).where(Notification.recipient_id == host_hr.id)
+        select(InboxItem.summary).where(InboxItem.user_id == host_hr.id)
     )
 
     answer_proposal(host_hr, proposal, "host", ProposalAnswer.ACCEPT)
@@ -219,7 +221,7 @@ def test_notifications_follow_each_recipients_language(parties):
     host_hr.locale = "en"
     db.session.commit()
     answer_proposal(agent, proposal, "agent", ProposalAnswer.ACCEPT)
-    subject = db.session.scalar(select(Notification.subject).where(Notification.recipient_id == host_hr.id))
-    french = db.session.scalar(select(Notification.subject).where(Notification.recipient_id == home_hr.id))
+    subject = db.session.scalar(select(InboxItem.subject).where(InboxItem.user_id == host_hr.id))
+    french = db.session.scalar(select(InboxItem.subject).where(InboxItem.user_id == home_hr.id))
     assert "accepte la proposition" in french
     assert subject  # English where the catalogue has it, French otherwise: never empty

@@ -16,7 +16,14 @@ from mobilite.models import (
 )
 from mobilite.services import requests as service
 from mobilite.services.errors import ServiceError
-from tests.factories import OfferFactory, OrganisationFactory, RequestFactory, ThemeFactory, UserFactory
+from tests.factories import (
+    OfferFactory,
+    OfferSessionFactory,
+    OrganisationFactory,
+    RequestFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 TODAY = date.today()
 
@@ -31,6 +38,9 @@ def _data(**overrides):
         "max_days": 5,
         "max_distance_km": None,
         "motivation": "Découvrir.",
+        "career_project": "Confirmer un projet de mobilité.",
+        "shorter_notice_agreed": True,  # the window starts in two weeks
+        "line_manager_email": "cheffe@example.org",
         "wishes": [],
     }
     data.update(overrides)
@@ -43,8 +53,11 @@ def agent(ctx):
 
 
 def _foreign_offer(agent, **kwargs):
+    """An offer of another organisation of the network, with a session a request of `_data` can take."""
     host = OrganisationFactory(network=agent.organisation.network)
-    return OfferFactory(organisation=host, **kwargs)
+    offer = OfferFactory(organisation=host, **kwargs)
+    OfferSessionFactory(offer=offer, start_date=TODAY + timedelta(days=15), end_date=TODAY + timedelta(days=17))
+    return offer
 
 
 def test_a_draft_is_saved_without_the_legal_rules(agent):
@@ -60,8 +73,12 @@ def test_submitting_checks_the_rules_and_notifies_the_home_hr(agent):
     item = service.create_request(agent, _data(themes=[theme.id], wishes=[offer.id]), submit=True)
     assert item.status == RequestStatus.SUBMITTED and item.submitted_at is not None
     assert [w.offer_id for w in item.wishes] == [offer.id] and item.themes == [theme]
-    note = db.session.scalar(select(Notification).where(Notification.recipient_id == hr.id))
+    # In HR's inbox, and in their morning digest of requests to decide (the default for this legal deadline).
+    from mobilite.models import InboxDelivery, InboxItem
+
+    note = db.session.scalar(select(InboxItem).where(InboxItem.user_id == hr.id))
     assert note.kind == "request.submitted" and agent.full_name in note.subject
+    assert note.delivery == InboxDelivery.WAITING and note.digest_key == "day"
 
 
 def test_submitting_with_a_broken_rule_saves_nothing(agent):

@@ -86,11 +86,13 @@ def test_adding_an_offer_to_the_wishes_of_a_request(client):
 
 
 def test_profile_skills_interests_and_work_place(client):
-    agent, offer = _agent_and_offer()
+    agent, _offer = _agent_and_offer()
     skill, theme = SkillFactory(), ThemeFactory()
     login(client, agent.email)
     page = client.get("/agent/profil").get_data(as_text=True)
-    assert f'<option value="{agent.organisation_id}" selected>' in page
+    # The work place starts as the commune of the account's city, written as the suggestions write it.
+    assert 'id="work_place" name="work_place" type="text" value="Lyon (69001)"' in page
+    assert 'name="work_latitude"' not in page and 'name="work_longitude"' not in page
     response = client.post(
         "/agent/profil",
         data={
@@ -99,7 +101,7 @@ def test_profile_skills_interests_and_work_place(client):
             "skill-1": "",
             "level-1": "2",
             "interests": [str(theme.id)],
-            "work_site": str(offer.organisation_id),
+            "work_place": "Grenoble (38100)",
             "csrf_token": csrf_token(page),
         },
     )
@@ -107,55 +109,47 @@ def test_profile_skills_interests_and_work_place(client):
     user = db.session.get(User, agent.id)
     assert [(s.skill_id, s.level) for s in user.skills] == [(skill.id, 3)]
     assert [t.id for t in user.interests] == [theme.id]
-    assert (user.work_city, user.work_latitude) == ("Grenoble", 45.19)
+    # Coordinates come from the gazetteer (Grenoble's town hall), not from anything typed.
+    assert (user.work_city, user.work_commune_code, user.work_postcode) == ("Grenoble", "38185", "38100")
+    assert abs(user.work_latitude - 45.19) < 0.02 and abs(user.work_longitude - 5.73) < 0.02
     page = client.get("/agent/profil").get_data(as_text=True)
-    assert f'<option value="{offer.organisation_id}" selected>' in page
+    assert 'value="Grenoble (38100)"' in page
 
 
-def test_profile_other_place_needs_valid_coordinates_and_saves_nothing_otherwise(client):
+def test_profile_work_place_unknown_or_ambiguous_is_refused_and_saves_nothing(client):
     agent, _offer = _agent_and_offer()
     skill = SkillFactory()
     login(client, agent.email)
     token = csrf_token(client.get("/agent/profil").get_data(as_text=True))
     response = client.post(
         "/agent/profil",
-        data={
-            "skill-0": str(skill.id),
-            "level-0": "7",
-            "work_site": "other",
-            "work_city": "Annecy",
-            "work_latitude": "95",
-            "work_longitude": "",
-            "csrf_token": token,
-        },
+        data={"skill-0": str(skill.id), "level-0": "7", "work_place": "Nullepartville", "csrf_token": token},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'id="level-0-error"' in html and 'id="work_latitude-error"' in html and 'id="work_longitude-error"' in html
+    # Both errors at once, each under its field.
+    assert 'id="level-0-error"' in html and 'id="work_place-error"' in html
+    assert "Nullepartville" in html.split('id="work_place-error"', 1)[1].split("</p>", 1)[0]
     assert db.session.scalars(select(UserSkill).where(UserSkill.user_id == agent.id)).all() == []
-    response = client.post(
-        "/agent/profil",
-        data={
-            "work_site": "other",
-            "work_city": "Annecy",
-            "work_latitude": "45.899",
-            "work_longitude": "6.129",
-            "csrf_token": token,
-        },
-    )
-    assert response.status_code == 302
-    user = db.session.get(User, agent.id)
-    assert (user.work_city, user.work_latitude, user.work_longitude) == ("Annecy", 45.899, 6.129)
-    assert 'value="other" selected' in client.get("/agent/profil").get_data(as_text=True)
+    response = client.post("/agent/profil", data={"work_place": "Saint-Denis", "csrf_token": token})
+    message = response.get_data(as_text=True).split('id="work_place-error"', 1)[1].split("</p>", 1)[0]
+    assert response.status_code == 400
+    assert "Saint-Denis (93200)" in message and "Saint-Denis (97400)" in message
+    assert db.session.get(User, agent.id).work_commune_code is None
 
 
-def test_a_site_outside_the_network_is_refused(client):
+def test_profile_work_place_by_postcode_or_name_without_javascript(client):
     agent, _offer = _agent_and_offer()
-    outside = OrganisationFactory()
     login(client, agent.email)
     token = csrf_token(client.get("/agent/profil").get_data(as_text=True))
-    response = client.post("/agent/profil", data={"work_site": str(outside.id), "csrf_token": token})
-    assert response.status_code == 400 and 'id="work_site-error"' in response.get_data(as_text=True)
+    assert client.post("/agent/profil", data={"work_place": "74000", "csrf_token": token}).status_code == 302
+    user = db.session.get(User, agent.id)
+    assert (user.work_city, user.work_postcode) == ("Annecy", "74000")
+    response = client.post("/agent/profil", data={"work_place": "st-etienne", "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.get(User, agent.id).work_city == "Saint-Étienne"
+    response = client.post("/agent/profil", data={"work_place": "  ", "csrf_token": token})
+    assert response.status_code == 400 and 'id="work_place-error"' in response.get_data(as_text=True)
 
 
 def test_requests_of_the_agent_for_the_page_exclude_decided_ones(client):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import ImmersionRequest, RequestStatus, Role
-from tests.factories import OfferFactory, OrganisationFactory, RequestFactory, UserFactory
+from tests.factories import OfferFactory, OfferSessionFactory, OrganisationFactory, RequestFactory, UserFactory
 from tests.fixtures import csrf_token, login
 
 START = date.today() + timedelta(days=21)
@@ -19,6 +19,9 @@ def _form(**fields):
         "min_days": "2",
         "max_days": "5",
         "motivation": "Voir comment travaille une autre équipe.",
+        "career_project": "Confirmer un projet de mobilité.",
+        "shorter_notice_agreed": "on",  # the window starts in three weeks
+        "line_manager_email": "cheffe@example.org",
     }
     data.update(fields)
     return data
@@ -37,6 +40,7 @@ def test_an_agent_submits_a_request_with_a_first_wish(client):
     agent = UserFactory()
     hr = UserFactory(organisation=agent.organisation, roles=[Role.RH])
     offer = OfferFactory(organisation=OrganisationFactory(network=agent.organisation.network))
+    OfferSessionFactory(offer=offer, start_date=START + timedelta(days=1), end_date=START + timedelta(days=3))
     login(client, agent.email)
     page = client.get(f"/agent/demandes/nouvelle?offre={offer.id}").get_data(as_text=True)
     assert f'<option value="{offer.id}" selected>' in page
@@ -135,8 +139,9 @@ def test_an_approved_request_is_no_longer_editable_but_can_be_withdrawn(client):
     page = client.get(f"/agent/demandes/{item.id}").get_data(as_text=True)
     assert "ne se modifie plus" in page and "Retirer cette demande" in page
     client.post(
-        f"/agent/demandes/{item.id}/retirer", data={"version": str(item.version), "csrf_token": csrf_token(page)}
-    )
+        f"/agent/demandes/{item.id}/retirer",
+        data={"version": str(item.version), "confirm": "yes", "csrf_token": csrf_token(page)},
+    )  # confirmed, as its confirmation page sends it (tests/web/test_confirmations.py)
     assert db.session.get(ImmersionRequest, item.id).status == RequestStatus.WITHDRAWN
 
 

@@ -124,10 +124,7 @@ def test_the_profile_form_names_every_repeated_skill_row_and_the_place(client):
             "level-1": "3",
             "skill-2": str(skill.id),
             "level-2": "4",
-            "work_site": "other",
-            "work_city": "",
-            "work_latitude": "95",
-            "work_longitude": "4.8",
+            "work_place": "",
         },
     )
     html = response.get_data(as_text=True)
@@ -135,8 +132,7 @@ def test_the_profile_form_names_every_repeated_skill_row_and_the_place(client):
     assert "déjà indiquée" in _error_of(html, "skill-1")
     assert "déjà indiquée" in _error_of(html, "skill-2")
     assert 'id="skill-0-error"' not in html
-    assert "Latitude entre -90 et 90" in _error_of(html, "work_latitude")
-    assert "commune" in _error_of(html, "work_city")
+    assert "commune" in _error_of(html, "work_place")
 
 
 def test_the_sign_in_form_names_both_fields(client):

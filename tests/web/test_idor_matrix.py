@@ -9,7 +9,9 @@ import re
 
 import pytest
 
+from mobilite.extensions import db
 from mobilite.models import OfferStatus, RequestStatus, Role
+from mobilite.models.inbox import InboxItem
 from tests.factories import (
     CoordinatorFactory,
     ImmersionFactory,
@@ -32,7 +34,15 @@ KINDS = (
     "immersion_id",
     "round_id",
     "session_id",
+    "item_id",  # an inbox notification: only its recipient opens or marks it
 )
+
+
+def _inbox_item(user) -> int:
+    item = InboxItem(user=user, kind="proposal.published", subject="Une proposition", link="/agent/")
+    db.session.add(item)
+    db.session.flush()
+    return item.id
 
 
 def _world():
@@ -66,15 +76,23 @@ def _world():
         "proposal_id": [ProposalFactory(session=foreign_session).id],
         "immersion_id": [foreign_immersion.id],
         "round_id": [RoundFactory(network=foreign_coordinator.coordinated_network).id],
+        "item_id": [_inbox_item(foreign_coordinator)],
     }
     # What agents and HR of `home` have no part in, inside their own network.
     neighbours = {
         "offer_id": [neighbour_offer.id],
         "session_id": [neighbour_session.id],
-        "request_id": [neighbour_request.id],
+        # Another organisation's requests that name our agent or HR officer as line manager (the account
+        # moved, or the data says so): the opinion is not theirs to give, nor the request to read.
+        "request_id": [neighbour_request.id]
+        + [
+            RequestFactory(agent=UserFactory(organisation=neighbour), line_manager=people[role]).id
+            for role in ("agent", "rh")
+        ],
         "user_id": [neighbour_request.agent_id],
         "proposal_id": [neighbour_immersion.proposal_id],
         "immersion_id": [neighbour_immersion.id],
+        "item_id": [_inbox_item(neighbour_request.agent)],
     }
     return people, foreign, neighbours
 

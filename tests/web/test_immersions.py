@@ -32,9 +32,9 @@ def test_agent_gets_the_printable_page_the_pdf_and_the_calendar_file(client):
 
     ics = client.get(f"/agent/immersions/{immersion.id}/immersion.ics")
     assert ics.mimetype == "text/calendar"
-    event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
-    assert event.decoded("dtstart") == immersion.start_date
-    assert event.decoded("dtend") == immersion.end_date + timedelta(days=1)
+    events = Calendar.from_ical(ics.data).walk("VEVENT")  # one a working day (tests/services/test_ics.py)
+    assert events[0].decoded("dtstart") == immersion.start_date
+    assert events[-1].decoded("dtend") == immersion.end_date + timedelta(days=1)
 
 
 def test_feedback_form_tells_each_field_what_is_wrong_then_saves_once(client):
@@ -48,7 +48,7 @@ def test_feedback_form_tells_each_field_what_is_wrong_then_saves_once(client):
     response = client.post(path, data={"outcome": "partly_done", "csrf_token": token})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    for field in ("outcome_reason", "satisfaction", "would_recommend"):
+    for field in ("outcome_reason", "satisfaction", "would_recommend", "days_done"):
         assert f'id="{field}-error"' in html, field
     assert db.session.scalars(select(Feedback)).all() == []
     response = client.post(
@@ -56,6 +56,7 @@ def test_feedback_form_tells_each_field_what_is_wrong_then_saves_once(client):
         data={
             "outcome": "partly_done",
             "outcome_reason": "Deux jours sur trois.",
+            "days_done": "2",
             "satisfaction": "4",
             "learned": "Le travail de l'équipe.",
             "would_recommend": "1",

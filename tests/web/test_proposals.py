@@ -68,7 +68,9 @@ def test_a_decline_needs_a_reason_named_on_its_field(client):
     assert response.status_code == 400
     assert 'id="reason-error"' in html and 'aria-describedby="reason-help reason-error"' in html
     assert _fresh(proposal).agent_answer is None
-    response = _post(client, f"{path}/reponse", {"answer": "decline", "reason": "Congés déjà posés."}, path)
+    response = _post(
+        client, f"{path}/reponse", {"answer": "decline", "reason": "Congés déjà posés.", "confirm": "yes"}, path
+    )
     assert response.status_code == 302
     proposal = _fresh(proposal)
     assert proposal.status == ProposalStatus.DECLINED and proposal.request.status == RequestStatus.APPROVED
@@ -90,7 +92,7 @@ def test_a_late_or_second_answer_is_refused_clearly(client):
     login(client, agent2.email)
     path = f"/agent/propositions/{other.id}"
     assert _post(client, f"{path}/reponse", {"answer": "accept"}, path).status_code == 302
-    again = _post(client, f"{path}/reponse", {"answer": "decline", "reason": "Non"}, path)
+    again = _post(client, f"{path}/reponse", {"answer": "decline", "reason": "Non", "confirm": "yes"}, path)
     assert again.status_code == 400 and "déjà répondu" in again.get_data(as_text=True)
     assert _fresh(other).status == ProposalStatus.PUBLISHED
 

@@ -10,6 +10,15 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.set_password",
     "auth.set_language",
+    "auth.proconnect_start",
+    "auth.proconnect_callback",
+    "public.about",
+    "public.faq",
+    "public.privacy",
+    "notifications.unsubscribe",
+    "notifications.tutor",
+    "notifications.tutor_calendar",
+    "opinions.by_link",  # the line manager without an account: a one-time signed link
 }
 
 

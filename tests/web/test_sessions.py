@@ -170,7 +170,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, clien
 
 def test_deactivation_ends_sessions_for_good_even_after_reactivation(app, client):
     user = UserFactory()
-    admin = UserFactory()
+    admin = UserFactory(organisation=None, roles=["admin"])  # deactivation is for those who manage accounts
     _sign_in(client, user.email, remember=True)
     remembered = _cookie(client, REMEMBER)
     with app.test_request_context():

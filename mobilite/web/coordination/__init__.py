@@ -17,4 +17,4 @@ def own_network() -> Network:
     return network
 
 
-from mobilite.web.coordination import dashboard_views, rounds_views, views  # noqa: E402,F401
+from mobilite.web.coordination import dashboard_views, report_views, rounds_views, views  # noqa: E402,F401

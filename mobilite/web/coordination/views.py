@@ -10,15 +10,17 @@ from flask_login import current_user
 from mobilite.authz import Action, require
 from mobilite.extensions import db
 from mobilite.lifecycles.offer import OfferValidation
-from mobilite.models import Offer, Organisation, Role, User
+from mobilite.models import Offer, Organisation, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.offers import ValidationDecisionSchema
 from mobilite.security import roles_required
 from mobilite.services import homes
 from mobilite.services import offers as offer_service
-from mobilite.web.accounts import account_form
+from mobilite.web.accounts import account_form, register_account_routes
+from mobilite.web.audit_log import register_audit_routes
 from mobilite.web.coordination import bp, own_network
 from mobilite.web.forms import Rejection, submit_form
+from mobilite.web.organisation_sign_in import sign_in_settings_form
 
 
 @bp.get("/")
@@ -44,11 +46,8 @@ def new_account():
     )
 
 
-@bp.get("/comptes/<int:user_id>")
-@roles_required(Role.COORDINATOR)
-def account(user_id: int):
-    user = require(current_user, Action.VIEW, db.session.get(User, user_id))
-    return render_template("accounts/show.html", user=user, space="coordination")
+register_account_routes(bp, Role.COORDINATOR, "coordination")
+register_audit_routes(bp, Role.COORDINATOR, "coordination", lambda: own_network().id)
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -56,6 +55,15 @@ def account(user_id: int):
 def organisation(organisation_id: int):
     organisation = require(current_user, Action.MANAGE, db.session.get(Organisation, organisation_id))
     return render_template("coordination/organisation.html", **homes.organisation_page(organisation))
+
+
+@bp.route("/organisations/<int:organisation_id>/connexion", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def organisation_sign_in(organisation_id: int):
+    organisation = require(current_user, Action.MANAGE, db.session.get(Organisation, organisation_id))
+    return sign_in_settings_form(
+        organisation, back_url=url_for("coordination.organisation", organisation_id=organisation.id)
+    )
 
 
 @bp.route("/offres/<int:offer_id>", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ def _own_offer(offer_id: int) -> Offer:
 def _form_values(offer: Offer) -> dict:
     values = {name: getattr(offer, name) for name in offer_service.EDITABLE_FIELDS}
     values["place"] = offer.place.value
+    values["meeting_time"] = offer.meeting_time.strftime("%H:%M") if offer.meeting_time else ""
     values["themes"] = [str(t.id) for t in offer.themes]
     values["skills"] = [str(s.id) for s in offer.skills]
     values["prerequisites"] = [{"skill_id": p.skill_id, "min_level": p.min_level} for p in offer.prerequisites]

@@ -12,6 +12,7 @@ from mobilite.models import FeedbackSide, Role
 from mobilite.security import roles_required
 from mobilite.services import immersions as immersion_service
 from mobilite.services import proposals as proposal_service
+from mobilite.web import immersion_changes as changes
 from mobilite.web import immersions as shared
 from mobilite.web.rh import bp
 
@@ -62,3 +63,16 @@ def immersion_ics(immersion_id: int):
 @roles_required(Role.RH)
 def immersion_feedback(immersion_id: int):
     return shared.feedback_form(shared.immersion_or_404(immersion_id, Action.REVIEW), FeedbackSide.HOST, SPACE)
+
+
+@bp.route("/immersions/<int:immersion_id>/annulation", methods=["GET", "POST"])
+@roles_required(Role.RH)
+def immersion_call_off(immersion_id: int):
+    return changes.call_off_form(shared.immersion_or_404(immersion_id, Action.REVIEW), SPACE)
+
+
+@bp.get("/immersions/frais-de-mission")
+@roles_required(Role.RH)
+def mission_expenses():
+    """The month's mission-expense lines of the agents the organisation sends, as CSV."""
+    return changes.expenses_export(current_user.organisation_id, current_user.organisation.slug)

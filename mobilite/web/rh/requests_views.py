@@ -18,7 +18,7 @@ from mobilite.models import ImmersionRequest, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.requests import DecisionSchema
 from mobilite.security import roles_required
-from mobilite.services import listings, rules
+from mobilite.services import line_manager, listings, rules
 from mobilite.services import requests as service
 from mobilite.services.pagination import paginate
 from mobilite.web.forms import Rejection, submit_form
@@ -50,6 +50,7 @@ def requests():
         waiting_only=waiting_only,
         deadlines={r.id: service.answer_deadline(r) for r in rows},
         overdue={r.id for r in rows if service.is_overdue(r, today)},
+        opinion_overdue={r.id for r in rows if line_manager.is_overdue(r, today)},
     )
 
 
@@ -68,6 +69,7 @@ def _render(immersion_request: ImmersionRequest, values: dict[str, Any], rejecte
         own=immersion_request.is_owned_by(current_user),
         remaining=rules.remaining_quota(immersion_request.agent_id, network, date.today()),
         network=network,
+        opinion=line_manager.state(immersion_request),
     ), rejected.status
 
 

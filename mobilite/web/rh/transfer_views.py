@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from mobilite.models import Role
@@ -50,7 +51,14 @@ def _import_page(kind: str, run):
 def import_offers():
     result = _import_page("offers", lambda name, data: imports.import_offers(current_user, name, data, date.today()))
     if isinstance(result, list):
-        flash(_("%(n)d offre(s) importée(s) en brouillon, avec leurs sessions.", n=len(result)), "success")
+        flash(
+            ngettext(
+                "%(num)d offre importée en brouillon, avec ses sessions.",
+                "%(num)d offres importées en brouillon, avec leurs sessions.",
+                len(result),
+            ),
+            "success",
+        )
         return redirect(url_for("rh.offers"))
     return result
 
@@ -66,7 +74,11 @@ def import_accounts():
     )
     if isinstance(result, list):
         flash(
-            _("%(n)d compte(s) créé(s) ; chacun a reçu un lien pour choisir son mot de passe.", n=len(result)),
+            ngettext(
+                "%(num)d compte créé ; il a reçu un lien pour choisir son mot de passe.",
+                "%(num)d comptes créés ; chacun a reçu un lien pour choisir son mot de passe.",
+                len(result),
+            ),
             "success",
         )
         return redirect(url_for("rh.accounts"))

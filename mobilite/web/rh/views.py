@@ -3,19 +3,18 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from mobilite.authz import Action, require
-from mobilite.extensions import db
-from mobilite.models import Role, User
+from mobilite.models import Role
 from mobilite.security import roles_required
-from mobilite.services import homes
-from mobilite.web.accounts import account_form
+from mobilite.services import homes, inbox
+from mobilite.web.accounts import account_form, register_account_routes
 from mobilite.web.rh import bp
 
 
 @bp.get("/")
 @roles_required(Role.RH)
 def home():
-    return render_template("rh/home.html", **homes.hr_home(current_user))
+    failing = inbox.failing_addresses(current_user.organisation_id)  # the relay refuses their address
+    return render_template("rh/home.html", failing_addresses=failing, **homes.hr_home(current_user))
 
 
 @bp.get("/comptes")
@@ -39,8 +38,4 @@ def new_account():
     )
 
 
-@bp.get("/comptes/<int:user_id>")
-@roles_required(Role.RH)
-def account(user_id: int):
-    user = require(current_user, Action.VIEW, db.session.get(User, user_id))
-    return render_template("accounts/show.html", user=user, space="rh")
+register_account_routes(bp, Role.RH, "rh")
