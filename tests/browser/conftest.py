@@ -28,6 +28,55 @@ CHROMIUM_ARGS = [
 ]
 
 
+class DatabaseGate:
+    """The live server and the test share one database connection (the test's transaction). The test thread
+    holds the gate while it runs its own code and lets go only while it waits on the browser; the server
+    takes it for each request. So a page's late fetch never interleaves with the test's queries, which
+    broke the connection's savepoints on a busy machine."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holder: int | None = None
+
+    def hold(self) -> None:
+        self.lock.acquire()
+        self.holder = threading.get_ident()
+
+    def let_go(self) -> bool:
+        if self.holder != threading.get_ident():
+            return False
+        self.holder = None
+        self.lock.release()
+        return True
+
+
+GATE = DatabaseGate()
+
+
+def _waiting_on_the_browser(original):
+    def sync(self, awaitable):
+        released = GATE.let_go()
+        try:
+            return original(self, awaitable)
+        finally:
+            if released:
+                GATE.hold()
+
+    return sync
+
+
+def _one_request_at_a_time(app):
+    def wsgi(environ, start_response):
+        with GATE.lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]  # the body is produced inside the gate
+            finally:
+                getattr(response, "close", lambda: None)()
+
+    return wsgi
+
+
 def chromium_path() -> str | None:
     return os.environ.get("MOBILITE_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -37,8 +86,10 @@ def browser():
     path = chromium_path()
     if not path:
         pytest.skip("browser tests need Chromium: apt-get install chromium (or set MOBILITE_TEST_CHROMIUM)")
+    from playwright._impl._sync_base import SyncBase
     from playwright.sync_api import sync_playwright
 
+    SyncBase._sync = _waiting_on_the_browser(SyncBase._sync)  # type: ignore[method-assign]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
@@ -48,14 +99,21 @@ def browser():
 @pytest.fixture
 def live_server(app):
     """The app on a free localhost port, single-threaded so it shares the test's connection safely."""
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    server = make_server("127.0.0.1", 0, _one_request_at_a_time(app), threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    GATE.hold()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
+        GATE.let_go()
+        # shutdown() returns once the request in flight is answered; until then the server thread still uses
+        # the test's connection, so the transaction must not be rolled back under it (a slow machine made
+        # the next test start on a broken savepoint).
         server.shutdown()
-        thread.join(timeout=5)
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "the test server did not stop"
+        server.server_close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -74,10 +74,14 @@ def test_an_hr_officer_follows_a_notification_answers_and_the_count_goes_down(tw
     assert first.request.agent.full_name in page.locator("main").inner_text()
     page.get_by_role("button", name="Accepter la proposition").click()
     page.get_by_text("Vous avez répondu à cette proposition.").wait_for()
+    page.wait_for_load_state("networkidle")
     assert fresh(first).host_answer == "accepted" and fresh(first).status == ProposalStatus.PUBLISHED
 
     # One left to read.
     assert _inbox_link(page).inner_text().split() == ["Notifications", "1", "non", "lue"]
     _inbox_link(page).click()
     page.get_by_role("button", name="Tout marquer comme lu").click()
+    page.get_by_text("1 notification marquée comme lue.").wait_for()
     assert _inbox_link(page).inner_text().strip() == "Notifications"
+    # Nothing left in flight when the test's transaction ends (a late request would hold its connection).
+    page.wait_for_load_state("networkidle")

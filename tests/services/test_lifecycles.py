@@ -176,8 +176,10 @@ def _request(status: RequestStatus):
     agent = UserFactory()
     hr = UserFactory(organisation=agent.organisation, roles=[Role.RH])
     # A window a week ahead: the agent says the shorter notice was agreed, with their manager's address.
-    return agent, hr, RequestFactory(
-        agent=agent, status=status, shorter_notice_agreed=True, line_manager_email="cheffe@example.org"
+    return (
+        agent,
+        hr,
+        RequestFactory(agent=agent, status=status, shorter_notice_agreed=True, line_manager_email="cheffe@example.org"),
     )
 
 
