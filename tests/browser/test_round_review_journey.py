@@ -83,7 +83,7 @@ def test_filter_bulk_approve_replace_and_publish_only_the_approved(big_round, pa
     # 2. Every proposal of the filter approved at once.
     bulk = page.locator("#bulk")
     bulk.get_by_label(re.compile("propositions? de ce filtre")).check()
-    bulk.get_by_role("button", name="Valider").click()
+    bulk.get_by_role("button", name="Valider").click(timeout=60_000)  # one transaction over the whole filter
     page.get_by_text(f"{hosted} propositions validées.").wait_for()
     assert f"accueil={host_id}" in page.url  # back to the same filter
 
