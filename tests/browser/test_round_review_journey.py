@@ -63,6 +63,7 @@ def _movable(round_id: int, host_id: int) -> Proposal:
 
 def test_filter_bulk_approve_replace_and_publish_only_the_approved(big_round, page, app):
     round_id, email = big_round
+    page.set_default_timeout(60_000)  # a few hundred proposals, on a busy machine
     host_id, host_name, hosted = _busiest_host(round_id)
     with app.test_request_context():
         movable = _movable(round_id, host_id)
