@@ -93,4 +93,7 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    # The form posts and the answer is a new page (the home, or the form again): wait for it, so the
+    # caller's next immediate read (a count) is not made on the sign-in page.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()

@@ -341,7 +341,8 @@ def sign_in_as(page, user: User) -> None:
     page.goto("/connexion")
     page.get_by_label("Adresse e-mail").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def lines(section) -> list[str]:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from mobilite.extensions import db
@@ -66,7 +67,7 @@ def test_offer_published_then_requested_and_approved(demo_network, page):
         page.get_by_label("Nombre de places").fill(seats)
         page.get_by_role("button", name="Ajouter la session").click()
         assert flash(page) == "Session ajoutée."
-    assert page.get_by_role("table", name="Sessions").locator("tbody tr").count() == 2
+    expect(page.get_by_role("table", name="Sessions").locator("tbody tr")).to_have_count(2)
     page.get_by_role("button", name="Soumettre").click()
     assert "soumise à la coordination" in flash(page)
     sign_out(page)
@@ -137,7 +138,7 @@ def test_round_reviewed_published_answered_and_confirmed(demo_network, page, app
     page.reload()
     page.get_by_role("heading", name="Indicateurs").wait_for()
     proposals = page.get_by_role("table", name="Propositions")
-    assert proposals.locator("tbody tr").count() >= 10
+    proposals.locator("tbody tr").nth(9).wait_for()
 
     # Reject the first proposal, with its reason.
     first_row = proposals.locator("tbody tr").first

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
@@ -277,8 +278,8 @@ def test_the_agent_home_table_becomes_cards_that_are_still_a_table(app, phone):
     RequestFactory(agent=agent, status=RequestStatus.DRAFT)
     sign_in(phone, agent.email, FACTORY_PASSWORD)
     table = phone.get_by_role("table", name="Mes demandes d'immersion")
-    assert table.get_by_role("columnheader").count() == 5
-    assert table.get_by_role("cell").count() == 10
+    expect(table.get_by_role("columnheader")).to_have_count(5)
+    expect(table.get_by_role("cell")).to_have_count(10)
     first = table.locator("tbody tr").first
     assert first.evaluate("row => getComputedStyle(row).display") == "block"
     assert first.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content") != "none"

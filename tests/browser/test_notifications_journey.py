@@ -5,6 +5,7 @@ down."""
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from mobilite import notifications
@@ -65,7 +66,7 @@ def test_an_hr_officer_follows_a_notification_answers_and_the_count_goes_down(tw
     link.click()
     page.get_by_role("heading", name="Notifications").wait_for()
     notes = page.get_by_role("list", name="Mes notifications").get_by_role("listitem")
-    assert notes.count() == 2
+    expect(notes).to_have_count(2)
     assert "À faire au plus tard le" in notes.first.inner_text()
 
     # Follow the first one (the oldest is last): it leads to that very proposal.
