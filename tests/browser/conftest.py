@@ -54,15 +54,17 @@ GATE = DatabaseGate()
 
 
 def _waiting_on_the_browser(original):
-    def sync(self, awaitable):
+    # Every wait of the sync API goes through this function: a call, and the end of a `with
+    # page.expect_navigation()` (or expect_download...) block, which waits for the page's own requests.
+    def wait_for_future(*args, **kwargs):
         released = GATE.let_go()
         try:
-            return original(self, awaitable)
+            return original(*args, **kwargs)
         finally:
             if released:
                 GATE.hold()
 
-    return sync
+    return wait_for_future
 
 
 def _one_request_at_a_time(app):
@@ -86,10 +88,10 @@ def browser():
     path = chromium_path()
     if not path:
         pytest.skip("browser tests need Chromium: apt-get install chromium (or set MOBILITE_TEST_CHROMIUM)")
-    from playwright._impl._sync_base import SyncBase
+    from playwright._impl import _sync_base
     from playwright.sync_api import sync_playwright
 
-    SyncBase._sync = _waiting_on_the_browser(SyncBase._sync)  # type: ignore[method-assign]
+    _sync_base.wait_for_future = _waiting_on_the_browser(_sync_base.wait_for_future)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
