@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from babel import support
+import re
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Literal
+
+import flask_babel
+from babel import dates, support
 from flask import current_app, has_request_context, session
-from flask_babel import Domain, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import Domain, format_decimal, format_percent, get_locale, to_user_timezone
 from flask_login import current_user
 
 from mobilite.extensions import babel
@@ -15,17 +21,113 @@ def N_(message: str) -> str:
     return message
 
 
+# French punctuation spacing, the Imprimerie nationale usage: a narrow no-break space (U+202F) before ; ! ?
+# and inside « », a no-break space (U+00A0) before :, so that a line never starts with the mark.
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+_SPACE_BEFORE = {";": NARROW_NBSP, "!": NARROW_NBSP, "?": NARROW_NBSP, ":": NBSP, "»": NARROW_NBSP}
+_PUNCTUATION = re.compile(
+    # Left as they are: HTML tags (their attributes), entities, URLs, %-placeholders and {placeholders}.
+    r"(?P<keep><[^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|\b[a-zA-Z][\w+.-]*://[^\s<>\"']*"
+    r"|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^{}\s]*\})"
+    # « followed by a space or by a word.
+    r"|(?P<open>«)[ \u00a0\u202f]?(?=\S)"
+    # A mark after a word (or an opening space: a separator), with or without a space, followed by the end of a
+    # word: never "10:30", "https://" (kept above) or "?page=2".
+    r"|(?:(?<=[^\s;:!?«])|^)[ \u00a0\u202f]?(?P<mark>[;:!?»])(?=$|[\s<.,;:!?)»\"'\u00a0\u202f])"
+)
+
+
+def _respace(match: re.Match) -> str:
+    if match.group("keep"):
+        return match.group("keep")
+    if match.group("open"):
+        return "«" + NARROW_NBSP
+    mark = match.group("mark")
+    return _SPACE_BEFORE[mark] + mark
+
+
+def french_spacing(text: str) -> str:
+    """`text` with French punctuation spacing ("Statut : publié ?" with no-break spaces before : and ?)."""
+    return _french_spacing(str(text))  # str(): a lazy string may be given as a message
+
+
+@lru_cache(maxsize=8192)
+def _french_spacing(text: str) -> str:
+    if not any(mark in text for mark in ";:!?«»"):
+        return text
+    return _PUNCTUATION.sub(_respace, text)
+
+
 class _FrenchSourcePlurals(support.NullTranslations):
     """The messages are written in French, so French has no catalogue of its own, and gettext's fallback
-    would treat 0 as plural ("0 offres"). In French 0 and 1 take the singular ("0 offre", "1 jour")."""
+    would treat 0 as plural ("0 offres"). In French 0 and 1 take the singular ("0 offre", "1 jour").
+    Every French message also gets its punctuation spacing here, before its placeholders are filled."""
+
+    def gettext(self, message: str) -> str:
+        return french_spacing(message)
+
+    ugettext = gettext
+
+    def pgettext(self, context: str, message: str) -> str:
+        return french_spacing(message)
+
+    upgettext = pgettext
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return msgid1 if 0 <= n < 2 else msgid2
+        return french_spacing(msgid1 if 0 <= n < 2 else msgid2)
 
     ungettext = ngettext
 
     def npgettext(self, context: str, singular: str, plural: str, num: int) -> str:
         return self.ngettext(singular, plural, num)
+
+    unpgettext = npgettext
+
+
+def _french() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "fr"
+
+
+# The day in a date "in words" ("d MMMM", "d MMM"), outside quoted literals: French writes the first "1er".
+_DAY_BEFORE_MONTH = re.compile(r"('[^']*')|(?<!d)d(?!d)(?=\s*(?:MMM|LLL))")
+_Named = Literal["short", "medium", "long", "full"]
+_NAMED_FORMATS: dict[str, _Named] = {"short": "short", "medium": "medium", "long": "long", "full": "full"}
+
+
+def _first_of_month(pattern: str) -> str:
+    return _DAY_BEFORE_MONTH.sub(lambda m: m.group(1) or "d'er'", pattern)
+
+
+def format_date(date: date | datetime | None = None, format: str | None = None, rebase: bool = True) -> str:
+    """Flask-Babel's format_date, with "1er février 2027" for the first day of a month in French."""
+    value = date if date is not None else datetime.now(UTC)
+    if rebase and isinstance(value, datetime):
+        value = to_user_timezone(value)
+    if _french() and value.day == 1:
+        format = format or "medium"
+        if named := _NAMED_FORMATS.get(format):
+            format = dates.get_date_format(named, get_locale()).pattern
+        format = _first_of_month(format)
+    return flask_babel.format_date(value, format, rebase=False)
+
+
+def format_datetime(value: datetime | None = None, format: str | None = None, rebase: bool = True) -> str:
+    """Flask-Babel's format_datetime, with "1er février 2027, 10:30" for the first day of a month in French."""
+    value = value if value is not None else datetime.now(UTC)
+    local = to_user_timezone(value) if rebase else value
+    if _french() and local.day == 1:
+        format = format or "medium"
+        if named := _NAMED_FORMATS.get(format):
+            locale = get_locale()
+            format = (
+                str(dates.get_datetime_format(named, locale))
+                .replace("{0}", dates.get_time_format(named, locale).pattern)
+                .replace("{1}", dates.get_date_format(named, locale).pattern)
+            )
+        format = _first_of_month(format)
+    return flask_babel.format_datetime(value, format, rebase=rebase)
 
 
 class MessagesDomain(Domain):
@@ -57,6 +159,7 @@ def select_locale() -> str:
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     babel.domain_instance = MessagesDomain(domain="messages")
+    app.jinja_env.filters.update(dateformat=format_date, datetimeformat=format_datetime)  # Flask-Babel's: no "1er"
 
     @app.context_processor
     def inject_i18n():
