@@ -27,6 +27,7 @@ from mobilite.models import (
     Proposal,
     Role,
     Round,
+    Site,
     User,
 )
 from mobilite.services.errors import ServiceError
@@ -40,6 +41,7 @@ class Action(enum.StrEnum):
     MANAGE = "manage"
     REVIEW = "review"
     OPINE = "opine"  # the line manager named on a request gives their opinion
+    ADMINISTER = "administer"  # run an organisation or a network: the admin, the network's coordination
 
 
 def _offer(user: User, action: Action, offer: Offer) -> bool:
@@ -223,6 +225,11 @@ def require_scope(user: User, scope: str) -> Scope:
     return scope
 
 
+def _site(user: User, action: Action, site: Site) -> bool:
+    """A site is seen and managed by those who manage its organisation (its HR, its coordination, the admin)."""
+    return action in (Action.VIEW, Action.MANAGE) and site.is_managed_by(user)
+
+
 def _api_token(user: User, action: Action, token: ApiToken) -> bool:
     """A personal API token is its owner's alone: nobody else sees or revokes it, not even an admin."""
     return token.user_id == user.id
@@ -240,6 +247,7 @@ _RULES: dict[type, Callable[[User, Action, Any], bool]] = {
     Proposal: _proposal,
     Immersion: _immersion,
     Scope: _scope,
+    Site: _site,
 }
 
 

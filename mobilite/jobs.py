@@ -12,9 +12,21 @@ from datetime import timedelta
 from functools import wraps
 
 from mobilite.extensions import db
-from mobilite.models import RoundStatus
+from mobilite.models import Network, RoundStatus
 from mobilite.notifications import digests
-from mobilite.services import feedback, immersions, line_manager, outbox, proposals, reminders, retention, rounds
+from mobilite.services import (
+    feedback,
+    immersions,
+    line_manager,
+    network_settings,
+    outbox,
+    outlook,
+    proposals,
+    reminders,
+    retention,
+    round_drafts,
+    rounds,
+)
 from mobilite.workdays import paris_today
 
 log = logging.getLogger(__name__)
@@ -44,9 +56,16 @@ def outbox_budget(config) -> int:
 
 @job
 def send_outbox(app) -> None:
-    """Queue the digests of the rounds just published, then send due e-mails, most urgent first, up to the
-    rate; failures stay in the outbox with a backoff."""
+    """Tell the unmatched agents of the rounds just published and queue those rounds' digests, then send due
+    e-mails, most urgent first, up to the rate; failures stay in the outbox with a backoff."""
     config = app.config
+    try:
+        told = outlook.notify_pending()
+        if told:
+            log.info("round publications: %d unmatched agents told why", told)
+    except Exception:  # noqa: BLE001 - the pending ones wait for the next run; the outbox still goes out
+        log.exception("unmatched agents' messages failed")
+        db.session.rollback()
     try:
         queued = digests.send_round_digests()
         if queued:
@@ -67,17 +86,26 @@ def send_outbox(app) -> None:
 
 @job
 def run_requested_rounds(app) -> None:
-    """Run rounds asked for by coordinators (and requeue or fail those a killed process left running)."""
+    """Run rounds asked for by coordinators (and requeue or fail those a killed process left running), then
+    the drafts they asked for."""
     for round_id, status in rounds.run_due_round_outcomes():
         if status == RoundStatus.PROPOSED:
             log.info("round %s done: proposals ready for review", round_id)
         else:  # the cause is logged by the round's runner, with its traceback
             log.warning("round %s ended %s", round_id, status.value)
+    # Other settings tried on rounds in review ("Essayer d'autres réglages"), after the rounds themselves.
+    for draft_id, draft_status in round_drafts.run_pending_drafts():
+        log.info("round draft %s: %s", draft_id, draft_status.value)
 
 
 @job
 def weekly_round(app, network_id: int) -> None:
-    """A network's cron: this week's round, once, whatever the number of schedulers."""
+    """A network's cron or campaign date: this week's round, once, whatever the number of schedulers; none
+    while the network's rounds are paused, or in a campaign on another day (settings changed meanwhile)."""
+    network = db.session.get(Network, network_id)
+    if network is None or not network_settings.automatic_round_allowed(network, paris_today()):
+        log.info("network %s: no automatic round today (paused, or a campaign on another day)", network_id)
+        return
     round_ = rounds.schedule_weekly_round(network_id)
     log.info("network %s weekly round: %s", network_id, round_.id if round_ else "already claimed")
 
@@ -106,6 +134,14 @@ def send_daily_digests(app) -> None:
 def remind_upcoming(app) -> None:
     """A reminder a few days before an immersion starts, once."""
     log.info("immersion reminders: %d", immersions.remind_upcoming(paris_today()))
+
+
+@job
+def flag_unsigned_agreements(app) -> None:
+    """The day before an immersion starts, flag an agreement not fully signed, once."""
+    from mobilite.services import agreement_follow_up  # imports the notifications it sends
+
+    log.info("unsigned agreements flagged: %d", agreement_follow_up.flag_unsigned(paris_today()))
 
 
 @job

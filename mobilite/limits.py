@@ -31,6 +31,20 @@ DEFAULT_QUOTA_YEARS: Final = 3
 DEFAULT_ANSWER_DEADLINE_DAYS: Final = 30
 DEFAULT_PROPOSAL_RESPONSE_DAYS: Final = 7
 DEFAULT_RETENTION_DAYS: Final = 3 * 365
+# Each network sets how long it keeps what follows (bounds in days; the form says them in words).
+# Ended immersions: 5 years after their last day, the limitation period of a civil action (Code civil,
+# article 2224) over what happened during one; never less than the quota's window, whose count they make.
+DEFAULT_IMMERSION_RETENTION_DAYS: Final = 5 * 365
+MAX_RETENTION_DAYS: Final = 10 * 365
+MIN_REQUEST_RETENTION_DAYS: Final = 30
+# Sign-in logs: the CNIL recommends keeping access logs between 6 months and 1 year (recommandation
+# « journalisation » of 2021); 1 year by default, to trace an intrusion found late.
+DEFAULT_SIGN_IN_LOG_RETENTION_DAYS: Final = 365
+MIN_SIGN_IN_LOG_RETENTION_DAYS: Final = 182
+MAX_SIGN_IN_LOG_RETENTION_DAYS: Final = 365
+# The rest of the audit log (role changes, exports, erasures, rounds): 5 years, as the immersions it traces.
+DEFAULT_AUDIT_RETENTION_DAYS: Final = 5 * 365
+MIN_AUDIT_RETENTION_DAYS: Final = 365
 # The request is made at least three months before the immersion starts (article 13-1), unless the agent and
 # their line authority agree on less; the line manager gives their opinion within half the employer's month,
 # so that HR still answers in time.

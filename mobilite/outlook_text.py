@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from appariement.scoring import WAITING_CAP_ROUNDS
+from mobilite.i18n import format_date
 from mobilite.models import ImmersionRequest, Offer, UnmatchedOutlook
 
 
@@ -145,7 +146,7 @@ def _wish(
 ) -> str:
     state = wish["state"]
     if state == "excluded":
-        why = " ; ".join(_wish_rule(rule, wish, outlook, item) for rule in wish.get("rules", []))
+        why = _(" ; ").join(_wish_rule(rule, wish, outlook, item) for rule in wish.get("rules", []))
     else:
         why = {
             "no_session": _("aucune session ouverte à ce tour"),

@@ -25,7 +25,9 @@ from typing import IO, Protocol
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import create_engine, select, text
@@ -34,7 +36,8 @@ from sqlalchemy.pool import NullPool
 
 from mobilite import jobs
 from mobilite.extensions import db
-from mobilite.models import Network
+from mobilite.models import Network, RoundMode, utcnow
+from mobilite.services import network_settings
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +185,24 @@ def leader_lease(app) -> LeaderLease:
     return SoleLease()
 
 
-def network_triggers() -> dict[str, tuple[int, CronTrigger]]:
-    """One cron trigger per network, from its settings (default Monday 06:00 Europe/Paris)."""
-    triggers = {}
+# A campaign's round still starts this long after its moment (a scheduler restarting), as the jobs' misfires.
+CAMPAIGN_GRACE = timedelta(hours=1)
+
+
+def network_triggers() -> dict[str, tuple[int, BaseTrigger]]:
+    """One trigger per network, from its settings: its weekly cron (default Monday 06:00 Europe/Paris), or
+    its campaign's date, once; none while its rounds are paused."""
+    triggers: dict[str, tuple[int, BaseTrigger]] = {}
     for network in db.session.scalars(select(Network).order_by(Network.id)):
+        if network.rounds_paused:
+            continue
+        if network.round_mode == RoundMode.CAMPAIGN:
+            moment = network_settings.campaign_moment(network)
+            # Once: a past moment or a round already claimed adds nothing (its job was removed once fired).
+            due = moment is not None and moment > utcnow() - CAMPAIGN_GRACE
+            if due and not network_settings.campaign_round_claimed(network):
+                triggers[f"weekly_round:{network.id}"] = (network.id, DateTrigger(run_date=moment))
+            continue
         try:
             trigger = CronTrigger.from_crontab(network.match_cron, timezone=network.timezone)
         except ValueError as exc:
@@ -225,6 +242,7 @@ def build_scheduler(app) -> BackgroundScheduler:
         (jobs.expire_proposals, 0),
         (jobs.purge_expired_data, 3),
         (jobs.remind_upcoming, 8),
+        (jobs.flag_unsigned_agreements, 8),
         (jobs.request_feedback, 9),
     )
     for func, hour in daily:

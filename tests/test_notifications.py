@@ -17,19 +17,22 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from babel.dates import format_date as babel_format_date
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from mobilite import notifications
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.models import (
     Channel,
+    Feedback,
     FeedbackSide,
     ImmersionStatus,
     ManagerOpinion,
     Notification,
     NotificationPreference,
     OfferStatus,
+    Outcome,
     RequestStatus,
     Role,
     TokenPurpose,
@@ -275,6 +278,25 @@ def _round_unmatched(world: World):
     return request
 
 
+def _agreement_notice(world: World, event: str):
+    """The agreement of an immersion to come (services/agreement.py): a step waits, the coordination's
+    reminder, signatures voided by a change, all signed, and the day-before flag of an unsigned one."""
+    from mobilite.models import SignatureParty
+    from mobilite.notifications import agreement
+
+    immersion = ImmersionFactory(proposal=_proposal(world), start_date=date(2027, 1, 11), end_date=date(2027, 1, 13))
+    if event in ("waiting", "reminder"):
+        agreement.waiting(immersion, _parties(world), "sign", reminder=event == "reminder")
+    elif event == "voided":
+        agreement.voided(immersion, _parties(world), "La convention a été modifiée par l'organisation d'accueil.")
+    elif event == "signed":
+        agreement.signed(immersion, _parties(world))
+    else:
+        told = [(world.home_hr, "home"), (world.host_hr, "host"), (world.coordinator, "coordination")]
+        agreement.unsigned(immersion, told, SignatureParty.HOST)
+    return immersion
+
+
 EVENTS = [
     Event(
         "account_invitation",
@@ -312,6 +334,16 @@ EVENTS = [
             RequestFactory(agent=w.agent, status=RequestStatus.REFUSED, decision_reason="Trop de départs en juin.")
         ),
         ("request.refused",),
+    ),
+    Event(
+        "request_paused",
+        lambda w: notifications.request_paused(RequestFactory(agent=w.agent, status=RequestStatus.APPROVED)),
+        ("request.paused",),
+    ),
+    Event(
+        "request_resumed",
+        lambda w: notifications.request_resumed(RequestFactory(agent=w.agent, status=RequestStatus.APPROVED)),
+        ("request.resumed",),
     ),
     Event("opinion_asked", _opinion_asked, ("opinion.asked",), day=_opinion_deadline),
     Event("opinion_given", _opinion_given, ("request.opinion",)),
@@ -394,7 +426,7 @@ EVENTS = [
         lambda w: notifications.immersion_called_off(
             ImmersionFactory(proposal=_proposal(w)), w.agent, _parties(w), "host", "La tutrice sera absente."
         ),
-        ("immersion.cancelled.agent", "immersion.cancelled.home", "immersion.cancelled.host"),
+        ("immersion.cancelled.agent", "immersion.cancelled.home", "immersion.cancelled.host", "tutor.called_off"),
         day=lambda _: date(2027, 1, 11),
     ),
     Event(
@@ -403,6 +435,17 @@ EVENTS = [
             _ended_immersion(w), w.agent, [(w.agent, FeedbackSide.AGENT), (w.host_hr, FeedbackSide.HOST)]
         ),
         ("feedback.request.agent", "feedback.request.host", "tutor.feedback"),
+        day=lambda _: date(2026, 11, 18),
+    ),
+    Event(
+        "feedback_by_tutor",
+        lambda w: notifications.feedback_given_by_tutor(
+            _ended_immersion(w),
+            w.agent,
+            Feedback(side=FeedbackSide.HOST, outcome=Outcome.DONE, tutor_name=w.tutor.full_name),
+            [w.host_hr],
+        ),
+        ("feedback.tutor.host",),
         day=lambda _: date(2026, 11, 18),
     ),
     Event("round_ready", lambda w: _round(w, "proposed"), ("round.ready",), day=lambda _: date(2027, 1, 11)),
@@ -415,6 +458,36 @@ EVENTS = [
         chosen=False,
     ),
     Event("digest_day", _day_digest, ("digest.day",), day=_submitted_deadline, chosen=False),
+    Event(
+        "agreement_waiting",
+        lambda w: _agreement_notice(w, "waiting"),
+        ("agreement.waiting.agent", "agreement.waiting.home", "agreement.waiting.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "agreement_reminder",
+        lambda w: _agreement_notice(w, "reminder"),
+        ("agreement.reminder.agent", "agreement.reminder.home", "agreement.reminder.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "agreement_voided",
+        lambda w: _agreement_notice(w, "voided"),
+        ("agreement.voided.agent", "agreement.voided.home", "agreement.voided.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "agreement_signed",
+        lambda w: _agreement_notice(w, "signed"),
+        ("agreement.signed.agent", "agreement.signed.home", "agreement.signed.host"),
+        day=lambda _: date(2027, 1, 11),
+    ),
+    Event(
+        "agreement_unsigned",
+        lambda w: _agreement_notice(w, "unsigned"),
+        ("agreement.unsigned.home", "agreement.unsigned.host", "agreement.unsigned.coordination"),
+        day=lambda _: date(2027, 1, 11),
+    ),
 ]
 
 
@@ -516,7 +589,8 @@ def test_every_event_renders_in_french_and_in_english(app, world, event):
             assert f'<html lang="{language}">' in note.html_body
 
             if event.day is not None:
-                written = babel_format_date(event.day(sent), "full", locale=language)
+                with app.test_request_context(), force_locale(language):
+                    written = format_date(event.day(sent), "full")
                 assert written in note.body and written in html_text
                 if event.day(sent) == RESPOND_BY:
                     assert RESPOND_BY_WRITTEN[language] in note.body

@@ -32,6 +32,7 @@ def test_scheduler_has_a_weekly_round_per_network_and_the_daily_jobs(app):
         "run_requested_rounds",
         "expire_proposals",
         "remind_upcoming",
+        "flag_unsigned_agreements",
         "request_feedback",
         "purge_expired_data",
     } <= ids

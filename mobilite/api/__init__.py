@@ -44,17 +44,22 @@ class CommonResponses(BasePlugin):
 
 
 def init_app(app) -> None:
-    # catalogue and offer_validation add their routes to offers.blp when imported
+    # catalogue and offer_validation add their routes to offers.blp when imported, freed_seats to immersions.blp
     from mobilite.api import (  # noqa: F401
         accounts,
+        agreements,
         catalogue,
+        freed_seats,
         immersions,
+        network_settings,
+        networks,
         offer_validation,
         offers,
         proposals,
         reference,
         requests,
         rounds,
+        sites,
     )
     from mobilite.api.core import api_view
     from mobilite.extensions import api, csrf
@@ -64,6 +69,18 @@ def init_app(app) -> None:
     api.init_app(app, spec_kwargs={"extra_plugins": [CommonResponses()]})
     # The OpenAPI document answers to a token or a session, like every operation.
     app.view_functions["api-docs.openapi_json"] = api_view()(app.view_functions["api-docs.openapi_json"])
-    for blp in (reference.blp, offers.blp, requests.blp, rounds.blp, proposals.blp, immersions.blp, accounts.blp):
+    for blp in (
+        reference.blp,
+        offers.blp,
+        requests.blp,
+        rounds.blp,
+        proposals.blp,
+        immersions.blp,
+        accounts.blp,
+        agreements.blp,
+        networks.blp,
+        network_settings.blp,
+        sites.blp,
+    ):
         csrf.exempt(blp)  # CSRF is checked by api_view, for browser sessions only
         api.register_blueprint(blp)

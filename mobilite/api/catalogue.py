@@ -67,13 +67,5 @@ def catalogue_offer(offer_id):
         raise NotFound()  # the catalogue holds published offers only (HR read their drafts at /offers)
     today = date.today()
     upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
-    distance = None
-    o = offer.organisation
-    if (
-        user.work_latitude is not None
-        and user.work_longitude is not None
-        and o.latitude is not None
-        and o.longitude is not None
-    ):
-        distance = search.distance_km(user.work_latitude, user.work_longitude, o.latitude, o.longitude)
+    distance = search.distance_to(user, offer)
     return _Listed(offer, distance, min(upcoming, default=None))

@@ -15,6 +15,7 @@ from mobilite.schemas.ids import Id
 from mobilite.schemas.offers import OfferSchema, SessionSchema, ValidationDecisionSchema
 from mobilite.schemas.requests import RequestSchema, WindowSchema
 from mobilite.schemas.search import OfferSearchSchema
+from mobilite.schemas.sites import SiteSchema
 
 
 class _Ref(Schema):
@@ -63,9 +64,21 @@ class SessionOut(SessionSchema):
     working_days = fields.Integer(dump_only=True)
 
 
+class LocationOut(Schema):
+    """Where an offer happens: its site, or its organisation's own address (site_name empty)."""
+
+    site_name = fields.String(dump_only=True)
+    address = fields.String(dump_only=True)
+    postcode = fields.String(dump_only=True)
+    city = fields.String(dump_only=True)
+    latitude = fields.Float(dump_only=True, allow_none=True)
+    longitude = fields.Float(dump_only=True, allow_none=True)
+
+
 class OfferOut(OfferSchema):
     id = fields.Integer(dump_only=True)
     organisation_id = fields.Integer(dump_only=True)
+    location = fields.Nested(LocationOut, dump_only=True)
     status = fields.Enum(OfferStatus, by_value=True, dump_only=True)
     themes = fields.Pluck(_Ref, "id", many=True)
     skills = fields.Pluck(_Ref, "id", many=True)
@@ -98,6 +111,39 @@ class OfferQuery(BaseSchema):
 
 class ValidationIn(ValidationDecisionSchema):
     """The coordination's decision on a submitted offer (the review page's form)."""
+
+
+# --- an organisation's sites ----------------------------------------------------------------------------
+
+
+class SiteOut(SiteSchema):
+    id = fields.Integer(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True)
+    postcode = fields.String(dump_only=True)
+    city = fields.String(dump_only=True)
+    latitude = fields.Float(dump_only=True)
+    longitude = fields.Float(dump_only=True)
+    archived = fields.Boolean(dump_only=True)
+    in_use = fields.Method("_in_use", dump_only=True, metadata={"description": "Whether some offer names it."})
+
+    @post_dump(pass_original=True)
+    def commune_as_label(self, data, site, **_kwargs):
+        """The commune as the input takes it back: « Lyon (69003) »."""
+        from mobilite.services.sites import commune_label
+
+        data["commune"] = commune_label(site)
+        return data
+
+    def _in_use(self, site) -> bool:
+        from mobilite.services.sites import is_in_use
+
+        return is_in_use(site)
+
+
+class SiteQuery(BaseSchema):
+    archived = fields.Boolean(
+        load_default=True, metadata={"description": "false: only the active sites (those new offers may name)."}
+    )
 
 
 # --- the catalogue: the network's published offers, as agents browse them -------------------------------

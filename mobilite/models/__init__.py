@@ -1,7 +1,17 @@
 """The data model. Importing this package registers every table on Base.metadata."""
 
+from mobilite.models.agreement import (
+    Agreement,
+    AgreementSignature,
+    AgreementState,
+    AuthMethod,
+    SignatureParty,
+    TravelCostsBearer,
+)
 from mobilite.models.api import ApiToken
 from mobilite.models.base import Base, utcnow
+from mobilite.models.career import CareerEntry
+from mobilite.models.drafts import DraftStatus, RoundDraft
 from mobilite.models.expenses import TravelMode, TravelRecord
 from mobilite.models.inbox import Channel, EmailOptOut, InboxDelivery, InboxItem, NotificationPreference, SentReminder
 from mobilite.models.matching import (
@@ -26,6 +36,7 @@ from mobilite.models.network import (
     OrganisationKind,
     OrganisationSiret,
     PublicationScope,
+    RoundMode,
 )
 from mobilite.models.offer import Offer, OfferPrerequisite, OfferSession, OfferSkill, OfferStatus, OfferTheme, Place
 from mobilite.models.ops import (
@@ -49,17 +60,24 @@ from mobilite.models.request import (
     RequestTheme,
     Wish,
 )
+from mobilite.models.site import Location, Site
 from mobilite.models.taxonomy import Skill, Theme
 from mobilite.models.user import Role, User, UserInterest, UserRole, UserSkill
 
 __all__ = [
+    "Agreement",
+    "AgreementSignature",
+    "AgreementState",
     "Answer",
+    "AuthMethod",
     "ApiToken",
+    "CareerEntry",
     "AuditEvent",
     "AvailabilityWindow",
     "Base",
     "Channel",
     "EmailOptOut",
+    "DraftStatus",
     "Feedback",
     "FeedbackSide",
     "ForbiddenPair",
@@ -68,6 +86,7 @@ __all__ = [
     "ImmersionStatus",
     "InboxDelivery",
     "InboxItem",
+    "Location",
     "LoginAttempt",
     "ManagerOpinion",
     "MatchingMode",
@@ -97,13 +116,18 @@ __all__ = [
     "RequestTheme",
     "Role",
     "Round",
+    "RoundMode",
+    "RoundDraft",
     "RoundStatus",
     "SentReminder",
     "SignInThrottle",
+    "Site",
+    "SignatureParty",
     "Skill",
     "Theme",
     "ThrottleScope",
     "TokenPurpose",
+    "TravelCostsBearer",
     "TravelMode",
     "TravelRecord",
     "User",

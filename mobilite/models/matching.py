@@ -53,6 +53,9 @@ class Round(TimestampedMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Written by the runner while it works: a round running with an old heartbeat lost its process.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The placements before the last rerun (or kept draft), for "what changed": {"placements": [[request,
+    # session, score], ...], "finished_at": iso}; None before the round's first result.
+    previous_result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     network: Mapped[Network] = relationship()
     proposals: Mapped[list[Proposal]] = relationship(back_populates="round", cascade="all, delete-orphan")
@@ -72,6 +75,9 @@ class UnmatchedOutlook(Base):
     reason: Mapped[str] = mapped_column(String(40))  # "no_eligible_session" | "outcompeted"
     # {"excluded" | "blocked": rule or why -> sessions, "outlook": Outlook.to_dict()}
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Set by the publication; the outbox job tells the agent (services.outlook.notify_pending), then clears it.
+    notify_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     round: Mapped[Round] = relationship()
 
@@ -208,6 +214,8 @@ class Feedback(TimestampedMixin, Base):
     # Partly done: the working days the side says were done. The host's words for the certificate.
     days_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
     appraisal: Mapped[str] = mapped_column(Text, default="")
+    # The host's feedback given by the offer's tutor through their link, without an account (author_id None).
+    tutor_name: Mapped[str] = mapped_column(String(200), default="")
 
     immersion: Mapped[Immersion] = relationship(back_populates="feedback")
 

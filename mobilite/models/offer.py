@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mobilite.limits import MAX_SKILL_LEVEL, MAX_WORKING_DAYS, MIN_CAPACITY, MIN_SKILL_LEVEL, MIN_WORKING_DAYS
 from mobilite.models.base import Base, TimestampedMixin, UTCDateTime, VersionedMixin, str_enum
 from mobilite.models.network import Organisation
+from mobilite.models.site import Location, Site
 from mobilite.models.taxonomy import Skill, Theme
 
 
@@ -44,6 +45,8 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    # Where it happens: one of its organisation's sites, or (None) the organisation's own address.
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"), nullable=True, index=True)
     team: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
@@ -61,6 +64,7 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
+    site: Mapped[Site | None] = relationship()
     themes: Mapped[list[Theme]] = relationship(secondary="offer_themes", order_by="Theme.label_fr")
     skills: Mapped[list[Skill]] = relationship(secondary="offer_skills", order_by="Skill.label_fr")
     prerequisites: Mapped[list[OfferPrerequisite]] = relationship(back_populates="offer", cascade="all, delete-orphan")
@@ -69,6 +73,13 @@ class Offer(VersionedMixin, TimestampedMixin, Base):
     )
 
     __mapper_args__ = {"version_id_col": VersionedMixin.version}
+
+    @property
+    def location(self) -> Location:
+        """Where the immersion happens, for every reader of an offer's place (distances, pages, agreement)."""
+        if self.site is not None:
+            return Location.of_site(self.site)
+        return Location.of_organisation(self.organisation)
 
     @property
     def is_remote(self) -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import (
+    Feedback,
     FeedbackSide,
     Immersion,
     ImmersionRequest,
@@ -42,6 +43,7 @@ __all__ = [
     "account_invitation",
     "deliver",
     "external_url",
+    "feedback_given_by_tutor",
     "feedback_requested",
     "full_date",
     "immersion_agent_deactivated",
@@ -63,6 +65,8 @@ __all__ = [
     "render",
     "request_deadline",
     "request_decided",
+    "request_paused",
+    "request_resumed",
     "request_submitted",
     "request_withdrawn",
     "request_withdrawn_on_deactivation",
@@ -86,6 +90,7 @@ def account_invitation(user: User, token: str, hours: int) -> None:
         "account_invitation",
         link=external_url("auth.set_password", token=token),
         hours=hours,
+        privacy=external_url("public.privacy"),
     )
 
 
@@ -204,6 +209,30 @@ def request_withdrawn_on_deactivation(immersion_request: ImmersionRequest, offic
             agent=immersion_request.agent,
             link=external_url("rh.request_detail", request_id=immersion_request.id),
         )
+
+
+def request_paused(immersion_request: ImmersionRequest) -> None:
+    """The coordination suspended the agent's organisation: their pending request waits outside the rounds."""
+    deliver(
+        immersion_request.agent,
+        "request.paused",
+        "request_paused",
+        immersion_request=immersion_request,
+        organisation=immersion_request.organisation,
+        link=external_url("agents.request_detail", request_id=immersion_request.id),
+    )
+
+
+def request_resumed(immersion_request: ImmersionRequest) -> None:
+    """The suspension is lifted: the agent's request goes back to the rounds as it was."""
+    deliver(
+        immersion_request.agent,
+        "request.resumed",
+        "request_resumed",
+        immersion_request=immersion_request,
+        organisation=immersion_request.organisation,
+        link=external_url("agents.request_detail", request_id=immersion_request.id),
+    )
 
 
 def request_decided(immersion_request: ImmersionRequest) -> None:
@@ -457,9 +486,17 @@ def _immersion_params(immersion: Immersion, agent: User) -> dict[str, object]:
     }
 
 
-def _tell_tutor(immersion: Immersion, agent: User, about: str, told: Iterable[User], officers: str = "") -> None:
-    """The offer's tutor, by e-mail only (they may have no account): arrival, agreement or feedback. Not
-    when their address is one of the accounts this event already told."""
+def _tell_tutor(
+    immersion: Immersion,
+    agent: User,
+    about: str,
+    told: Iterable[User],
+    officers: str = "",
+    extra: dict[str, object] | None = None,
+) -> None:
+    """The offer's tutor, by e-mail only (they may have no account): arrival, agreement, feedback (given from
+    their page) or a cancellation (`extra`: who and why). Not when their address is one of the accounts this
+    event already told."""
     offer = immersion.session.offer
     email = (offer.tutor_email or "").strip()
     if not email or email.lower() in {user.email.lower() for user in told}:
@@ -472,6 +509,7 @@ def _tell_tutor(immersion: Immersion, agent: User, about: str, told: Iterable[Us
             **_immersion_params(immersion, agent),
             "meeting": meeting_text(offer),
             "officers": officers or _("votre service RH"),
+            **(extra or {}),
         }
 
     # Their account's language if they have one (a tutor may also use mobilite), else the default one.
@@ -535,7 +573,8 @@ def immersion_called_off(
     immersion: Immersion, agent: User, recipients: Iterable[Party], party: str, reason: str
 ) -> None:
     """A party or the coordination called the immersion off before its first day: the others, with the
-    reason; its days go back to the quota and its seat reopens."""
+    reason; its days go back to the quota and its seat reopens. The offer's tutor is told too."""
+    recipients = list(recipients)
     by = {
         "agent": agent.full_name,
         "home": _("son employeur d'origine"),
@@ -552,6 +591,8 @@ def immersion_called_off(
             role=role,
             link=_immersion_link(immersion, role),
         )
+    told = [user for user, _role in recipients]
+    _tell_tutor(immersion, agent, "called_off", told, extra={"by": by[party], "reason": reason})
 
 
 def feedback_requested(
@@ -576,6 +617,20 @@ def feedback_requested(
     if hosts and not reminder:  # the tutor once: the host's feedback is HR's to give
         officers = ", ".join(user.full_name for user in hosts)
         _tell_tutor(immersion, agent, "feedback", [user for user, _side in recipients], officers)
+
+
+def feedback_given_by_tutor(immersion: Immersion, agent: User, feedback: Feedback, officers: Iterable[User]) -> None:
+    """The offer's tutor gave the host's feedback through their link: the host's HR officers read it on the
+    immersion's page (no request or reminder for that side any more)."""
+    for user in officers:
+        deliver(
+            user,
+            "feedback.tutor.host",
+            "feedback_by_tutor",
+            params=lambda: {**_immersion_params(immersion, agent), "tutor": feedback.tutor_name},
+            immersion=immersion,
+            link=_immersion_link(immersion, "host"),
+        )
 
 
 # --- rounds (coordinators) -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ URGENT_PREFIXES = (
     "immersion.cancelled.",
     "immersion.agent_deactivated.",
     "request.deadline_passed.",
+    "agreement.unsigned.",
 )
 # Kinds that carry a legal deadline outside an essential category: the agent told the month has passed.
 ESSENTIAL_PREFIXES = ("request.deadline_passed.",)
@@ -64,6 +65,8 @@ CATEGORIES: tuple[Category, ...] = (
             "request.refused",
             "request.postponed",
             "request.deadline_passed.agent",
+            "request.paused",
+            "request.resumed",
             "round.unmatched",
         ),
         Channel.IMMEDIATE,
@@ -90,6 +93,14 @@ CATEGORIES: tuple[Category, ...] = (
         _l("Mes immersions : rappel et bilan"),
         _l("Le rappel avant le premier jour, puis la demande de bilan."),
         ("immersion.reminder.agent", "feedback.request.agent", "feedback.reminder.agent", "immersion.cancelled.agent"),
+        Channel.IMMEDIATE,
+    ),
+    Category(
+        "agent_agreements",
+        Role.AGENT,
+        _l("La convention de mes immersions"),
+        _l("La convention à signer, une signature annulée par un changement, la convention signée."),
+        ("agreement.waiting.agent", "agreement.reminder.agent", "agreement.voided.agent", "agreement.signed.agent"),
         Channel.IMMEDIATE,
     ),
     Category(
@@ -146,11 +157,24 @@ CATEGORIES: tuple[Category, ...] = (
             "immersion.reminder.host",
             "feedback.request.host",
             "feedback.reminder.host",
+            "feedback.tutor.host",
             "immersion.cancelled.host",
             "immersion.cancelled.home",
             "immersion.agent_deactivated.",
         ),
         Channel.DIGEST,
+    ),
+    Category(
+        "hr_agreements",
+        Role.RH,
+        _l("Conventions d'immersion à compléter, vérifier et signer"),
+        _l("Une convention vous attend, une relance, une signature annulée par un changement, la convention signée."),
+        tuple(
+            f"agreement.{event}.{side}"
+            for event in ("waiting", "reminder", "voided", "signed", "unsigned")
+            for side in ("home", "host")
+        ),
+        Channel.IMMEDIATE,
     ),
     Category(
         "hr_offers",
@@ -168,6 +192,14 @@ CATEGORIES: tuple[Category, ...] = (
         ("round.ready", "round.failed"),
         Channel.IMMEDIATE,
         digest="round",
+    ),
+    Category(
+        "coordination_agreements",
+        Role.COORDINATOR,
+        _l("Conventions non signées"),
+        _l("La veille de son début, une immersion dont la convention n'est pas signée par les trois parties."),
+        ("agreement.unsigned.coordination",),
+        Channel.IMMEDIATE,
     ),
     Category(
         "tutor",

@@ -17,9 +17,10 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.models import Channel, InboxDelivery, InboxItem, Notification, User
 from mobilite.notifications import kinds, links
 from mobilite.services import inbox, outbox

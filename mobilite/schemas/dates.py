@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
+from mobilite.i18n import format_date
 from mobilite.limits import DATE_TOO_FAR
 from mobilite.workdays import shift_years
 

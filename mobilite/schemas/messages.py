@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import has_app_context
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_babel import format_decimal, gettext
 from flask_babel import ngettext as babel_ngettext
 from marshmallow import ValidationError, fields, validate
 
-from mobilite.i18n import N_
+from mobilite.i18n import N_, format_date, format_datetime
 
 
 def _(message: str, **variables: Any) -> str:

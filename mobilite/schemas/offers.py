@@ -11,6 +11,7 @@ from mobilite.schemas.base import N_, FormSchema, strict_input
 from mobilite.schemas.choices import choice_of
 from mobilite.schemas.dates import PlanningDate
 from mobilite.schemas.ids import Id
+from mobilite.schemas.sites import SiteSchema
 
 
 class LocalTime(fields.Time):
@@ -48,6 +49,21 @@ class OfferSchema(FormSchema):
         load_default=Place.ON_SITE,
         error_messages={"unknown": N_("Choisissez sur site, hybride ou à distance.")},
     )
+    site_id = Id(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Where the immersion happens: one of the organisation's active sites (GET "
+            "/organisations/{organisation_id}/sites); null (or left out) for the organisation's own address."
+        },
+    )
+    new_site = fields.Nested(
+        SiteSchema,
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "A new site of the organisation, created with the offer, instead of site_id."},
+    )
     accessibility = fields.String(load_default="", validate=validate.Length(max=2000))
     tutor_name = fields.String(load_default="", validate=validate.Length(max=200))
     tutor_role = fields.String(load_default="", validate=validate.Length(max=200))
@@ -73,6 +89,21 @@ class OfferSchema(FormSchema):
     def no_tutor_email(self, data, **_kwargs):
         if data.get("tutor_email") is None:
             data["tutor_email"] = ""
+        return data
+
+    @pre_load
+    def site_from_form(self, data, **_kwargs):
+        """HTML forms choose the place with the radio `site_choice` ("" the organisation's address, a site's
+        id, or "new" with the new_site_* inputs); forms only: the API sends site_id or new_site."""
+        if strict_input.get() or not isinstance(data, dict) or "site_choice" not in data:
+            return data
+        data = dict(data)
+        choice = str(data.pop("site_choice") or "").strip()
+        given = {name: data.pop(f"new_site_{name}", "") for name in ("name", "address", "commune", "accessibility")}
+        if choice == "new":
+            data["new_site"] = {name: value for name, value in given.items() if str(value or "").strip()}
+        elif choice:
+            data["site_id"] = choice
         return data
 
     @pre_load

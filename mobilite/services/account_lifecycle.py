@@ -21,6 +21,7 @@ from mobilite.lifecycles import request as request_lifecycle
 from mobilite.lifecycles.request import RequestMove
 from mobilite.models import (
     ApiToken,
+    CareerEntry,
     Feedback,
     ForbiddenPair,
     Immersion,
@@ -249,6 +250,7 @@ def erase(actor: User, user: User, today: date | None = None) -> User:
     # What is theirs alone goes.
     db.session.execute(delete(UserSkill).where(UserSkill.user_id == user_id))
     db.session.execute(delete(UserInterest).where(UserInterest.user_id == user_id))
+    db.session.execute(delete(CareerEntry).where(CareerEntry.user_id == user_id))
     db.session.execute(delete(PasswordToken).where(PasswordToken.user_id == user_id))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
     db.session.execute(delete(InboxItem).where(InboxItem.user_id == user_id))

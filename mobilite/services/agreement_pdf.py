@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
 
+from mobilite.i18n import format_date
 from mobilite.labels import label
 
 _REPLACEMENTS = {
@@ -31,7 +31,7 @@ _REPLACEMENTS = {
     "€": "EUR",
     "œ": "oe",
     "Œ": "OE",
-    "\u202f": " ",
+    "\u202f": "\u00a0",  # French spacing (mobilite.i18n): still no line break before ; ! ? »
     "\u2009": " ",
     "™": "TM",
     "‰": "o/oo",

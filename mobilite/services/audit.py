@@ -42,6 +42,7 @@ FAMILIES = (
     "proposal",
     "immersion",
     "network",
+    "organisation",
     "retention",
     "audit",
 )

@@ -9,7 +9,8 @@
   the seat. This request × session pair is never proposed again.
 - The request: called off by the agent or their employer, it is closed (the agent asks again when they
   wish); called off by the host or the coordination, it goes back to the queue for the next round.
-- A change of dates is not a move of its own: the immersion is called off and the next round proposes
+- A change of dates inside the session's period goes through the agreement (services/agreement.py: the
+  signatures are voided and given again); other dates mean calling it off, and the next round proposes
   another session, which both sides accept again.
 - The other parties are told, with the reason.
 """
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mobilite import notifications
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.lifecycles import immersion as immersion_lifecycle
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.lifecycles.immersion import ImmersionMove

@@ -5,15 +5,15 @@ not happen."""
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from mobilite.extensions import db
-from mobilite.models import FeedbackSide, Immersion, ImmersionStatus, Organisation, Outcome, User, utcnow
+from mobilite.i18n import format_date
+from mobilite.models import Agreement, FeedbackSide, Immersion, ImmersionStatus, Organisation, Outcome, User, utcnow
 from mobilite.services.agreement_pdf import _Document, _heading, _row, latin1
 from mobilite.services.errors import ServiceError
 from mobilite.services.feedback import feedback_of
-from mobilite.services.immersions import address_of
 
 
 def refusal(immersion: Immersion) -> str | None:
@@ -26,6 +26,11 @@ def refusal(immersion: Immersion) -> str | None:
     if any(f is not None and f.outcome == Outcome.DID_NOT_HAPPEN for f in given):
         return _("Un bilan indique que l'immersion n'a pas eu lieu : il n'y a pas d'attestation.")
     return None
+
+
+def functions_observed(immersion: Immersion) -> str:
+    """What the host wrote in the agreement (services/agreement.py); empty when it has none yet."""
+    return db.session.scalar(select(Agreement.functions_observed).where(Agreement.immersion_id == immersion.id)) or ""
 
 
 def certificate_data(immersion: Immersion) -> dict:
@@ -43,10 +48,11 @@ def certificate_data(immersion: Immersion) -> dict:
         "agent_job_title": agent.job_title,
         "home_name": home.name,
         "host_name": host.name,
-        "host_address": address_of(host),
+        "host_address": offer.location.full_address,
         "team": offer.team,
         "title": offer.title,
-        "activities": offer.description,
+        # The functions observed as the agreement states them, else what the offer said.
+        "activities": functions_observed(immersion) or offer.description,
         "tutor": ", ".join(p for p in (offer.tutor_name, offer.tutor_role) if p),
         "start_date": immersion.start_date,
         "end_date": immersion.end_date,

@@ -14,9 +14,10 @@ from collections import Counter
 from typing import Any
 
 from babel.numbers import format_compact_decimal
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
+from mobilite.i18n import format_date
 from mobilite.models import Network, Organisation
 from mobilite.services import dashboard
 from mobilite.services.charts import BLUE, GREY, LIGHT_BLUE, MUTED, ORANGE, TEXT, count_axis

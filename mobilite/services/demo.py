@@ -44,7 +44,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.seed import demo_data, taxonomy
-from mobilite.services import communes
+from mobilite.services import communes, sites
 from mobilite.services.auth import hash_password
 from mobilite.workdays import add_working_days, next_monday
 
@@ -53,6 +53,40 @@ ADMIN_EMAIL = f"admin@{DOMAIN}"
 COORDINATOR_EMAIL = f"coordination@{DOMAIN}"
 AGENTS_PER_ORGANISATION = 7
 AWAY_FROM_HEADQUARTERS = 0.3  # the share of an organisation's agents who work at one of its other sites
+
+
+# Sites of the organisations without other work sites (demo_data.WORK_SITES gives the others theirs); the
+# first offer of Ville de Lyon happens at its technical centre. The gazetteer locates each commune.
+DEMO_SITES = (
+    (
+        "ville-de-lyon",
+        {
+            "name": "Centre technique municipal",
+            "address": "15 rue Lortet",
+            "commune": "Lyon (69007)",
+            "accessibility": "Entrée de plain-pied rue Lortet, ascenseur ; tram T2, arrêt Centre Berthelot.",
+        },
+    ),
+    ("ville-de-caluire-et-cuire", {"name": "Centre technique municipal", "commune": "Caluire-et-Cuire (69300)"}),
+    ("ville-de-grenoble", {"name": "Centre technique municipal", "commune": "Grenoble (38100)"}),
+    ("ccas-grenoble", {"name": "Résidence autonomie", "commune": "Grenoble (38100)"}),
+)
+SITE_WITH_OFFER = "ville-de-lyon"
+
+
+def _demo_sites(organisations: dict[str, Organisation], offers: list[Offer]) -> None:
+    """A site or more for every organisation: DEMO_SITES and an antenna at each of demo_data.WORK_SITES."""
+    rows = list(DEMO_SITES) + [
+        (slug, {"name": f"Antenne de {commune.split(' (')[0]}", "commune": commune})
+        for slug, listed in demo_data.WORK_SITES.items()
+        for commune in listed
+    ]
+    for slug, data in rows:
+        site = sites.new_site(organisations[slug], data)
+        db.session.add(site)
+        if slug == SITE_WITH_OFFER and data is DEMO_SITES[0][1]:
+            next(o for o in offers if o.organisation is organisations[slug]).site = site
+    db.session.flush()
 
 
 def _ascii(text: str) -> str:
@@ -250,6 +284,7 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
         db.session.add(offer)
         offers.append(offer)
     db.session.flush()
+    _demo_sites(organisations, offers)
     published = [o for o in offers if o.status == OfferStatus.PUBLISHED]
 
     # Requests: most approved (ready for the next round), some waiting for HR, a few drafts.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -25,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from mobilite import notifications
 from mobilite.authz import may_give_feedback
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.lifecycles import immersion as immersion_lifecycle
 from mobilite.lifecycles.immersion import ImmersionMove
 from mobilite.limits import CHOOSE_A_SATISFACTION
@@ -71,10 +71,23 @@ def is_open(immersion: Immersion, today: date | None = None) -> bool:
 def give_feedback(
     actor: User, immersion: Immersion, side: FeedbackSide, data: dict, today: date | None = None
 ) -> Feedback:
-    today = today or date.today()
     side = FeedbackSide(side)
     if not may_give_feedback(actor, immersion, side):
         raise ServiceError(_("Vous ne pouvez pas donner le bilan de cette partie."))
+    return _save(actor, immersion, side, data, today or date.today())
+
+
+def give_tutor_feedback(immersion: Immersion, data: dict, today: date | None = None) -> Feedback:
+    """The host's feedback, given by the offer's tutor through their link (services.tutors checked it), without
+    an account: the same rules, once for the host side whoever gives it; HR of the host are told."""
+    tutor_name = (immersion.session.offer.tutor_name or "").strip() or immersion.session.offer.tutor_email
+    return _save(None, immersion, FeedbackSide.HOST, data, today or date.today(), tutor_name=tutor_name)
+
+
+def _save(
+    actor: User | None, immersion: Immersion, side: FeedbackSide, data: dict, today: date, tutor_name: str = ""
+) -> Feedback:
+    """Record one side's feedback, by an account (`actor`) or by the tutor (`tutor_name`, no account)."""
     if immersion.status == ImmersionStatus.CANCELLED:
         raise ServiceError(_("Cette immersion est annulée."))
     if today < immersion.end_date:
@@ -106,7 +119,8 @@ def give_feedback(
     happened = outcome != Outcome.DID_NOT_HAPPEN
     feedback = Feedback(
         immersion=immersion,
-        author_id=actor.id,
+        author_id=actor.id if actor is not None else None,
+        tutor_name=tutor_name,
         side=side,
         outcome=outcome,
         outcome_reason=reason,
@@ -125,7 +139,13 @@ def give_feedback(
         raise ServiceError(_("Le bilan a déjà été donné pour cette partie.")) from None
     organisation_id = immersion.home_organisation_id if side == FeedbackSide.AGENT else immersion.host_organisation_id
     audit.record(
-        actor, "feedback.give", immersion, organisation_id=organisation_id, side=side.value, outcome=outcome.value
+        actor,
+        "feedback.give",
+        immersion,
+        organisation_id=organisation_id,
+        side=side.value,
+        outcome=outcome.value,
+        **({"by": "tutor"} if tutor_name else {}),
     )
     if days_done is not None:  # the quota counts the days actually done, the fewer if both sides say
         immersion.days_done = min(days_done, immersion.days_done or immersion.working_days)
@@ -136,17 +156,21 @@ def give_feedback(
             actor, "immersion.cancel", immersion, organisation_id=organisation_id, reason="both_sides_did_not_happen"
         )
         _notify_cancelled(immersion, actor)
+    if tutor_name:  # the host's HR read it on the immersion's page: they are told it is given
+        agent = db.session.get_one(User, immersion.agent_id)
+        officers = [u for u in hr_officers(immersion.host_organisation_id) if u.id != agent.id]
+        notifications.feedback_given_by_tutor(immersion, agent, feedback, officers)
     db.session.commit()
     return feedback
 
 
-def _notify_cancelled(immersion: Immersion, actor: User) -> None:
+def _notify_cancelled(immersion: Immersion, actor: User | None) -> None:
     """Everyone the immersion concerns but the one who just said so: its days go back to the quota."""
     agent = db.session.get_one(User, immersion.agent_id)
     candidates = [(agent, "agent")]
     candidates += [(u, "home") for u in hr_officers(immersion.home_organisation_id)]
     candidates += [(u, "host") for u in hr_officers(immersion.host_organisation_id)]
-    seen = {actor.id}
+    seen = {actor.id} if actor is not None else set()
     recipients = []
     for user, role in candidates:
         if user.id not in seen and user.active:

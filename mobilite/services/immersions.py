@@ -97,7 +97,8 @@ def agreement_summary(immersion: Immersion) -> dict:
         "home_name": home.name,
         "home_address": address_of(home),
         "host_name": host.name,
-        "host_address": address_of(host),
+        "host_address": offer.location.full_address,  # the offer's site, else the host's own address
+        "host_site": offer.location.site_name,
         "team": offer.team,
         "title": offer.title,
         "description": offer.description,

@@ -171,7 +171,7 @@ def notice_errors(network, windows, shorter_notice_agreed: bool, today: date) ->
     earliest = today + timedelta(days=network.notice_days)
     if first >= earliest:
         return {}
-    from flask_babel import format_date  # noqa: PLC0415 (kept next to its only use)
+    from mobilite.i18n import format_date  # noqa: PLC0415 (kept next to its only use)
 
     return {
         "windows": [

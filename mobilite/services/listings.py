@@ -251,6 +251,7 @@ def open_sessions(network_id: int, week_start: date) -> Select[OfferSession]:
         .where(
             Organisation.network_id == network_id,
             Offer.status == OfferStatus.PUBLISHED,
+            Organisation.is_active,  # a suspended organisation's sessions are not offered
             OfferSession.start_date >= week_start,
         )
     )

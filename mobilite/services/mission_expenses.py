@@ -136,8 +136,6 @@ def euros(cents: int | None) -> str:
 
 
 def month_csv(organisation_id: int, year: int, month: int) -> bytes:
-    from mobilite.services.immersions import address_of  # the address as the agreement writes it
-
     rows: list[list[object]] = []
     for record in month_records(organisation_id, year, month):
         immersion = record.immersion
@@ -151,7 +149,7 @@ def month_csv(organisation_id: int, year: int, month: int) -> bytes:
                 agent.full_name,
                 agent.email,
                 host.name,
-                address_of(host),
+                immersion.session.offer.location.full_address,
                 immersion.start_date.isoformat(),
                 immersion.end_date.isoformat(),
                 immersion.days_done or immersion.working_days,

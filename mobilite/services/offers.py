@@ -20,12 +20,13 @@ from mobilite.models import (
     OfferSession,
     OfferStatus,
     Proposal,
+    Site,
     Skill,
     Theme,
     User,
     utcnow,
 )
-from mobilite.services import audit
+from mobilite.services import audit, rules, sites
 from mobilite.services.concurrency import Conflict, check_version, commit_versioned, stale
 from mobilite.services.errors import ServiceError
 from mobilite.services.people import hr_officers
@@ -38,6 +39,7 @@ EDITABLE_FIELDS = {
     "title": N_("Titre"),
     "description": N_("Ce que la personne verra et fera"),
     "place": N_("Lieu"),
+    "site_id": N_("Adresse de l'immersion"),
     "accessibility": N_("Accessibilité"),
     "tutor_name": N_("Tuteur ou tutrice"),
     "tutor_role": N_("Fonction du tuteur ou de la tutrice"),
@@ -73,9 +75,21 @@ def _needs_validation_again(offer: Offer, before: dict) -> bool:
     )
 
 
-def _apply(offer: Offer, data: dict) -> None:
+def _place(actor: User, offer: Offer, data: dict) -> None:
+    """The offer's site: one of its organisation's (site_id), a new one (new_site), or none (its address)."""
+    site: Site | None
+    if data.get("new_site"):
+        site = sites.build_site(actor, offer.organisation, data["new_site"], prefix="new_site-")
+    elif "site_id" in data:
+        site = sites.offer_site(offer.organisation_id, data["site_id"], offer.site_id)
+    else:
+        return
+    offer.site, offer.site_id = site, site.id if site else None  # the id at once: the substance compares it
+
+
+def _apply(offer: Offer, data: dict, actor: User) -> None:
     for name in EDITABLE_FIELDS:
-        if name in data:
+        if name in data and name != "site_id":
             setattr(offer, name, data[name])
     offer.themes = vocabulary(Theme, data.get("themes", []), "themes")
     offer.skills = vocabulary(Skill, data.get("skills", []), "skills")
@@ -90,12 +104,18 @@ def _apply(offer: Offer, data: dict) -> None:
             kept.append(prerequisite)
     kept += [OfferPrerequisite(skill=skills[sid], min_level=level) for sid, level in wanted.items()]
     offer.prerequisites = kept
+    _place(actor, offer, data)  # last: a new site is added only once every other field was accepted
 
 
 def build_offer(actor: User, data: dict) -> Offer:
     """Add a draft offer of the actor's organisation to the unit of work, without committing."""
-    offer = Offer(organisation=actor.organisation, created_by_id=actor.id, status=OfferStatus.DRAFT)
-    _apply(offer, data)
+    offer = Offer(
+        organisation=actor.organisation,
+        organisation_id=actor.organisation_id,  # read by the site's check before the first flush
+        created_by_id=actor.id,
+        status=OfferStatus.DRAFT,
+    )
+    _apply(offer, data, actor)
     db.session.add(offer)
     db.session.flush()
     audit.record(actor, "offer.create", offer, organisation_id=offer.organisation_id)
@@ -155,7 +175,7 @@ def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
         raise ServiceError(_("Une offre archivée ne se modifie plus. Dupliquez-la."))
     check_version(offer, data.get("version"), conflict=_conflict(offer, data), required=True)
     before = _substance(offer)
-    _apply(offer, data)
+    _apply(offer, data, actor)
     # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
     offer.updated_at = utcnow()
     audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
@@ -186,6 +206,9 @@ def submit_offer(actor: User, offer: Offer, today: date | None = None) -> Offer:
     )
     if not _has_future_session(offer, today):
         raise ServiceError({"sessions": [_("Ajoutez au moins une session à venir avant de soumettre l'offre.")]})
+    network = offer.organisation.network
+    if not network.collecting(today) and network.campaign_collection_end is not None:
+        raise ServiceError(rules.campaign_closed(network.campaign_collection_end))
     offer.status = target
     if target == OfferStatus.PUBLISHED:
         offer.published_at = utcnow()

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import partial
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 import appariement
 from mobilite import notifications
 from mobilite.extensions import db
 from mobilite.lifecycles import request as request_lifecycle
-from mobilite.models import ImmersionRequest, Offer, Round, RoundStatus, UnmatchedOutlook
+from mobilite.models import ImmersionRequest, Offer, Round, RoundStatus, UnmatchedOutlook, utcnow
 from mobilite.outlook_text import OutlookText, outlook_text
 
 
@@ -25,19 +25,36 @@ def save(round_id: int, unmatched: Iterable[appariement.Unmatched]) -> None:
     """Replace the round's outlooks by those of the solution's unmatched requests, in the caller's
     transaction. The agent's words are made from the reason, its counts and the outlook; the nearest sessions
     by id stay on the round, for the coordinator's review."""
+    save_entries(
+        round_id,
+        (
+            {
+                "request": u.request_id,
+                "reason": u.reason,
+                "excluded": dict(u.excluded),
+                "blocked": dict(u.blocked),
+                "outlook": u.outlook.to_dict() if u.outlook is not None else {},
+            }
+            for u in unmatched
+        ),
+    )
+
+
+def save_entries(round_id: int, entries: Iterable[dict]) -> None:
+    """`save` from the JSON form of the unmatched (Solution.to_dict(outlooks=True)), as a kept draft has them."""
     delete_for_round(round_id)
     rows = [
         {
             "round_id": round_id,
-            "request_id": int(u.request_id),
-            "reason": u.reason,
+            "request_id": int(e["request"]),
+            "reason": e["reason"],
             "data": {
-                "excluded": dict(u.excluded),
-                "blocked": dict(u.blocked),
-                "outlook": u.outlook.to_dict() if u.outlook is not None else {},
+                "excluded": dict(e.get("excluded") or {}),
+                "blocked": dict(e.get("blocked") or {}),
+                "outlook": dict(e.get("outlook") or {}),
             },
         }
-        for u in unmatched
+        for e in entries
     ]
     if rows:
         db.session.execute(insert(UnmatchedOutlook), rows)
@@ -99,22 +116,80 @@ def texts_for(requests: Sequence[ImmersionRequest]) -> dict[int, OutlookText]:
     return {request_id: outlook_text(row, by_id[request_id], offers) for request_id, row in rows.items()}
 
 
-def notify_unmatched(round_: Round, requests: Sequence[ImmersionRequest]) -> int:
-    """The round is published: each agent whose waiting request it left unmatched gets the reason and what
-    would open options, by e-mail, in the agent's language. Returns how many were told."""
-    if not requests:
-        return 0
-    by_id = {r.id: r for r in requests}
-    rows = list(
-        db.session.scalars(
-            select(UnmatchedOutlook).where(
-                UnmatchedOutlook.round_id == round_.id, UnmatchedOutlook.request_id.in_(list(by_id))
-            )
-        )
+def mark_to_notify(round_id: int) -> int:
+    """At publication, in its transaction: each agent whose request is still waiting once the round's proposals
+    are sent is to be told why (by `notify_pending`, in the scheduler). Returns how many."""
+    waiting = select(ImmersionRequest.id).where(ImmersionRequest.status.in_(request_lifecycle.IN_QUEUE))
+    return db.rows_matched(
+        update(UnmatchedOutlook)
+        .where(UnmatchedOutlook.round_id == round_id, UnmatchedOutlook.request_id.in_(waiting))
+        .values(notify_pending=True)
+        .execution_options(synchronize_session=False)
     )
+
+
+NOTIFY_BATCH = 100
+
+
+def notify_pending(batch: int = NOTIFY_BATCH, max_batches: int = 50) -> int:
+    """The scheduler's part of a publication: word and queue the e-mail of each unmatched agent to be told,
+    in batches, each batch claimed under its rows' locks (SKIP LOCKED on PostgreSQL, the single writer on
+    SQLite) and cleared in the transaction that queues its messages: exactly once, whatever the number of
+    schedulers; a batch that fails stays pending for the next run. Returns how many were told."""
+    due = UnmatchedOutlook.notify_pending.is_(True)
+    told = 0
+    for _ in range(max_batches):
+        if db.session.scalar(select(UnmatchedOutlook.round_id).where(due).limit(1)) is None:
+            break  # the usual case, every 30 seconds: no write lock taken for nothing
+        db.begin_write()
+        query = (
+            select(UnmatchedOutlook)
+            .where(due)
+            .order_by(UnmatchedOutlook.round_id, UnmatchedOutlook.request_id)
+            .limit(batch)
+        )
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list(db.session.scalars(query))
+        if not rows:
+            db.session.rollback()  # all claimed by another scheduler
+            break
+        told += _tell(rows)
+        db.session.commit()
+    return told
+
+
+def _tell(rows: Sequence[UnmatchedOutlook]) -> int:
+    """Queue the message of each row whose request still waits; every row is marked told either way."""
+    requests = {
+        r.id: r
+        for r in db.session.scalars(
+            select(ImmersionRequest)
+            .where(ImmersionRequest.id.in_([row.request_id for row in rows]))
+            .options(selectinload(ImmersionRequest.agent))
+        )
+    }
     offers = wished_offers(rows)
-    for row in sorted(rows, key=lambda r: r.request_id):
-        immersion_request = by_id[row.request_id]
+    now, told = utcnow(), 0
+    for row in sorted(rows, key=lambda r: (r.round_id, r.request_id)):
+        row.notify_pending, row.notified_at = False, now
+        immersion_request = requests.get(row.request_id)
+        if immersion_request is None or immersion_request.status not in request_lifecycle.IN_QUEUE:
+            continue  # placed or withdrawn since the publication: the reason no longer applies
         # Worded when rendered, in the agent's language.
         notifications.round_unmatched(immersion_request, partial(outlook_text, row, immersion_request, offers))
-    return len(rows)
+        told += 1
+    return told
+
+
+def notify_unmatched(round_: Round, requests: Sequence[ImmersionRequest]) -> int:
+    """Tell each of these agents, now, why the published round left their waiting request unmatched (the
+    scheduler's `notify_pending` does it for a publication). Returns how many were told."""
+    if not requests:
+        return 0
+    rows = db.session.scalars(
+        select(UnmatchedOutlook).where(
+            UnmatchedOutlook.round_id == round_.id, UnmatchedOutlook.request_id.in_([r.id for r in requests])
+        )
+    ).all()
+    return _tell(rows)

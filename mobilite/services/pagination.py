@@ -22,9 +22,11 @@ class Page:
         return max((self.total - 1) // self.per_page + 1, 1)
 
 
-def paginate(query: Select, page: int, per_page: int = 50) -> Page:
+def paginate(query: Select, page: int, per_page: int = 50, total: int | None = None) -> Page:
+    """`total`: the query's count when the caller already has it (saves counting twice)."""
     page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     if (page - 1) * per_page >= total:
         # Past the last page: nothing to fetch (and no offset too large for the database's integers).
         return Page([], total, page, per_page)

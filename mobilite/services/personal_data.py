@@ -1,7 +1,8 @@
 """What the service keeps about a person, as they download it: a JSON file and a readable CSV.
 
-Profile, requests (with their windows and wishes), proposals, immersions, the feedback they wrote, and their
-sign-in history (the audit log's sign-in events about them). Each download is itself audited.
+Profile, requests (with their windows and wishes), proposals, immersions, the feedback they wrote, the
+immersions they added to their career history, and their sign-in history (the audit log's sign-in events about
+them). Each download is itself audited.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mobilite.models import (
     Proposal,
     User,
 )
-from mobilite.services import audit
+from mobilite.services import audit, career
 from mobilite.services.spreadsheets import write_csv
 
 SIGN_IN_ACTIONS = (
@@ -139,6 +140,23 @@ def _feedback(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _career(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "immersion_id": e.immersion_id,
+            "host": e.host_name,
+            "team": e.team,
+            "title": e.title,
+            "start": _when(e.start_date),
+            "end": _when(e.end_date),
+            "days_done": e.days_done,
+            "functions_observed": e.functions_observed,
+            "added_at": _when(e.created_at),
+        }
+        for e in career.entries(user)
+    ]
+
+
 def _sign_ins(user: User) -> list[dict[str, Any]]:
     rows = db.session.scalars(
         select(AuditEvent)
@@ -161,6 +179,7 @@ def collect(user: User) -> dict[str, Any]:
         "proposals": _proposals(user),
         "immersions": _immersions(user),
         "feedback": _feedback(user),
+        "career": _career(user),
         "sign_ins": _sign_ins(user),
     }
 
@@ -192,7 +211,7 @@ def as_csv(data: dict[str, Any], headers: tuple[str, str, str, str]) -> bytes:
     rows: list[list[object]] = []
     for field, value in data["profile"].items():
         rows.append(["profile", "", field, _flat(value)])
-    for section in ("requests", "proposals", "immersions", "feedback", "sign_ins"):
+    for section in ("requests", "proposals", "immersions", "feedback", "career", "sign_ins"):
         for index, record in enumerate(data[section], start=1):
             for field, value in record.items():
                 rows.append([section, index, field, _flat(value)])

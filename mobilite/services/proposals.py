@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -28,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from mobilite import notifications
 from mobilite.authz import Scope, may_answer
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.labels import label
 from mobilite.lifecycles import immersion as immersion_lifecycle
 from mobilite.lifecycles import proposal as proposal_lifecycle
@@ -48,6 +48,7 @@ from mobilite.models import (
     User,
     utcnow,
 )
+from mobilite.services import agreement as agreement_service
 from mobilite.services import audit, listings, rules
 from mobilite.services.concurrency import commit_versioned, stale
 from mobilite.services.errors import ServiceError
@@ -221,6 +222,7 @@ def answer_proposal(
         audit.record(actor, "proposal.confirm", proposal, network_id=network.id, immersion_id=immersion.id)
         audit.record(actor, "immersion.create", immersion, network_id=network.id)
         _notify_confirmed(proposal, immersion)
+        agreement_service.draft(immersion)  # the host's HR is asked to complete it
     else:
         _notify_accepted(proposal, side, actor)
     commit_versioned(

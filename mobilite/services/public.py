@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from mobilite import limits
 from mobilite.extensions import db
@@ -24,9 +25,13 @@ class PublicFacts(TypedDict):
     answer_deadline_days: int
     proposal_response_days: int
     max_wishes: int
-    # A network sets its own retention period: the shortest and the longest in use (the default when none).
+    # A network sets its own retention periods: for each, the shortest and the longest in use (the default
+    # when there is no network yet).
     retention_days_low: int
     retention_days_high: int
+    immersion_days: tuple[int, int]
+    sign_in_log_days: tuple[int, int]
+    audit_days: tuple[int, int]
     sent_mail_days: int
     login_attempts_days: int
     throttles_days: int
@@ -39,10 +44,12 @@ def _days(span: timedelta) -> int:
     return span.days
 
 
-def retention_range() -> tuple[int, int]:
-    low, high = db.session.execute(select(func.min(Network.retention_days), func.max(Network.retention_days))).one()
+def retention_range(
+    column: InstrumentedAttribute[int] = Network.retention_days, default: int = limits.DEFAULT_RETENTION_DAYS
+) -> tuple[int, int]:
+    low, high = db.session.execute(select(func.min(column), func.max(column))).one()
     if low is None or high is None:
-        return limits.DEFAULT_RETENTION_DAYS, limits.DEFAULT_RETENTION_DAYS
+        return default, default
     return int(low), int(high)
 
 
@@ -58,6 +65,11 @@ def public_facts(config: Mapping[str, Any]) -> PublicFacts:
         "max_wishes": limits.MAX_WISHES,
         "retention_days_low": low,
         "retention_days_high": high,
+        "immersion_days": retention_range(Network.immersion_retention_days, limits.DEFAULT_IMMERSION_RETENTION_DAYS),
+        "sign_in_log_days": retention_range(
+            Network.sign_in_log_retention_days, limits.DEFAULT_SIGN_IN_LOG_RETENTION_DAYS
+        ),
+        "audit_days": retention_range(Network.audit_retention_days, limits.DEFAULT_AUDIT_RETENTION_DAYS),
         "sent_mail_days": _days(retention.SENT_MAIL_KEPT),
         "login_attempts_days": _days(retention.LOGIN_ATTEMPTS_KEPT),
         "throttles_days": _days(retention.THROTTLES_KEPT),

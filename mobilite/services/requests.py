@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mobilite import notifications
 from mobilite.authz import Action, can
 from mobilite.extensions import db
-from mobilite.i18n import N_
+from mobilite.i18n import N_, format_date
 from mobilite.lifecycles import request as lifecycle
 from mobilite.lifecycles.request import NEEDS_REASON, RequestDecision, RequestMove
 from mobilite.limits import CHOOSE_AN_ANSWER, REQUEST_REASON_REQUIRED
@@ -122,7 +121,7 @@ def snapshot(immersion_request: ImmersionRequest) -> dict[str, str]:
         ),
         "motivation": immersion_request.motivation,
         "career_project": immersion_request.career_project,
-        "wishes": " ; ".join(f"{w.rank}. {w.offer.title}" for w in immersion_request.wishes) or "—",
+        "wishes": _(" ; ").join(f"{w.rank}. {w.offer.title}" for w in immersion_request.wishes) or "—",
     }
 
 
@@ -140,7 +139,7 @@ def _snapshot_of_data(data: dict) -> dict[str, str]:
         "max_distance_km": str(data["max_distance_km"]) if data.get("max_distance_km") is not None else "—",
         "motivation": data.get("motivation", ""),
         "career_project": data.get("career_project", ""),
-        "wishes": " ; ".join(f"{n}. {titles.get(i, i)}" for n, i in enumerate(data.get("wishes", []), 1)) or "—",
+        "wishes": _(" ; ").join(f"{n}. {titles.get(i, i)}" for n, i in enumerate(data.get("wishes", []), 1)) or "—",
     }
 
 
@@ -235,6 +234,8 @@ def _check_rules(
     )
     # Made at least the notice before it starts (three months by law), unless agreed; the career project; the
     # line manager who gives their opinion.
+    if submitting and not network.collecting(today) and network.campaign_collection_end is not None:
+        errors.setdefault("_schema", []).append(rules.campaign_closed(network.campaign_collection_end))
     for found in (
         line_manager.notice_errors(network, values["windows"], agreed, today),
         line_manager.submission_errors(network, values),

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
-from mobilite.models import ImmersionRequest, PublicationScope, Round, UnmatchedOutlook
-from mobilite.services import review_summary, review_table
+from mobilite.labels import label
+from mobilite.models import ImmersionRequest, ProposalStatus, PublicationScope, Round, UnmatchedOutlook, User
+from mobilite.services import review_summary, review_table, round_comparison, round_drafts
 from mobilite.services.pagination import Page
 from mobilite.services.round_review import RULE_LABELS
 
@@ -34,7 +35,10 @@ def _requests(ids: list[int]) -> dict[int, ImmersionRequest]:
     query = (
         select(ImmersionRequest)
         .where(ImmersionRequest.id.in_(ids))
-        .options(selectinload(ImmersionRequest.agent), selectinload(ImmersionRequest.organisation))
+        .options(
+            selectinload(ImmersionRequest.agent).lazyload(User.role_rows),  # a row never reads the roles
+            selectinload(ImmersionRequest.organisation),
+        )
     )
     return {r.id: r for r in db.session.scalars(query)}
 
@@ -99,7 +103,9 @@ def review_page(round_: Round, values: dict[str, Any], unmatched_number: int = 1
     f = review_table.ReviewFilter.from_values(values)
     summary = review_summary.summary(round_)
     below = [r.organisation_id for r in summary.below_floor]
-    found, rows = review_table.page(round_, f, values.get("page") or 1, below)
+    # In review, the token's query counts the filtered proposals too: the page does not count them again.
+    token, total = review_table.token_and_count(round_, f, below) if summary.in_review else ("", None)
+    found, rows = review_table.page(round_, f, values.get("page") or 1, below, total)
     unmatched, unmatched_rows, by_reason = unmatched_page(round_, unmatched_number)
     return {
         "round": round_,
@@ -108,16 +114,24 @@ def review_page(round_: Round, values: dict[str, Any], unmatched_number: int = 1
         "filter": f,
         "found": found,
         "rows": rows,
-        "token": review_table.token(round_, f, below) if summary.in_review else "",
+        "token": token,
         "unmatched": unmatched,
         "unmatched_rows": unmatched_rows,
         "unmatched_by_reason": by_reason,
         "scope": PublicationScope(round_.network.publication_scope),
+        # Words every row repeats, translated once for the page (not once a row).
         "flag_labels": review_table.flag_labels(),
-        "flag_short": review_table.FLAG_SHORT,
+        "flag_short": {k: str(v) for k, v in review_table.FLAG_SHORT.items()},
         "band_labels": review_table.band_labels(),
-        "band_short": review_table.BAND_SHORT,
+        "band_short": {k: str(v) for k, v in review_table.BAND_SHORT.items()},
+        "status_labels": {s: label(s) for s in ProposalStatus},
         "sort_labels": review_table.SORT_LABELS,
         "rule_labels": RULE_LABELS,
         "rates_shown": RATES_SHOWN,
+        # What changed from the previous version (after a rerun), and other settings to try.
+        "changes": round_comparison.rerun_changes(round_),
+        "drafts": round_drafts.drafts_of(round_),
+        "draft_settings": round_drafts.current_settings(round_),
+        "weight_labels": round_drafts.WEIGHT_LABELS,
+        "draft_labels": round_drafts.STATUS_LABELS,
     }

@@ -280,10 +280,13 @@ def _row_details(query: Select) -> Select:
     """What a row shows: the agent and their organisation, their wishes, the offer and its host (the words of
     every score term are on the proposal's own page: a row says which wish it is and how far)."""
     return query.options(
-        selectinload(Proposal.request).selectinload(ImmersionRequest.agent),
+        # Not the agents' roles (selectin by default): a row never reads them, one query less.
+        selectinload(Proposal.request).selectinload(ImmersionRequest.agent).lazyload(User.role_rows),
         selectinload(Proposal.request).selectinload(ImmersionRequest.organisation),
         selectinload(Proposal.request).selectinload(ImmersionRequest.wishes),
         selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.organisation),
+        # The offer's site, where it has one: the distance reads it (Offer.location), not a query a row.
+        selectinload(Proposal.session).selectinload(OfferSession.offer).selectinload(Offer.site),
     )
 
 
@@ -306,10 +309,12 @@ def rows_of(round_: Round, proposals: Iterable[Proposal], below_floor: Iterable[
     return rows
 
 
-def page(round_: Round, f: ReviewFilter, number: int, below_floor: Iterable[int] = ()) -> tuple[Page, list[ReviewRow]]:
-    """One page of the filtered proposals, with what each row shows."""
+def page(
+    round_: Round, f: ReviewFilter, number: int, below_floor: Iterable[int] = (), total: int | None = None
+) -> tuple[Page, list[ReviewRow]]:
+    """One page of the filtered proposals, with what each row shows (`total`: their count, if known)."""
     below = list(below_floor)
-    found = paginate(_row_details(filtered(round_, f, below)), number, PER_PAGE)
+    found = paginate(_row_details(filtered(round_, f, below)), number, PER_PAGE, total)
     return found, rows_of(round_, found.items, below)
 
 
@@ -320,6 +325,11 @@ def token(round_: Round, f: ReviewFilter | None = None, below_floor: Iterable[in
     Aggregates, not the rows (the page shows it on every read): every change of a proposal raises its version
     and sets its updated_at, so a change inside the set moves the sums and the latest time; one that takes a
     proposal out of the set or brings one in moves the count or the sum of ids. And the run of the round."""
+    return token_and_count(round_, f, below_floor)[0]
+
+
+def token_and_count(round_: Round, f: ReviewFilter | None = None, below_floor: Iterable[int] = ()) -> tuple[str, int]:
+    """The token and the number of proposals the filter selects: one query, which the page's count reuses."""
     selected = filtered(round_, f or ReviewFilter(), below_floor).order_by(None).subquery()
     row = db.session.execute(
         select(
@@ -330,4 +340,4 @@ def token(round_: Round, f: ReviewFilter | None = None, below_floor: Iterable[in
         )
     ).one()
     digest = hashlib.sha256(f"{round_.id}:{round_.finished_at}:{tuple(row)}".encode())
-    return digest.hexdigest()[:32]
+    return digest.hexdigest()[:32], int(row[0])

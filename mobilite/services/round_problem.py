@@ -29,6 +29,7 @@ from mobilite.models import (
     Organisation,
     Place,
     Proposal,
+    RequestStatus,
     Round,
     User,
     UserSkill,
@@ -78,14 +79,21 @@ def _organisations(network: Network) -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(Organisation.network_id == network.id)))
 
 
-def _approved_requests(network: Network, only: Collection[int] | None = None) -> list[ImmersionRequest]:
+def _approved_requests(
+    network: Network, only: Collection[int] | None = None, any_status: bool = False
+) -> list[ImmersionRequest]:
     query = select(ImmersionRequest)
     if only is not None:
         query = query.where(ImmersionRequest.id.in_(list(only)))
+    statuses = list(RequestStatus) if any_status else list(request_lifecycle.IN_QUEUE)
     return list(
         db.session.scalars(
             query.join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
-            .where(Organisation.network_id == network.id, ImmersionRequest.status.in_(request_lifecycle.IN_QUEUE))
+            .where(
+                Organisation.network_id == network.id,
+                ImmersionRequest.status.in_(statuses),
+                Organisation.is_active,  # a suspended organisation's requests are paused
+            )
             .options(
                 selectinload(ImmersionRequest.windows),
                 selectinload(ImmersionRequest.themes),
@@ -105,6 +113,7 @@ def _open_sessions(network: Network, week_start: date) -> list[OfferSession]:
             .options(
                 selectinload(OfferSession.offer).selectinload(Offer.themes),
                 selectinload(OfferSession.offer).selectinload(Offer.skills),
+                selectinload(OfferSession.offer).selectinload(Offer.site),  # where it happens (distances)
                 selectinload(OfferSession.offer)
                 .selectinload(Offer.prerequisites)
                 .selectinload(OfferPrerequisite.skill),
@@ -174,8 +183,10 @@ def engine_request(immersion_request: ImmersionRequest, home: Organisation, quot
 
 
 def engine_session(session: OfferSession, host: Organisation, held: int = 0) -> appariement.Session:
-    """One session as the engine reads it; `host` is its offer's organisation, `held` the seats already taken."""
+    """One session as the engine reads it; `host` is its offer's organisation, `held` the seats already taken.
+    Its place is the offer's own (its site, else the host's address: Offer.location), never `host`'s alone."""
     offer = session.offer
+    place = offer.location
     return appariement.Session(
         id=str(session.id),
         offer_id=str(offer.id),
@@ -184,8 +195,8 @@ def engine_session(session: OfferSession, host: Organisation, held: int = 0) -> 
         end=session.end_date,
         working_days=session.working_days,
         capacity=max(session.capacity - held, 0),
-        lat=host.latitude or 0.0,
-        lon=host.longitude or 0.0,
+        lat=place.latitude or 0.0,
+        lon=place.longitude or 0.0,
         remote=offer.place == Place.REMOTE,
         themes=tuple(t.code for t in offer.themes),
         skills=tuple(s.code for s in offer.skills),
@@ -199,15 +210,17 @@ def load_problem(
     round_: Round | None = None,
     today: date | None = None,
     only_requests: Collection[int] | None = None,
+    any_status: bool = False,
 ) -> LoadedRound:
     """Approved requests × open sessions of the network, with pins of `round_` and forbidden pairs.
 
     `only_requests` keeps those requests only (still if approved): a placement moved by hand is checked
-    against the round's other placements, not against the network's whole queue."""
+    against the round's other placements, not against the network's whole queue. `any_status` with
+    `only_requests`: those requests whatever their status since (a draft of a published round)."""
     today = today or date.today()
     organisations = _organisations(network)
     by_id = {o.id: o for o in organisations}
-    requests = _approved_requests(network, only_requests)
+    requests = _approved_requests(network, only_requests, any_status and only_requests is not None)
     sessions = _open_sessions(network, week_start)
     used = (
         used_quota_days_by_agent(

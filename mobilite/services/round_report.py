@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.lifecycles import proposal as proposal_lifecycle
 from mobilite.models import (
     AuditEvent,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import format_date, format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from mobilite.i18n import format_date
 from mobilite.services.agreement_pdf import latin1
 from mobilite.services.round_report import RoundReport, sentences
 

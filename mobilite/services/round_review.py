@@ -307,8 +307,9 @@ def publish_round(actor: User, round_: Round, today: date | None = None, expecte
     for request_id, immersion_request in waiting.items():
         if request_id not in placed:
             immersion_request.rounds_waited += 1
-    # Each agent the round left without a proposal is told why, and what would open options.
-    outlook.notify_unmatched(locked, [r for request_id, r in waiting.items() if request_id not in placed])
+    # Each agent the round left without a proposal is to be told why, and what would open options: marked
+    # here, worded and queued by the scheduler (services.outlook.notify_pending), not in this request.
+    outlook.mark_to_notify(locked.id)
     audit.record(
         actor,
         "round.publish",

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 import appariement
 from mobilite import notifications
 from mobilite.extensions import db
+from mobilite.lifecycles import proposal as proposal_lifecycle
 from mobilite.lifecycles.round import MAX_ATTEMPTS, RoundFailure, check_transition
 from mobilite.models import Network, Proposal, ProposalStatus, Round, RoundStatus, User, utcnow
 from mobilite.services import audit, outlook
@@ -225,32 +226,13 @@ def save_solution(round_: Round, solution: appariement.Solution, timings: dict, 
     if locked is None or locked.status != RoundStatus.RUNNING or (attempt is not None and locked.attempts != attempt):
         db.session.rollback()
         raise RunLost(round_.id)
-    db.session.execute(delete(Proposal).where(Proposal.round_id == locked.id))
-    db.session.add_all(
-        [
-            Proposal(
-                round_id=locked.id,
-                request_id=int(a.request_id),
-                session_id=int(a.session_id),
-                score=a.score,
-                breakdown=dict(a.breakdown),
-                pinned=a.pinned,
-                status=ProposalStatus.PROPOSED,
-            )
-            for a in solution.assignments
-        ]
-    )
-    result = solution.to_dict(stats=False)
-    outlook.save(locked.id, solution.unmatched)  # what each unmatched agent reads once published
+    write_result(locked, solution.to_dict(stats=False, outlooks=True))
     move(
         locked,
         RoundStatus.PROPOSED,
         phase="",
         finished_at=utcnow(),
         heartbeat_at=utcnow(),
-        metrics=result["metrics"],
-        unmatched={"requests": result["unmatched"]},
-        solver_status=str(solution.solver.get("status", "")),
         timings={
             **timings,
             "save": round(time.perf_counter() - started, 3),
@@ -260,6 +242,44 @@ def save_solution(round_: Round, solution: appariement.Solution, timings: dict, 
     )
     _tell_coordinators(locked, ready=True)
     db.session.commit()
+
+
+def write_result(locked: Round, result: dict) -> None:
+    """Replace a locked round's proposals and unmatched outlooks by `result` (Solution.to_dict(stats=False,
+    outlooks=True)), in the caller's transaction: a run's save, or a kept draft (services.round_drafts). The
+    placements it replaces are kept on the round (previous_result), for the review's "what changed"."""
+    previous = db.session.execute(
+        select(Proposal.request_id, Proposal.session_id, Proposal.score)
+        .where(Proposal.round_id == locked.id, Proposal.status.in_(proposal_lifecycle.IN_REVIEW))
+        .order_by(Proposal.request_id)
+    ).all()
+    locked.previous_result = (
+        {
+            "placements": [[r, s, score] for r, s, score in previous],
+            "finished_at": locked.finished_at.isoformat() if locked.finished_at else None,
+        }
+        if previous
+        else None
+    )
+    db.session.execute(delete(Proposal).where(Proposal.round_id == locked.id))
+    db.session.add_all(
+        [
+            Proposal(
+                round_id=locked.id,
+                request_id=int(a["request"]),
+                session_id=int(a["session"]),
+                score=a["score"],
+                breakdown=dict(a["breakdown"]),
+                pinned=a["pinned"],
+                status=ProposalStatus.PROPOSED,
+            )
+            for a in result["assignments"]
+        ]
+    )
+    outlook.save_entries(locked.id, result["unmatched"])  # what each unmatched agent reads once published
+    locked.metrics = result["metrics"]
+    locked.unmatched = {"requests": [{k: v for k, v in u.items() if k != "outlook"} for u in result["unmatched"]]}
+    locked.solver_status = str(result.get("solver", {}).get("status", ""))
 
 
 def _tell_coordinators(round_: Round, ready: bool) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.lifecycles import immersion as immersion_lifecycle
 from mobilite.limits import DATE_TOO_FAR, END_BEFORE_START, MAX_BELOW_MIN
 from mobilite.models import Immersion, Network
@@ -145,6 +146,13 @@ def window_errors(windows: Sequence[tuple[date, date]], min_days: int, today: da
                 ),
             )
     return errors
+
+
+def campaign_closed(collection_end: date) -> str:
+    return _(
+        "La collecte de la campagne du réseau s'est terminée le %(day)s : elle ne reçoit plus ni demandes ni offres.",
+        day=format_date(collection_end, "long"),
+    )
 
 
 def submission_errors(

@@ -45,12 +45,12 @@ class TermWords:
 def distance_km(immersion_request: ImmersionRequest, session: OfferSession) -> float | None:
     """How far the host is from the agent's work place (great-circle, as the round measures it); None if
     a place is unknown."""
-    agent, home, host = immersion_request.agent, immersion_request.organisation, session.offer.organisation
+    agent, home, place = immersion_request.agent, immersion_request.organisation, session.offer.location
     lat = agent.work_latitude if agent.work_latitude is not None else home.latitude
     lon = agent.work_longitude if agent.work_longitude is not None else home.longitude
-    if lat is None or lon is None or host.latitude is None or host.longitude is None:
+    if lat is None or lon is None or place.latitude is None or place.longitude is None:
         return None
-    km = haversine_km(np.array([lat]), np.array([lon]), np.array([host.latitude]), np.array([host.longitude]))
+    km = haversine_km(np.array([lat]), np.array([lon]), np.array([place.latitude]), np.array([place.longitude]))
     return float(km[0])
 
 
@@ -116,37 +116,46 @@ def _skill_fit(immersion_request: ImmersionRequest, session: OfferSession) -> tu
     return value, sentence
 
 
+def _wish_value(rank: int | None) -> str:
+    return _("vœu n°%(rank)s", rank=rank) if rank is not None else _("l'offre ne figurait pas parmi ses vœux")
+
+
 def _wish(immersion_request: ImmersionRequest, session: OfferSession) -> tuple[str, str]:
     rank = wish_rank(immersion_request, session)
+    value = _wish_value(rank)
     if rank is not None:
         count = len(immersion_request.wishes)
-        value = _("vœu n°%(rank)s", rank=rank)
         if count == 1:
             return value, _("Son unique vœu.")
         return value, _("Son vœu n°%(rank)s (sur %(count)s).", rank=rank, count=_number(count))
     if immersion_request.wishes:
-        return _("l'offre ne figurait pas parmi ses vœux"), _("L'offre ne figure pas parmi ses vœux.")
-    return _("l'offre ne figurait pas parmi ses vœux"), _("L'agent n'a pas fait de vœu : toutes les offres lui vont.")
+        return value, _("L'offre ne figure pas parmi ses vœux.")
+    return value, _("L'agent n'a pas fait de vœu : toutes les offres lui vont.")
+
+
+def _distance_value(immersion_request: ImmersionRequest, session: OfferSession) -> tuple[str, float | None]:
+    """The value's words, and the distance they read (None: remote or unknown)."""
+    if session.offer.place == Place.REMOTE:
+        return _("immersion à distance"), None
+    km = distance_km(immersion_request, session)
+    if km is None:
+        return _("inconnue"), None
+    text, limit = _("%(km)s km", km=_number(round(km))), immersion_request.max_distance_km
+    if limit is None:
+        return _("%(distance)s ; l'agent n'a pas fixé de limite", distance=text), km
+    return _("%(distance)s ; sa limite : %(limit)s km", distance=text, limit=_number(limit)), km
 
 
 def _distance(immersion_request: ImmersionRequest, session: OfferSession) -> tuple[str, str]:
+    value, km = _distance_value(immersion_request, session)
     if session.offer.place == Place.REMOTE:
-        return _("immersion à distance"), _("Immersion à distance : pas de trajet.")
-    km = distance_km(immersion_request, session)
+        return value, _("Immersion à distance : pas de trajet.")
     if km is None:
-        return _("inconnue"), _("Distance inconnue : un des deux lieux n'est pas situé.")
+        return value, _("Distance inconnue : un des deux lieux n'est pas situé.")
     km_text, limit = _number(round(km)), immersion_request.max_distance_km
-    text = _("%(km)s km", km=km_text)
     if limit is None:
-        return (
-            _("%(distance)s ; l'agent n'a pas fixé de limite", distance=text),
-            _("À %(km)s km ; l'agent n'a pas fixé de distance maximale.", km=km_text),
-        )
-    limit_text = _number(limit)
-    return (
-        _("%(distance)s ; sa limite : %(limit)s km", distance=text, limit=limit_text),
-        _("À %(km)s km, dans sa limite de %(limit)s km.", km=km_text, limit=limit_text),
-    )
+        return value, _("À %(km)s km ; l'agent n'a pas fixé de distance maximale.", km=km_text)
+    return value, _("À %(km)s km, dans sa limite de %(limit)s km.", km=km_text, limit=_number(limit))
 
 
 def _waiting(immersion_request: ImmersionRequest, _session: OfferSession) -> tuple[str, str]:
@@ -208,9 +217,9 @@ def short(
     """The wish and the distance in a few words ("vœu n°2 · 45 km ; sa limite : 100 km"), for a list's row:
     needs the request's wishes and agent, the offer and both organisations, not the themes and skills."""
     breakdown, weights = breakdown or {}, weights or {}
-    parts = [
-        _FACTS[term](immersion_request, session)[0]
-        for term in ("wish", "distance")
-        if term in breakdown and weights.get(term, 1) > 0
-    ]
+    parts = []  # the values alone: a row never shows the sentences (half the translations of a page)
+    if "wish" in breakdown and weights.get("wish", 1) > 0:
+        parts.append(_wish_value(wish_rank(immersion_request, session)))
+    if "distance" in breakdown and weights.get("distance", 1) > 0:
+        parts.append(_distance_value(immersion_request, session)[0])
     return " · ".join(parts)

@@ -31,11 +31,14 @@ from mobilite.models import (
     OfferTheme,
     Organisation,
     Place,
+    Site,
     Skill,
     Theme,
     User,
 )
+from mobilite.models.site import located_offers, place_columns
 
+OFFER_LATITUDE, OFFER_LONGITUDE, OFFER_CITY = place_columns()  # the offer's site's, else its organisation's
 KM_PER_DEGREE = 111.195
 PER_PAGE = 20
 SORTS = ("soonest", "closest", "newest")
@@ -65,6 +68,14 @@ def distance_km(lat0: float, lon0: float, lat: float, lon: float) -> float:
     return math.hypot((lon - lon0) * k, lat - lat0) * KM_PER_DEGREE
 
 
+def distance_to(user: User, offer: Offer) -> float | None:
+    """From the agent's work place to where the offer happens (Offer.location); None if either is unknown."""
+    place = offer.location
+    if user.work_latitude is None or user.work_longitude is None or place.latitude is None or place.longitude is None:
+        return None
+    return distance_km(user.work_latitude, user.work_longitude, place.latitude, place.longitude)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -79,17 +90,19 @@ def _distance2(origin: tuple[float, float]):
     """Squared distance in degrees² (monotonic with km): no square root or cosine needed in SQL."""
     lat0, lon0 = origin
     k = math.cos(math.radians(lat0))
-    dx = (Organisation.longitude - lon0) * k
-    dy = Organisation.latitude - lat0
+    dx = (OFFER_LONGITUDE - lon0) * k
+    dy = OFFER_LATITUDE - lat0
     return dx * dx + dy * dy
 
 
 def published_offers(user: User):
-    """The offers the agent may browse: published in their network, of another organisation than theirs."""
-    query = (
-        select(Offer)
-        .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Offer.status == OfferStatus.PUBLISHED, Organisation.network_id == user.home_network_id)
+    """The offers the agent may browse: published in their network, of another organisation than theirs.
+    Their site is outer-joined: OFFER_LATITUDE, OFFER_LONGITUDE and OFFER_CITY read it (Offer.location)."""
+    query, *_place = located_offers(select(Offer).join(Organisation, Offer.organisation_id == Organisation.id))
+    query = query.where(
+        Offer.status == OfferStatus.PUBLISHED,
+        Organisation.network_id == user.home_network_id,
+        Organisation.is_active,  # a suspended organisation's offers leave the catalogue
     )
     if user.organisation_id is not None:
         query = query.where(Offer.organisation_id != user.organisation_id)
@@ -118,7 +131,7 @@ def search_offers(
     if filters.get("organisation"):
         query = query.where(Offer.organisation_id == filters["organisation"])
     if filters.get("city"):
-        query = query.where(func.lower(Organisation.city) == filters["city"].strip().lower())
+        query = query.where(func.lower(OFFER_CITY) == filters["city"].strip().lower())
     if filters.get("remote"):
         query = query.where(Offer.place.in_((Place.REMOTE, Place.HYBRID)))
     if filters.get("q"):
@@ -146,8 +159,8 @@ def search_offers(
         reach = filters["distance_km"] / KM_PER_DEGREE
         half_lon = reach / math.cos(math.radians(lat0))
         near = and_(
-            Organisation.latitude.between(lat0 - reach, lat0 + reach),
-            Organisation.longitude.between(lon0 - half_lon, lon0 + half_lon),
+            OFFER_LATITUDE.between(lat0 - reach, lat0 + reach),
+            OFFER_LONGITUDE.between(lon0 - half_lon, lon0 + half_lon),
             distance2 <= reach * reach,
         )
         query = query.where(or_(near, Offer.place == Place.REMOTE))
@@ -172,7 +185,12 @@ def search_offers(
             )
         )
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
-    options = [joinedload(Offer.organisation), selectinload(Offer.themes), selectinload(Offer.sessions)]
+    options = [
+        joinedload(Offer.organisation),
+        joinedload(Offer.site),
+        selectinload(Offer.themes),
+        selectinload(Offer.sessions),
+    ]
     if with_details:
         options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
     loaded = (
@@ -186,9 +204,9 @@ def search_offers(
         upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
         if upcoming:
             result.next_sessions[offer.id] = min(upcoming)
-        o = offer.organisation
-        if origin and o.latitude is not None and o.longitude is not None:
-            result.distances[offer.id] = distance_km(origin[0], origin[1], o.latitude, o.longitude)
+        place = offer.location
+        if origin and place.latitude is not None and place.longitude is not None:
+            result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
     return result
 
 
@@ -284,8 +302,14 @@ def _load_filter_choices(user: User, locale: str) -> FilterChoices:
         .where(in_network, Organisation.id != (user.organisation_id or 0))
         .order_by(Organisation.name)
     ).all()
+    # The cities offers happen in: the organisations' and their active sites'.
+    site_cities = (
+        select(Site.city)
+        .join(Organisation, Site.organisation_id == Organisation.id)
+        .where(in_network, Site.archived_at.is_(None))
+    )
     cities = db.session.scalars(
-        select(Organisation.city).where(in_network, Organisation.city != "").distinct().order_by(Organisation.city)
+        select(Organisation.city).where(in_network, Organisation.city != "").union(site_cities).order_by("city")
     ).all()
     return {
         "themes": [(str(i), text) for i, text in themes],
@@ -300,7 +324,7 @@ def offer_for_agent(user: User, offer_id: int) -> Offer | None:
     return db.session.scalar(
         select(Offer)
         .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Offer.id == offer_id)
+        .where(Offer.id == offer_id, Organisation.is_active)
         .options(
             contains_eager(Offer.organisation),
             selectinload(Offer.themes),

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 import appariement
 from appariement.rules import EARTH_RADIUS_KM
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.lifecycles import request as request_lifecycle
 from mobilite.models import (
     AvailabilityWindow,
@@ -39,6 +40,7 @@ from mobilite.models import (
     User,
     Wish,
 )
+from mobilite.models.site import located_offers
 from mobilite.services import rules
 from mobilite.services.round_problem import engine_organisation, engine_request, engine_session
 
@@ -216,6 +218,7 @@ def _with_offers(query: Select) -> Select:
     return query.options(
         selectinload(OfferSession.offer).options(
             joinedload(Offer.organisation),
+            joinedload(Offer.site),  # where it happens (Offer.location)
             selectinload(Offer.themes),
             selectinload(Offer.skills),
             selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
@@ -225,7 +228,8 @@ def _with_offers(query: Select) -> Select:
 
 def _is_open(session: OfferSession, network: Network) -> bool:
     offer = session.offer
-    return offer.status == OfferStatus.PUBLISHED and offer.organisation.network_id == network.id
+    host = offer.organisation
+    return offer.status == OfferStatus.PUBLISHED and host.network_id == network.id and host.is_active
 
 
 def _check(
@@ -270,7 +274,7 @@ def _skills(checks: Iterable[appariement.PairCheck]) -> dict[str, Skill]:
 
 
 def _wish_check(rank: int, offer: Offer, sessions: list[OfferSession], checks, network, skills) -> WishCheck:
-    if offer.status != OfferStatus.PUBLISHED:
+    if offer.status != OfferStatus.PUBLISHED or not offer.organisation.is_active:
         return WishCheck(rank, offer, len(sessions), [], [_("cette offre n'est plus publiée dans votre réseau")])
     if not sessions:
         return WishCheck(rank, offer, 0, [], [_("cette offre n'a pas de session à venir")])
@@ -392,24 +396,20 @@ def _candidates(immersion_request: ImmersionRequest, request: appariement.Reques
     """Sessions worth asking the engine about, on cheap conditions that never drop an eligible one: a published
     offer of the network from another organisation, starting after today, overlapping an availability window,
     and (with a distance limit) a remote offer or a host inside the bounding box of the agent's reach."""
-    latitude = func.coalesce(Organisation.latitude, 0.0)  # as the engine reads a place without coordinates
-    longitude = func.coalesce(Organisation.longitude, 0.0)
-    query = (
+    located, offer_latitude, offer_longitude, _city = located_offers(
         select(OfferSession)
         .join(Offer, OfferSession.offer_id == Offer.id)
         .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(
-            Organisation.network_id == immersion_request.organisation.network_id,
-            Offer.status == OfferStatus.PUBLISHED,
-            Offer.organisation_id != immersion_request.organisation_id,
-            OfferSession.start_date > today,
-            or_(
-                *(
-                    and_(OfferSession.start_date <= end, OfferSession.end_date >= start)
-                    for start, end in request.windows
-                )
-            ),
-        )
+    )
+    latitude = func.coalesce(offer_latitude, 0.0)  # as the engine reads a place without coordinates
+    longitude = func.coalesce(offer_longitude, 0.0)
+    query = located.where(
+        Organisation.network_id == immersion_request.organisation.network_id,
+        Offer.status == OfferStatus.PUBLISHED,
+        Organisation.is_active,
+        Offer.organisation_id != immersion_request.organisation_id,
+        OfferSession.start_date > today,
+        or_(*(and_(OfferSession.start_date <= end, OfferSession.end_date >= start) for start, end in request.windows)),
     )
     box = _reach_box(request.lat, request.lon, request.max_distance_km) if request.max_distance_km is not None else None
     if box is not None:

@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from mobilite.web import api_pages, notifications, opinions, widgets
+    from mobilite.web import api_pages, notifications, opinions, sites, widgets
     from mobilite.web.admin import bp as admin_bp
     from mobilite.web.agents import bp as agents_bp
     from mobilite.web.auth import bp as auth_bp
@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_pages.bp)  # personal API tokens and the readable API documentation
     widgets.register(app)
+    app.register_blueprint(sites.bp)  # an organisation's sites: its HR, its network's coordination, the admin
     app.register_blueprint(suggestions_bp)  # the autocomplete's lists (communes, skills)
     app.register_blueprint(opinions.bp)  # the line manager's opinion on a request (signed in, or a one-time link)
     notifications.register(app)  # the inbox, its unread count in the header, preferences, unsubscribe

@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from mobilite.models import Immersion, TravelMode
 from mobilite.schemas.base import form_data
 from mobilite.schemas.cancellation import CallOffFormSchema, TravelSchema
-from mobilite.services import cancellation, mission_expenses
+from mobilite.services import cancellation, career, mission_expenses
 from mobilite.services import certificate as certificate_service
 from mobilite.services import immersions as immersion_service
 from mobilite.services.errors import ServiceError
@@ -161,6 +161,7 @@ def panel(immersion: Immersion, space: str) -> dict:
         "travel": mission_expenses.travel_of(immersion),
         "may_record_travel": is_agent and mission_expenses.may_record(immersion),
         "certificate_refusal": certificate_service.refusal(immersion) if is_agent else None,
+        "in_career": is_agent and career.entry_for(immersion) is not None,
         "is_agent": is_agent,
         "euros": mission_expenses.euros,
         "travel_mode_labels": TRAVEL_MODE_LABELS,

@@ -28,6 +28,7 @@ from mobilite.services import feedback as feedback_service
 from mobilite.services import immersions as immersion_service
 from mobilite.services import proposals as proposal_service
 from mobilite.services.agreement_pdf import agreement_pdf
+from mobilite.web import agreement as agreement_web
 from mobilite.web import immersion_changes
 from mobilite.web.forms import Rejection, submit_form
 
@@ -117,6 +118,7 @@ def show_immersion(immersion: Immersion, space: str, side: str | None):
         my_feedback=feedback_service.feedback_of(immersion, feedback_side) if feedback_side else None,
         feedback_open=feedback_service.is_open(immersion),
         changes=immersion_changes.panel(immersion, space),
+        agreement=agreement_web.panel(immersion, space),
     )
 
 

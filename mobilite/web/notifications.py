@@ -16,6 +16,7 @@ from flask_login import current_user
 from mobilite.extensions import csrf, db
 from mobilite.models import User
 from mobilite.schemas.base import form_data
+from mobilite.schemas.feedback import FeedbackSchema
 from mobilite.schemas.notifications import PreferencesSchema
 from mobilite.security import login_required, public
 from mobilite.services import inbox as inbox_service
@@ -146,11 +147,29 @@ def unsubscribe(token: str):
     return render_template("notifications/unsubscribe.html", found=found, token=token, done=True)
 
 
-@bp.get("/tuteur/<token>")
+@bp.route("/tuteur/<token>", methods=["GET", "POST"])
 @public
 def tutor(token: str):
+    """The tutor's page; its form gives the host's feedback (an expired or foreign link: 404, nothing saved)."""
     immersion = tutors.immersion_for_tutor(token) or abort(404)
-    return render_template("notifications/tutor.html", token=token, **tutors.tutor_view(immersion))
+    schema = FeedbackSchema()
+    values = form_data(schema, request.form) if request.method == "POST" else {}
+
+    def render(rejected: Rejection):
+        view = tutors.tutor_view(immersion)
+        return render_template(
+            "notifications/tutor.html", token=token, values=values, errors=rejected.errors, **view
+        ), rejected.status
+
+    def given(_feedback) -> ResponseReturnValue:
+        flash(_("Merci : le bilan de votre organisation est enregistré. Votre service RH peut le lire."), "success")
+        return redirect(url_for("notifications.tutor", token=token))
+
+    if request.method != "POST":
+        return render(Rejection({}, 200))
+    return submit_form(
+        schema, values, lambda data: tutors.give_host_feedback(immersion, data), done=given, again=render
+    )
 
 
 @bp.get("/tuteur/<token>/immersion.ics")

@@ -72,6 +72,7 @@ LIST_KINDS = {
     "proposals": "proposal_id",
     "immersions": "immersion_id",
     "rounds": "round_id",
+    "networks": "network_id",  # the admin's alone (404 for the roles here)
 }
 SCOPES = [None, "mine", "organisation", "network"]
 # The lists each role reads (the others answer 404): all of them must answer, or the matrix proves nothing.
@@ -116,7 +117,8 @@ def test_the_list_matrix_covers_every_api_list(app):
         for rule in api_rules(app)
         if not rule.arguments
         and "GET" in rule.methods
-        # /me/data is the caller's own data, not a list (tests/api/test_api_accounts.py checks it holds no one else's)
-        and rule.rule.rsplit("/", 1)[-1] not in {"themes", "skills", "openapi.json", "data"}
+        # /me/data is the caller's own data, not a list (tests/api/test_api_accounts.py checks it holds no one else's);
+        # /network/settings is the caller's own network's (tests/web/test_network_settings.py checks the others')
+        and rule.rule.rsplit("/", 1)[-1] not in {"themes", "skills", "openapi.json", "data", "settings"}
     }
     assert lists == {rule.rule for rule, _ in _list_rules(app)}

@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import OperationConfig
 from schemathesis.specs.openapi.checks import ignored_auth
 
+from mobilite.extensions import db
 from mobilite.models import OfferStatus, RequestStatus, Role
+from mobilite.services import sites
 from tests.factories import (
     ImmersionFactory,
     OfferFactory,
@@ -43,12 +45,15 @@ EXAMPLES = 100
 EXAMPLES_ON_POSTGRESQL = 30
 # The operations in groups, so that pytest-xdist can spread the work over the cores.
 GROUPS = {
-    "reference": r"^/api/v1/(organisations|themes|skills|catalogue|immersions)(/|$)",
+    "reference": r"^/api/v1/(organisations(?!/[^/]+/sites)|themes|skills|catalogue|immersions)(/|$)",
     "offers": r"^/api/v1/offers(/|$)",
     "requests": r"^/api/v1/requests(/|$)",
     "rounds": r"^/api/v1/rounds(/|$)",
     "proposals": r"^/api/v1/proposals(/|$)",
     "accounts": r"^/api/v1/(accounts|me)(/|$)",
+    "sites": r"^/api/v1/(sites|organisations/[^/]+/sites)(/|$)",
+    "networks": r"^/api/v1/networks(/|$)",
+    "network_settings": r"^/api/v1/network/settings$",
 }
 ROLES = ("agent", "rh", "coordinator")
 EXAMPLES_WHEN_REFUSED = 10
@@ -91,7 +96,13 @@ def _own_records(people) -> dict[str, list[int]]:
     round_ = RoundFactory(network=home.network)
     proposals = [ProposalFactory(round=round_, session=sessions[1], request=requests[2])]
     immersion = ImmersionFactory(proposal__request__agent=agent)
+    site = sites.new_site(home, {"name": "Centre technique", "commune": "Lyon (69007)"})
+    db.session.add(site)
+    db.session.flush()
     return {
+        "organisation_id": [home.id],
+        "network_id": [home.network_id],
+        "site_id": [site.id],
         "offer_id": [o.id for o in offers],
         "session_id": [s.id for s in sessions],
         "request_id": [r.id for r in requests],

@@ -34,7 +34,7 @@ from mobilite.models import (
     User,
     Wish,
 )
-from mobilite.services import communes, round_review, rounds
+from mobilite.services import communes, outlook, round_review, rounds
 from mobilite.workdays import add_working_days, next_monday
 from tests.axe import assert_accessible, serve_axe
 from tests.factories import (
@@ -91,8 +91,8 @@ WORDS = {
         "manager": "Son compte dans votre organisation",
         "wish": "Vœu n°1",
         "submit": "Soumettre à mon employeur",
-        "impossible": "Ce vœu ne peut pas aboutir en l'état :",
-        "too_far": "95 km de votre lieu de travail ; votre limite est de 50 km",
+        "impossible": "Ce vœu ne peut pas aboutir en l'état\u00a0:",
+        "too_far": "95 km de votre lieu de travail\u202f; votre limite est de 50 km",
         "draft": "Enregistrer le brouillon",
         "edit": "Modifier",
         "waiting": "En attente de l'employeur",
@@ -330,6 +330,7 @@ def published_round(app, locale: str) -> AfterRound:
         selection = [(p.id, p.version) for p in done.proposals]
         round_review.bulk_decide(coordinator, done, "approve", selection=selection)
         round_review.publish_round(coordinator, db.session.get(Round, round_.id))
+        outlook.notify_pending()  # the scheduler's part: the unmatched agents' e-mails
     unmatched, matched = (fresh(item) for item in people)
     assert unmatched.status == RequestStatus.APPROVED and matched.status == RequestStatus.MATCHED
     return AfterRound(unmatched=unmatched, matched=matched, host_hr=host_hr)

@@ -33,6 +33,7 @@ from mobilite.models import (
     Network,
     Notification,
     Proposal,
+    ProposalStatus,
     RequestStatus,
     Role,
     Round,
@@ -40,7 +41,7 @@ from mobilite.models import (
     TokenPurpose,
     User,
 )
-from mobilite.services import auth, demo, line_manager, round_review, rounds
+from mobilite.services import auth, cancellation, demo, line_manager, round_drafts, round_review, rounds
 from mobilite.services import proposals as proposal_service
 from mobilite.services.people import hr_officers
 from tests.axe import describe, serve_axe, violations
@@ -135,6 +136,24 @@ def _publish_and_confirm_one(round_id: int) -> Proposal:
     return db.session.get(Proposal, proposal.id, populate_existing=True)
 
 
+def _confirm_and_call_off_another(round_id: int, confirmed_id: int) -> Immersion:
+    """Another proposal of the round confirmed, then called off by its host before its start: the coordinator's
+    page of its freed seat has data."""
+    published = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.round_id == round_id, Proposal.status == ProposalStatus.PUBLISHED, Proposal.id != confirmed_id)
+        .order_by(Proposal.id)
+    ).all()
+    proposal = next(p for p in published if p.session.start_date > date.today())
+    host_hr = hr_officers(proposal.session.offer.organisation_id)[0]
+    proposal_service.answer_proposal(proposal.request.agent, proposal, "agent", "accept")
+    proposal_service.answer_proposal(host_hr, db.session.get(Proposal, proposal.id), "host", "accept")
+    immersion = proposal_service.immersion_of(db.session.get(Proposal, proposal.id, populate_existing=True))
+    assert immersion is not None
+    cancellation.call_off(host_hr, immersion, "L'équipe d'accueil sera en formation cette semaine-là.")
+    return immersion
+
+
 @pytest.fixture
 def demo_world(app):
     """The demo network (five months of history), last week's round published with one immersion confirmed
@@ -148,8 +167,12 @@ def demo_world(app):
         last = rounds.request_round(network, this_week - timedelta(days=7), trigger="manual")
         assert rounds.run_round(last.id).status == RoundStatus.PROPOSED
         confirmed = _publish_and_confirm_one(last.id)
+        called_off = _confirm_and_call_off_another(last.id, confirmed.id)
         current = rounds.request_round(network, this_week, trigger="manual")
         assert rounds.run_round(current.id).status == RoundStatus.PROPOSED
+        # Other settings tried on it: the review page links to the comparison.
+        round_drafts.start_draft(current, None, {"weights": {"wish": 0}})
+        round_drafts.run_pending_drafts()
         agent = confirmed.request.agent
         colleague = db.session.scalar(
             select(User).where(User.organisation_id == agent.organisation_id, User.id != agent.id).order_by(User.id)
@@ -173,7 +196,10 @@ def demo_world(app):
             seeds={
                 ANONYMOUS: mailed_pages(app),
                 # The coordinator's round pages list hundreds of proposals: start from the confirmed one.
-                Role.COORDINATOR: [f"/coordination/propositions/{confirmed.id}"],
+                Role.COORDINATOR: [
+                    f"/coordination/propositions/{confirmed.id}",
+                    f"/coordination/immersions/{called_off.id}",  # a freed seat to offer
+                ],
             },
         )
 

@@ -1,6 +1,7 @@
 """A coordinator reviews a round of a few hundred proposals in a real browser: filters to one host
 organisation, approves all of its proposals at once, moves one placement to a session from the valid list,
-publishes after reading the summary, and only the approved proposals go out."""
+compares with a draft using other weights and keeps the original, publishes after reading the summary, and
+only the approved proposals go out."""
 
 from __future__ import annotations
 
@@ -12,8 +13,17 @@ from sqlalchemy import func, select
 
 from benchmarks.synthetic import load_network
 from mobilite.extensions import db
-from mobilite.models import Network, Offer, OfferSession, Organisation, Proposal, ProposalStatus, RoundStatus
-from mobilite.services import replacements, rounds
+from mobilite.models import (
+    DraftStatus,
+    Network,
+    Offer,
+    OfferSession,
+    Organisation,
+    Proposal,
+    ProposalStatus,
+    RoundStatus,
+)
+from mobilite.services import replacements, round_drafts, rounds
 from tests.factories import PASSWORD, CoordinatorFactory
 from tests.fixtures import fresh, sign_in
 
@@ -99,13 +109,30 @@ def test_filter_bulk_approve_replace_and_publish_only_the_approved(big_round, pa
     moved = fresh(db.session.get(Proposal, movable_id))
     assert moved.session_id == chosen != moved_from and moved.replaced and moved.score > 0
 
-    # 4. Publication: the summary first, then the confirmation.
+    # 4. A draft with other weights (wishes count for nothing), run by the scheduler's job in this thread;
+    # both results side by side, then the original kept: nothing changes.
+    before = dict(db.session.execute(select(Proposal.id, Proposal.version).where(Proposal.round_id == round_id)).all())
+    db.session.commit()  # the read ends here: the server's writes that follow are not under it
+    page.goto(f"/coordination/tours/{round_id}")
+    page.get_by_text("Calculer ce tour avec d'autres réglages").click()
+    page.get_by_label("Place de l'offre dans les vœux de l'agent").fill("0")
+    page.get_by_role("button", name="Lancer l'essai").click()
+    page.get_by_text("Essai demandé").wait_for()
+    with app.test_request_context():
+        assert [status for _, status in round_drafts.run_pending_drafts()] == [DraftStatus.DONE]
+    page.get_by_role("table", name="Les deux résultats côte à côte").wait_for()  # the page refreshes itself
+    page.get_by_role("button", name="Garder l'original").click()
+    page.get_by_text("Résultat d'origine gardé").wait_for()
+    after = dict(db.session.execute(select(Proposal.id, Proposal.version).where(Proposal.round_id == round_id)).all())
+    assert after == before
+
+    # 5. Publication: the summary first, then the confirmation.
     page.goto(f"/coordination/tours/{round_id}")
     page.get_by_role("link", name="Publier le tour…").click()
     expected = hosted + 1
     page.get_by_text(f"{expected} propositions envoyées").wait_for()
     assert "pas encore examinées ne seront pas envoyées" in page.locator("main").inner_text()
-    # The publication writes every message in its request (each of the ~250 unmatched agents is told why).
+    # The unmatched agents are told by the scheduler, not in this request.
     page.get_by_role("button", name=f"Confirmer et envoyer {expected} propositions").click(timeout=90_000)
     page.get_by_text(f"Tour publié : {expected} propositions envoyées").wait_for(timeout=90_000)
 

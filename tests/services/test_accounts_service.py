@@ -66,7 +66,9 @@ def test_hr_creates_an_agent_of_their_organisation_who_gets_a_first_password_lin
     assert (user.work_city, user.work_latitude) == (organisation.city, organisation.latitude)
     token = db.session.scalar(select(PasswordToken).where(PasswordToken.user_id == user.id))
     assert token.purpose == TokenPurpose.SET_PASSWORD and token.used_at is None
-    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.recipient_id == user.id)) == 1
+    invitation = db.session.scalars(select(Notification).where(Notification.recipient_id == user.id)).one()
+    # The sign-up e-mail links the privacy notice, in both its parts.
+    assert "/donnees-personnelles" in invitation.body and "/donnees-personnelles" in invitation.html_body
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.create"))
     assert (event.actor_id, event.target_id, event.details["roles"]) == (hr.id, user.id, ["agent"])
 

@@ -64,14 +64,14 @@ def test_every_day_gives_the_host_address_and_the_tutor(immersion):
     for event in _events(immersion):
         location, description = _text(event, "location"), _text(event, "description")
         assert "1 place de l'Hôtel de Ville, 38000 Grenoble" in location
-        assert "Tuteur ou tutrice : Jeanne Dœuf, Cheffe de service, jeanne@exemple.fr" in description
+        assert "Tuteur ou tutrice\u00a0: Jeanne Dœuf, Cheffe de service, jeanne@exemple.fr" in description
         assert f"/agent/immersions/{immersion.id}" in description
 
 
 def test_the_first_day_says_where_and_when_the_visitor_is_met(immersion):
     first, *others = _events(immersion)
     assert _text(first, "summary").endswith("rendez-vous à 09:30")
-    assert "Rendez-vous le premier jour : à 09:30, Accueil du bâtiment B" in _text(first, "description")
+    assert "Rendez-vous le premier jour\u00a0: à 09:30, Accueil du bâtiment B" in _text(first, "description")
     assert _text(first, "location").startswith("Accueil du bâtiment B, ")
     for event in others:
         assert "rendez-vous" not in _text(event, "summary").lower()
@@ -101,7 +101,7 @@ def test_a_place_alone_is_given_without_a_time(immersion):
     immersion.session.offer.meeting_time = None
     db.session.commit()
     first = _events(immersion)[0]
-    assert "Rendez-vous le premier jour : Accueil du bâtiment B" in _text(first, "description")
+    assert "Rendez-vous le premier jour\u00a0: Accueil du bâtiment B" in _text(first, "description")
     assert "rendez-vous" not in _text(first, "summary").lower()
 
 

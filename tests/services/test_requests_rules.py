@@ -109,7 +109,7 @@ def test_a_window_too_short_for_the_minimum_is_refused():
     windows = [(TODAY + timedelta(days=7), TODAY + timedelta(days=20)), (start, start + timedelta(days=3))]
     errors = rules.window_errors(windows, 3, TODAY)
     assert list(errors) == ["windows-1-end"]
-    assert "il n'y a que 2 jours ouvrés : il en faut au moins 3" in errors["windows-1-end"][0]
+    assert "il n'y a que 2 jours ouvrés\u00a0: il en faut au moins 3" in errors["windows-1-end"][0]
 
 
 def test_public_holidays_are_not_working_days():

@@ -98,7 +98,16 @@ def test_an_agent_downloads_their_data_as_json_and_csv_and_each_download_is_logg
     assert data["profile"]["email"] == agent.email
     assert [r["status"] for r in data["requests"]] == ["submitted"]
     assert data["sign_ins"][0]["event"] == "auth.login"
-    assert set(data) == {"generated_at", "profile", "requests", "proposals", "immersions", "feedback", "sign_ins"}
+    assert set(data) == {
+        "generated_at",
+        "profile",
+        "requests",
+        "proposals",
+        "immersions",
+        "feedback",
+        "career",
+        "sign_ins",
+    }
     assert someone_else.email not in response.get_data(as_text=True)
     text = client.get("/compte/mes-donnees.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))

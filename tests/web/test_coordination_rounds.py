@@ -209,7 +209,7 @@ def test_a_failed_round_shows_a_plain_message_and_its_attempts(demo_network, cli
     with app.app_context():
         assert rounds.run_due_rounds() == []
     page = client.get(f"/coordination/tours/{round_id}").get_data(as_text=True).replace("&#39;", "'")
-    assert "s'est arrêté sur une erreur" in page and "Tentatives faites : 1." in page
+    assert "s'est arrêté sur une erreur" in page and "Tentatives faites\u00a0: 1." in page
     assert "UPDATE" not in page and "psycopg" not in page
 
 

@@ -97,7 +97,7 @@ def test_flows_are_a_heat_map_with_the_same_figures_in_tables(client):
     html = client.get("/coordination/tableau-de-bord").get_data(as_text=True)
     assert 'src="/coordination/tableau-de-bord/echanges.svg"' in html
     # The text alternative says what the chart shows, in figures.
-    assert re.search(r'alt="Carte de chaleur des immersions confirmées ou réalisées : 4, de 3 organisations', html)
+    assert re.search(r'alt="Carte de chaleur des immersions confirmées ou réalisées\u00a0: 4, de 3 organisations', html)
     assert "Ville de Lyon vers Nantes Métropole (2)" in html
     # The accessible tables: every pair, and each organisation's totals.
     assert re.search(r"<td>Ville de Lyon</td><td>Nantes Métropole</td><td class=\"num\">2</td>", html)
@@ -175,7 +175,7 @@ def test_filters_by_period_and_organisation(client):
     html = client.get("/coordination/tableau-de-bord?du=2026-03-01&au=2026-03-31").get_data(as_text=True)
     assert "Métropole de Lille" not in html.split("exchanges-title")[1].split("rounds-title")[0]
     assert 'src="/coordination/tableau-de-bord/echanges.svg?du=2026-03-01&amp;au=2026-03-31"' in html
-    assert "Du 1 mars 2026 au 31 mars 2026" in html
+    assert "Du 1er mars 2026 au 31 mars 2026" in html
 
     lille_only = f"?organisation={lille.id}"
     flows = client.get(f"/coordination/tableau-de-bord/echanges.csv{lille_only}").get_data().decode("utf-8-sig")

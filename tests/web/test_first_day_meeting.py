@@ -55,7 +55,7 @@ def test_a_time_that_is_not_one_is_named_on_its_field_and_nothing_is_saved(clien
         response = _post(client, "/rh/offres/nouvelle", {**FORM, "meeting_time": wrong, "meeting_place": "x" * 201})
         html = response.get_data(as_text=True)
         assert response.status_code == 400, wrong
-        assert 'id="meeting_time-error"' in html and "Heure non valable (format attendu : HH:MM" in html
+        assert 'id="meeting_time-error"' in html and "Heure non valable (format attendu\u00a0: HH:MM" in html
         assert 'id="meeting_place-error"' in html and "200 caractères au plus." in html
     assert db.session.scalar(select(Offer).where(Offer.title == FORM["title"])) is None
 

@@ -60,19 +60,19 @@ def test_the_host_reads_who_is_coming_before_answering(client):
     proposal, host_hr, _home_hr = _proposal()
     status, page = _page(client, host_hr, proposal)
     assert status == 200
-    assert "Qui vient : Inès" in page and MOTIVATION in page
+    assert "Qui vient\u00a0: Inès" in page and MOTIVATION in page
     assert "Gestionnaire ADS · Service urbanisme" in page
     # What the agent asked for and the offer covers: the theme and the skill, not the other theme.
     assert "Urbanisme, Instruction des autorisations" in page and "Numérique" in page
     # The agent's level in each skill of the offer, and against the prerequisite.
     assert "Cartographie SIG" in page and "2 — Pratique" in page
     assert "Instruction des autorisations" in page and "non indiquée dans son profil" in page
-    assert "3 — Maîtrise ; niveau demandé : 2 — Pratique" in page
+    assert "3 — Maîtrise\u202f; niveau demandé\u00a0: 2 — Pratique" in page
     # The score in plain words, not in points.
     assert "Thématiques et compétences souhaitées couvertes par l'offre" in page and "2 sur 3" in page
     assert "1 sur 2 nouvelles pour l'agent" in page
     assert "vœu n°1" in page
-    assert "30 km ; sa limite : 50 km" in page
+    assert "30 km\u202f; sa limite\u00a0: 50 km" in page
     assert "267" not in page and "interest" not in page
     # Before the answer form.
     assert page.index(MOTIVATION) < page.index("Accepter la proposition")
@@ -108,6 +108,6 @@ def test_the_request_form_says_who_reads_the_motivation(client):
     page = unescape(client.get("/agent/demandes/nouvelle").get_data(as_text=True))
     assert (
         "Elle est lue par le service RH de votre employeur et, quand son avis est demandé, par votre responsable "
-        "hiérarchique, qui examinent votre demande ; puis, après une proposition, par le service RH de "
+        "hiérarchique, qui examinent votre demande\u202f; puis, après une proposition, par le service RH de "
         "l'organisation d'accueil." in page
     )

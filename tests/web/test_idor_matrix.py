@@ -10,7 +10,7 @@ import re
 import pytest
 
 from mobilite.extensions import db
-from mobilite.models import OfferStatus, RequestStatus, Role
+from mobilite.models import DraftStatus, OfferStatus, RequestStatus, Role, RoundDraft, RoundStatus
 from mobilite.models.inbox import InboxItem
 from tests.factories import (
     CoordinatorFactory,
@@ -35,6 +35,9 @@ KINDS = (
     "round_id",
     "session_id",
     "item_id",  # an inbox notification: only its recipient opens or marks it
+    "network_id",  # a network: the admin's, and its own coordination's organisations
+    "site_id",  # a site of an organisation: its HR, its network's coordinators
+    "draft_id",  # other settings tried on a round: its network's coordinators only
 )
 
 
@@ -43,6 +46,23 @@ def _inbox_item(user) -> int:
     db.session.add(item)
     db.session.flush()
     return item.id
+
+
+def _draft(coordinator) -> int:
+    round_ = RoundFactory(network=coordinator.coordinated_network, status=RoundStatus.PROPOSED)
+    draft = RoundDraft(round=round_, requested_by=coordinator, settings={}, status=DraftStatus.DONE)
+    db.session.add(draft)
+    db.session.flush()
+    return draft.id
+
+
+def _site(organisation) -> int:
+    from mobilite.services.sites import new_site
+
+    site = new_site(organisation, {"name": "Centre technique", "commune": "Lyon (69007)"})
+    db.session.add(site)
+    db.session.flush()
+    return site.id
 
 
 def _world():
@@ -77,6 +97,9 @@ def _world():
         "immersion_id": [foreign_immersion.id],
         "round_id": [RoundFactory(network=foreign_coordinator.coordinated_network).id],
         "item_id": [_inbox_item(foreign_coordinator)],
+        "site_id": [_site(foreign_org)],
+        "draft_id": [_draft(foreign_coordinator)],
+        "network_id": [foreign_coordinator.network_id],
     }
     # What agents and HR of `home` have no part in, inside their own network.
     neighbours = {
@@ -93,6 +116,7 @@ def _world():
         "proposal_id": [neighbour_immersion.proposal_id],
         "immersion_id": [neighbour_immersion.id],
         "item_id": [_inbox_item(neighbour_request.agent)],
+        "site_id": [_site(neighbour)],
     }
     return people, foreign, neighbours
 

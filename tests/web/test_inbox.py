@@ -189,7 +189,7 @@ def test_a_legal_deadline_cannot_be_switched_off_e_mail(app, client, people):
     response = _preferences(client, officer, hr_requests="app", hr_offers="app")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Ces messages portent un délai légal : ils vous sont toujours envoyés par e-mail." in html
+    assert "Ces messages portent un délai légal\u00a0: ils vous sont toujours envoyés par e-mail." in html
     assert 'id="hr_requests-error"' in html or "hr_requests" in html
     assert db.session.scalar(select(func.count(NotificationPreference.id))) == 0  # nothing half-saved
     page = client.get("/notifications/preferences").get_data(as_text=True)
@@ -222,7 +222,7 @@ def test_one_click_unsubscribe_from_a_mail_client_needs_no_sign_in_nor_csrf(app,
     client = app.test_client()
 
     shown = client.get(path)
-    assert shown.status_code == 200 and "« Mes demandes d'immersion »" in shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "«\u202fMes demandes d'immersion\u202f»" in shown.get_data(as_text=True)
     assert db.session.scalar(select(NotificationPreference)) is None  # a GET (a link scanner) changes nothing
 
     done = client.post(path, data={"List-Unsubscribe": "One-Click"})

@@ -103,7 +103,7 @@ def test_sign_in_page_shows_the_button_and_what_proconnect_is(provider, client):
     html = client.get("/connexion").get_data(as_text=True)
     assert 'class="proconnect-button"' in html
     assert "S'identifier avec</span>" in html and '<span class="proconnect-brand">ProConnect</span>' in html
-    assert 'href="https://www.proconnect.gouv.fr/"' in html and "Qu'est-ce que ProConnect ?</a>" in html
+    assert 'href="https://www.proconnect.gouv.fr/"' in html and "Qu'est-ce que ProConnect\u202f?</a>" in html
     assert 'name="password"' in html  # the password form stays beside it
 
 
@@ -238,7 +238,7 @@ def test_missing_names_create_no_account(provider, client, organisation):
     sub = new_subject(provider, given_name="", usual_name="")
     response = sign_in(client, provider, sub)
     assert response.status_code == 403
-    assert "ProConnect n'a pas transmis : prénom, nom" in unescape(response.get_data(as_text=True))
+    assert "ProConnect n'a pas transmis\u00a0: prénom, nom" in unescape(response.get_data(as_text=True))
     assert db.session.scalar(select(User).where(User.proconnect_sub == sub)) is None
 
 

@@ -87,8 +87,8 @@ def test_wrong_numbers_are_named_with_their_reason_and_nothing_is_saved(client):
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 400
     assert 'id="sirets-error"' in html
-    assert "« 12345 » : un numéro SIRET compte 14 chiffres." in html
-    assert "« 73282932000075 » : la clé de contrôle ne correspond pas" in html
+    assert "«\u202f12345\u202f»\u00a0: un numéro SIRET compte 14 chiffres." in html
+    assert "«\u202f73282932000075\u202f»\u00a0: la clé de contrôle ne correspond pas" in html
     assert "12345\n73282932000075</textarea>" in html  # the typed text comes back to be corrected
     organisation = fresh(organisation)
     assert organisation.sirets == [] and organisation.password_sign_in is True
@@ -104,7 +104,7 @@ def test_a_siret_of_another_organisation_is_refused(client):
     response = post(client, settings_url("coordination", organisation), f"{siret(1)}\n{siret(9)}", False)
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert f"« {siret(9)} » est déjà le numéro SIRET d'une autre organisation du service." in html
+    assert f"«\u202f{siret(9)}\u202f» est déjà le numéro SIRET d'une autre organisation du service." in html
     assert elsewhere.name not in html  # another network's organisation is not named
     organisation = fresh(organisation)
     assert organisation.sirets == [] and organisation.password_sign_in is True

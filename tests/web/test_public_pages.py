@@ -103,6 +103,20 @@ def test_the_privacy_notice_reads_the_networks_retention_periods(client):
     assert "au bout de 400 jours à 2 ans selon le réseau" in text
 
 
+def test_the_privacy_notice_states_every_period_a_network_sets(client):
+    """Ended immersions, the sign-in history and the audit log: each network's period, as the purge applies it."""
+    text = _text(client.get("/donnees-personnelles").get_data(as_text=True))
+    assert "sont supprimés au bout de 5 ans après son dernier jour" in text
+    assert "L'historique de vos connexions est effacé au bout de 1 an." in text
+    assert "actions sensibles" in text and "est effacé au bout de 5 ans." in text
+    NetworkFactory(immersion_retention_days=6 * 365, sign_in_log_retention_days=200, audit_retention_days=730)
+    NetworkFactory()
+    text = _text(client.get("/donnees-personnelles").get_data(as_text=True))
+    assert "au bout de 5 ans à 6 ans selon le réseau après son dernier jour" in text
+    assert "L'historique de vos connexions est effacé au bout de 200 jours à 1 an selon le réseau." in text
+    assert "est effacé au bout de 2 ans à 5 ans selon le réseau." in text
+
+
 def test_the_public_pages_speak_english_on_request(client):
     token = csrf_token(client.get("/").get_data(as_text=True))
     client.post("/langue", data={"lang": "en", "next": "/", "csrf_token": token})

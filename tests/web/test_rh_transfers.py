@@ -70,7 +70,7 @@ def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_imported(
     expected = [("2", "thematiques"), ("4", "fin"), ("5", "titre"), ("5", "description"), ("5", "lieu")]
     for line, column in expected:
         assert f'<td class="num">{line}</td><td><code>{column}</code></td>' in html, (line, column)
-    assert "« inconnu » n'est pas dans le référentiel." in html
+    assert "«\u202finconnu\u202f» n'est pas dans le référentiel." in html
     assert "rien n'a été importé" in html
     assert _offer_count() == 0
     assert db.session.scalar(select(func.count(OfferSession.id))) == 0

@@ -113,7 +113,7 @@ def test_the_report_says_how_many_how_fair_what_changed_and_why(client):
     assert "2 organisations sont restées en dessous." in text
     assert re.search(
         r'<th scope="row">Ville de Lyon</th><td class="num">5</td><td class="num">2</td>'
-        r'<td class="num">40,0\u00a0%</td><td class="num">1</td><td>en dessous : 3 placements attendus</td>',
+        r'<td class="num">40,0\u00a0%</td><td class="num">1</td><td>en dessous\u00a0: 3 placements attendus</td>',
         html,
     )
 
@@ -182,6 +182,6 @@ def test_a_round_published_as_computed(client):
     ProposalFactory(round=round_, session=OfferSessionFactory(offer__organisation=OrganisationFactory(network=network)))
     login(client, coordinator.email)
     text = client.get(f"/coordination/tours/{round_.id}/compte-rendu").get_data(as_text=True)
-    assert "Aucune décision à la main : le tour a été publié tel que calculé." in text
+    assert "Aucune décision à la main\u00a0: le tour a été publié tel que calculé." in text
     assert "Tour publié le " in text and "par —" not in text  # nobody in the log: no name made up
     assert "Toutes les demandes examinées ont reçu une proposition." in text

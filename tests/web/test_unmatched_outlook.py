@@ -22,7 +22,7 @@ from mobilite.models import (
     UnmatchedOutlook,
     Wish,
 )
-from mobilite.services import rounds
+from mobilite.services import outlook, rounds
 from tests.factories import (
     CoordinatorFactory,
     OfferFactory,
@@ -108,6 +108,8 @@ def _publish(client, world, round_id):
         client.post(f"{page}/publier", data={"csrf_token": csrf_token(summary), "token": confirmed}).status_code == 302
     )
     assert fresh(db.session.get(Round, round_id)).status == RoundStatus.PUBLISHED
+    with client.application.test_request_context():
+        outlook.notify_pending()  # the scheduler's part: the unmatched agents' e-mails
 
 
 def _page(client, user, path) -> str:
@@ -138,11 +140,11 @@ def test_the_distance_that_opens_the_only_session_is_shown_after_publication_and
 
     _publish(client, world, round_id)
     page = _page(client, item.agent, f"/agent/demandes/{item.id}")
-    assert "La session ouverte à ce tour ne respecte pas toutes vos conditions :" in page
+    assert "La session ouverte à ce tour ne respecte pas toutes vos conditions\u00a0:" in page
     assert "1 est au-delà de votre distance maximale (50 km)" in page
     assert (
-        f"Vœu n°1, « {TITLE} », Métropole du Nord : à 70 km de votre lieu de travail ; votre limite est de 50 km."
-        in page
+        f"Vœu n°1, «\u202f{TITLE}\u202f», Métropole du Nord\u00a0: à 70 km de votre lieu de travail\u202f; "
+        "votre limite est de 50 km." in page
     )
     assert WIDEN in page
     assert "retirez-la puis faites une nouvelle demande" in page
@@ -180,7 +182,7 @@ def test_an_agent_outranked_on_the_only_seat_is_told_and_nothing_leaks_to_the_ot
     [loser] = [r for r in world.requests if r.id not in placed]
     [winner] = [r for r in world.requests if r.id in placed]
     page = _page(client, loser.agent, f"/agent/demandes/{loser.id}")
-    assert "La session qui vous correspondait n'avait plus de place pour vous :" in page
+    assert "La session qui vous correspondait n'avait plus de place pour vous\u00a0:" in page
     assert "1 a été attribuée à un agent mieux classé" in page
     assert "Votre vœu a été pourvu par des agents mieux classés sur cette offre." in page
     assert "Votre demande reste en lice" in page
@@ -248,12 +250,14 @@ def test_sessions_the_week_after_the_availability_are_suggested(app, client):
     _publish(client, world, _run_round(client, app, world))
     page = _page(client, item.agent, f"/agent/demandes/{item.id}")
     assert "tombe hors de vos disponibilités" in page or "tombent hors de vos disponibilités" in page
-    from flask_babel import force_locale, format_date
+    from flask_babel import force_locale
+
+    from mobilite.i18n import format_date
 
     with app.test_request_context(), force_locale("fr"):
         written = format_date(start, "full")
     assert (
-        f"En prolongeant vos disponibilités de 7 jours, 1 session devient possible ; elle commence le {written}."
+        f"En prolongeant vos disponibilités de 7 jours, 1 session devient possible\u202f; elle commence le {written}."
         in page
     )
 
@@ -269,5 +273,5 @@ def test_more_priority_is_promised_only_where_the_network_weighs_waiting(app, cl
     item = world.requests[0]
     _publish(client, world, _run_round(client, app, world))
     page = _page(client, item.agent, f"/agent/demandes/{item.id}")
-    assert "Votre demande reste en lice : elle participera au prochain tour d'appariement." in page
+    assert "Votre demande reste en lice\u00a0: elle participera au prochain tour d'appariement." in page
     assert "priorité accrue" not in page

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from mobilite.extensions import db
+from mobilite.i18n import format_date
 from mobilite.models import (
     AvailabilityWindow,
     ForbiddenPair,
@@ -109,7 +110,7 @@ def test_distance(ctx, world):
     _wish(world.request, _offer(world.far))
     check = _check(world.request)
     assert not check.ok
-    assert check.reasons == ["à 94 km de votre lieu de travail ; votre limite est de 50 km"]
+    assert check.reasons == ["à 94 km de votre lieu de travail\u202f; votre limite est de 50 km"]
     world.request.max_distance_km = 100
     db.session.commit()
     assert _check(world.request).ok
@@ -135,7 +136,7 @@ def test_duration(ctx, world):
     _wish(world.request, _offer(world.near, sessions=((0, 11, 10),)))
     start, end = MONDAY, MONDAY + timedelta(days=11)
     assert _check(world.request).reasons == [
-        f"la session du {_long(start)} au {_long(end)} dure 10 jours ouvrés ; votre demande accepte 2 à 5 jours"
+        f"la session du {_long(start)} au {_long(end)} dure 10 jours ouvrés\u202f; votre demande accepte 2 à 5 jours"
     ]
     world.request.max_days = 10
     db.session.commit()
@@ -149,7 +150,7 @@ def test_quota(ctx, world):
     db.session.commit()
     start, end = MONDAY + timedelta(days=2), MONDAY + timedelta(days=4)
     assert _check(world.request).reasons == [
-        f"la session du {_long(start)} au {_long(end)} dure 3 jours ouvrés ; il ne vous reste que 2 jours "
+        f"la session du {_long(start)} au {_long(end)} dure 3 jours ouvrés\u202f; il ne vous reste que 2 jours "
         f"d'immersion sur les 2 permis sur {network.quota_years} ans"
     ]
     network.quota_days = 3
@@ -168,8 +169,9 @@ def test_prerequisites_name_each_skill_and_both_levels(ctx, world):
     db.session.commit()
     _wish(world.request, offer)
     assert sorted(_check(world.request).reasons) == [
-        "prérequis : « Cartographie » au niveau 3 au moins ; votre profil indique le niveau 1",
-        "prérequis : « Marchés publics » au niveau 1 au moins ; cette compétence ne figure pas dans votre profil",
+        "prérequis\u00a0: «\u202fCartographie\u202f» au niveau 3 au moins\u202f; votre profil indique le niveau 1",
+        "prérequis\u00a0: «\u202fMarchés publics\u202f» au niveau 1 au moins\u202f; "
+        "cette compétence ne figure pas dans votre profil",
     ]
     world.agent.skills[0].level = 3
     world.agent.skills.append(UserSkill(skill=missing, level=2))
@@ -181,7 +183,7 @@ def test_own_organisation(ctx, world):
     offer = _offer(world.agent.organisation)
     _wish(world.request, offer)
     assert _check(world.request).reasons == [
-        "cette offre vient de votre propre organisation : une immersion se fait ailleurs"
+        "cette offre vient de votre propre organisation\u00a0: une immersion se fait ailleurs"
     ]
     offer.organisation = world.near
     db.session.commit()
@@ -209,7 +211,7 @@ def test_a_session_refused_before_is_never_proposed_again(ctx, world):
     db.session.commit()
     start, end = offer.sessions[0].start_date, offer.sessions[0].end_date
     assert _check(world.request).reasons == [
-        f"la session du {_long(start)} au {_long(end)} vous a déjà été proposée, puis écartée ou déclinée : "
+        f"la session du {_long(start)} au {_long(end)} vous a déjà été proposée, puis écartée ou déclinée\u00a0: "
         "elle ne vous sera plus proposée"
     ]
 
@@ -218,7 +220,7 @@ def test_many_sessions_are_explained_three_at_a_time_then_counted(ctx, world):
     offer = _offer(world.far, sessions=[(7 * k, 7 * k + 11, 10) for k in range(5)])
     _wish(world.request, offer)
     check = _check(world.request)
-    assert check.reasons[0] == "à 94 km de votre lieu de travail ; votre limite est de 50 km"
+    assert check.reasons[0] == "à 94 km de votre lieu de travail\u202f; votre limite est de 50 km"
     # The first three sessions are each too long (one line each); the last two also end too late.
     assert len(check.session_reasons) == 3 and all("dure 10 jours ouvrés" in r for r in check.session_reasons)
     assert check.reasons[-1] == "2 autres sessions ne conviennent pas non plus"
@@ -266,8 +268,8 @@ def test_the_form_refuses_to_submit_an_impossible_wish_and_saves_it_as_a_draft(c
     )
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "Vœu n°2 « Accueil au guichet unique » : aucune session ne peut vous être proposée" in html
-    assert "À 94 km de votre lieu de travail ; votre limite est de 50 km." in html
+    assert "Vœu n°2 «\u202fAccueil au guichet unique\u202f»\u00a0: aucune session ne peut vous être proposée" in html
+    assert "À 94 km de votre lieu de travail\u202f; votre limite est de 50 km." in html
     assert 'id="wishes-error"' in html
     assert len(_requests_of(world.agent)) == before  # nothing saved
 
@@ -285,7 +287,8 @@ def test_the_form_refuses_to_submit_an_impossible_wish_and_saves_it_as_a_draft(c
     submit = client.post(
         f"/agent/demandes/{item.id}/soumettre", data={"version": str(item.version), "csrf_token": csrf_token(page)}
     )
-    assert submit.status_code == 400 and "Vœu n°2 « Accueil au guichet unique »" in submit.get_data(as_text=True)
+    assert submit.status_code == 400
+    assert "Vœu n°2 «\u202fAccueil au guichet unique\u202f»" in submit.get_data(as_text=True)
     assert fresh(item).status == RequestStatus.DRAFT
     edit = client.get(f"/agent/demandes/{item.id}/modifier").get_data(as_text=True)
     assert 'aria-describedby="wishes-1-check"' in edit and 'id="wishes-1-check"' in edit
@@ -306,7 +309,7 @@ def test_the_api_refuses_to_submit_an_impossible_wish(app, client, world):
     response = client.post(f"/api/v1/requests/{world.request.id}/submit", headers=headers)
     assert response.status_code == 422
     (message,) = response.json["errors"]["wishes"]
-    assert message.startswith("Vœu n°1 « Accueil au guichet unique » : aucune session")
+    assert message.startswith("Vœu n°1 «\u202fAccueil au guichet unique\u202f»\u00a0: aucune session")
     assert "votre limite est de 50 km" in message
     assert fresh(world.request).status == RequestStatus.DRAFT
     body = {
@@ -337,7 +340,7 @@ def test_a_submitted_request_takes_only_wishes_that_can_be_matched(client, world
         data={"offer_id": str(far.id), "version": str(world.request.version), "csrf_token": csrf_token(page)},
         follow_redirects=True,
     )
-    assert "Vœu n°1 « Loin d&#39;ici » : aucune session" in refused.get_data(as_text=True)
+    assert "Vœu n°1 «\u202fLoin d&#39;ici\u202f»\u00a0: aucune session" in refused.get_data(as_text=True)
     assert fresh(world.request).wishes == []
     added = client.post(
         f"/agent/demandes/{world.request.id}/voeux",
@@ -358,7 +361,7 @@ def test_an_already_submitted_request_stays_submitted_and_its_next_edit_fixes_th
     edit = client.get(f"/agent/demandes/{world.request.id}/modifier").get_data(as_text=True)
     fields = {"action": "save", "version": str(world.request.version), "csrf_token": csrf_token(edit)}
     kept = client.post(f"/agent/demandes/{world.request.id}/modifier", data={**_form(world, [far]), **fields})
-    assert kept.status_code == 400 and "Vœu n°1 « Loin d&#39;ici »" in kept.get_data(as_text=True)
+    assert kept.status_code == 400 and "Vœu n°1 «\u202fLoin d&#39;ici\u202f»" in kept.get_data(as_text=True)
     widened = client.post(
         f"/agent/demandes/{world.request.id}/modifier",
         data={**_form(world, [far], max_distance_km="100"), **fields},
@@ -378,7 +381,10 @@ def test_a_draft_takes_an_impossible_wish_and_shows_why(client, world):
         follow_redirects=True,
     )
     html = added.get_data(as_text=True)
-    assert "Offre ajoutée à vos vœux" in html and "à 94 km de votre lieu de travail ; votre limite est de 50 km" in html
+    assert (
+        "Offre ajoutée à vos vœux" in html
+        and "à 94 km de votre lieu de travail\u202f; votre limite est de 50 km" in html
+    )
 
 
 # --- offers that fit the request as it stands ------------------------------------------------------------

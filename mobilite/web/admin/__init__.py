@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from mobilite.web.admin import views  # noqa: E402,F401
+from mobilite.web.admin import networks_views, views  # noqa: E402,F401

@@ -5,6 +5,8 @@ from flask import Blueprint
 bp = Blueprint("agents", __name__)
 
 from mobilite.web.agents import (  # noqa: E402,F401
+    agreement_views,
+    career_views,
     compatible_views,
     offers_views,
     proposals_views,

@@ -52,10 +52,7 @@ def offers():
 @roles_required(Role.AGENT)
 def offer_detail(offer_id: int):
     offer = require(current_user, Action.VIEW, search.offer_for_agent(current_user, offer_id))
-    distance = None
-    o = offer.organisation
-    if current_user.work_latitude is not None and o.latitude is not None:
-        distance = search.distance_km(current_user.work_latitude, current_user.work_longitude, o.latitude, o.longitude)
+    distance = search.distance_to(current_user, offer)
     return render_template(
         "agents/offers/show.html",
         offer=offer,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from mobilite.models import Role
 from mobilite.schemas.profile import ProfileSchema, profile_form_values
 from mobilite.security import roles_required
-from mobilite.services import first_use, homes, outlook
+from mobilite.services import career, first_use, homes, outlook
 from mobilite.services import profile as profile_service
 from mobilite.services.taxonomy import themes_with_skills
 from mobilite.web.agents import bp
@@ -72,6 +72,7 @@ def profile():
             skill_rows=max(len(values.get("skills", [])) + 3, 5),
             gaps=first_use.profile_gaps(current_user),
             first_request=not first_use.has_requests(current_user),  # then the page leads to the first request
+            career=career.entries(current_user),
         ), rejected.status
 
     def saved(_result: object) -> ResponseReturnValue:

@@ -17,4 +17,13 @@ def own_network() -> Network:
     return network
 
 
-from mobilite.web.coordination import dashboard_views, report_views, rounds_views, views  # noqa: E402,F401
+from mobilite.web.coordination import (  # noqa: E402,F401
+    agreement_views,
+    dashboard_views,
+    freed_seat_views,
+    organisations_views,
+    report_views,
+    rounds_views,
+    settings_views,
+    views,
+)

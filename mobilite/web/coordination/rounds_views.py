@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -22,6 +22,20 @@ from mobilite.services import publication, review_page, round_review, rounds
 from mobilite.services.errors import ServiceError
 from mobilite.web.coordination import bp, own_network
 from mobilite.web.forms import field_errors, flash_and_return, flash_errors, submit_form
+
+
+def _decimals():
+    """format_decimal for one page that formats the same counts hundreds of times (a line per organisation):
+    each distinct value once."""
+    done: dict[tuple, str] = {}
+
+    def format_count(value, *args, **kwargs) -> str:
+        key = (type(value), value, args, tuple(sorted(kwargs.items())))
+        if key not in done:
+            done[key] = format_decimal(value, *args, **kwargs)
+        return done[key]
+
+    return format_count
 
 
 def _round(round_id: int) -> Round:
@@ -56,7 +70,7 @@ def round_page(round_id: int):
         valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
         values, errors = {**schema.load({}), **valid}, field_errors(exc)
     data = review_page.review_page(round_, values, request.args.get("sans_proposition", 1, type=int) or 1)
-    return render_template("coordination/round_review.html", errors=errors, **data)
+    return render_template("coordination/round_review.html", errors=errors, format_decimal=_decimals(), **data)
 
 
 @bp.post("/tours/<int:round_id>/relancer")
@@ -78,7 +92,9 @@ def publish_summary(round_id: int):
     round_ = _round(round_id)
     if round_.status not in IN_REVIEW:
         return redirect(url_for("coordination.round_page", round_id=round_id))
-    return render_template("coordination/round_publish.html", round=round_, preview=publication.preview(round_))
+    return render_template(
+        "coordination/round_publish.html", round=round_, preview=publication.preview(round_), format_decimal=_decimals()
+    )
 
 
 @bp.post("/tours/<int:round_id>/publier")
@@ -130,4 +146,4 @@ def publication_scope(round_id: int):
     )
 
 
-from mobilite.web.coordination import review_views  # noqa: E402,F401 - the review's routes, on the same blueprint
+from mobilite.web.coordination import draft_views, review_views  # noqa: E402,F401 - the review's routes, same blueprint

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("rh", __name__)
 
-from mobilite.web.rh import offers_views, proposals_views, requests_views, transfer_views, views  # noqa: E402,F401
+from mobilite.web.rh import (  # noqa: E402,F401
+    agreement_views,
+    offers_views,
+    proposals_views,
+    requests_views,
+    transfer_views,
+    views,
+)

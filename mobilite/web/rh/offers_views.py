@@ -19,6 +19,7 @@ from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.security import roles_required
 from mobilite.services import listings
 from mobilite.services import offers as offer_service
+from mobilite.services import sites as site_service
 from mobilite.services.errors import ServiceError
 from mobilite.services.pagination import paginate
 from mobilite.services.taxonomy import themes_with_skills
@@ -33,6 +34,7 @@ def _own_offer(offer_id: int) -> Offer:
 def _form_values(offer: Offer) -> dict:
     values = {name: getattr(offer, name) for name in offer_service.EDITABLE_FIELDS}
     values["place"] = offer.place.value
+    values["site_choice"] = str(offer.site_id or "")
     values["meeting_time"] = offer.meeting_time.strftime("%H:%M") if offer.meeting_time else ""
     values["themes"] = [str(t.id) for t in offer.themes]
     values["skills"] = [str(s.id) for s in offer.skills]
@@ -50,11 +52,17 @@ def _render_form(offer: Offer | None, values: dict[str, Any], rejected: Rejectio
         errors=rejected.errors,
         conflict=rejected.conflict,
         themes=themes_with_skills(),
+        organisation=current_user.organisation,
+        sites=site_service.offer_site_choices(current_user.organisation_id, offer),
     ), rejected.status
 
 
 def _offer_input(key: str) -> str:
     """Prerequisite rows are the selects prerequisite_skill-<i> and prerequisite_level-<i> in the form."""
+    if key == "site_id":
+        return "site_choice"
+    if key.startswith("new_site-"):  # the new site's inputs: new_site_name, new_site_commune…
+        return "new_site_" + key.removeprefix("new_site-")
     if key.startswith("prerequisites-") and key.count("-") == 2:
         _, index, name = key.split("-")
         return f"prerequisite_{'skill' if name == 'skill_id' else 'level'}-{index}"
@@ -65,6 +73,10 @@ def _submitted_values(schema) -> dict:
     values = form_data(schema, request.form)
     values["prerequisite_skill"] = request.form.getlist("prerequisite_skill")
     values["prerequisite_level"] = request.form.getlist("prerequisite_level")
+    if "site_choice" in request.form:  # where it happens: a site, the organisation's address, or a new site
+        values["site_choice"] = request.form["site_choice"]
+        for name in site_service.NEW_SITE_INPUTS:
+            values[name] = request.form.get(name, "")
     return values
 
 
