@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from mobilite import limits
 from mobilite.extensions import db
@@ -44,17 +43,26 @@ def _days(span: timedelta) -> int:
     return span.days
 
 
-def retention_range(
-    column: InstrumentedAttribute[int] = Network.retention_days, default: int = limits.DEFAULT_RETENTION_DAYS
-) -> tuple[int, int]:
-    low, high = db.session.execute(select(func.min(column), func.max(column))).one()
-    if low is None or high is None:
-        return default, default
-    return int(low), int(high)
+# Each period a network sets, with the default that holds while there is no network yet.
+_PERIODS = (
+    (Network.retention_days, limits.DEFAULT_RETENTION_DAYS),
+    (Network.immersion_retention_days, limits.DEFAULT_IMMERSION_RETENTION_DAYS),
+    (Network.sign_in_log_retention_days, limits.DEFAULT_SIGN_IN_LOG_RETENTION_DAYS),
+    (Network.audit_retention_days, limits.DEFAULT_AUDIT_RETENTION_DAYS),
+)
+
+
+def retention_ranges() -> list[tuple[int, int]]:
+    """The shortest and the longest of each period in use, in _PERIODS' order: one query for all four."""
+    row = db.session.execute(select(*(f(column) for column, _ in _PERIODS for f in (func.min, func.max)))).one()
+    return [
+        (default, default) if row[2 * i] is None else (int(row[2 * i]), int(row[2 * i + 1]))
+        for i, (_, default) in enumerate(_PERIODS)
+    ]
 
 
 def public_facts(config: Mapping[str, Any]) -> PublicFacts:
-    low, high = retention_range()
+    (low, high), immersion_days, sign_in_log_days, audit_days = retention_ranges()
     return {
         "min_days": limits.DEFAULT_MIN_DAYS,
         "max_days": limits.DEFAULT_MAX_DAYS,
@@ -65,11 +73,9 @@ def public_facts(config: Mapping[str, Any]) -> PublicFacts:
         "max_wishes": limits.MAX_WISHES,
         "retention_days_low": low,
         "retention_days_high": high,
-        "immersion_days": retention_range(Network.immersion_retention_days, limits.DEFAULT_IMMERSION_RETENTION_DAYS),
-        "sign_in_log_days": retention_range(
-            Network.sign_in_log_retention_days, limits.DEFAULT_SIGN_IN_LOG_RETENTION_DAYS
-        ),
-        "audit_days": retention_range(Network.audit_retention_days, limits.DEFAULT_AUDIT_RETENTION_DAYS),
+        "immersion_days": immersion_days,
+        "sign_in_log_days": sign_in_log_days,
+        "audit_days": audit_days,
         "sent_mail_days": _days(retention.SENT_MAIL_KEPT),
         "login_attempts_days": _days(retention.LOGIN_ATTEMPTS_KEPT),
         "throttles_days": _days(retention.THROTTLES_KEPT),
