@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from mobilite.extensions import db
 from mobilite.models import (
@@ -360,3 +360,26 @@ def test_the_certificate_states_the_functions_observed_of_the_agreement(ctx, wor
     assert certificate.functions_observed(immersion) == ""  # no agreement yet: the offer's description
     agreement_service.complete(host_hr, immersion, FILLED)
     assert certificate.functions_observed(immersion) == FILLED["functions_observed"]
+
+
+def test_two_first_reads_at_once_give_the_same_agreement_and_no_error(ctx, world, monkeypatch):
+    """An immersion from before agreements: a first reader drafts it between the second reader's look (none
+    yet) and its insert; the second one meets the unique key and reads the first one's agreement."""
+    immersion = world[0]
+    db.session.execute(delete(Agreement).where(Agreement.immersion_id == immersion.id))
+    drafted_by_the_other_reader = agreement_service.draft(immersion, notify=False)
+    real_scalar = db.session.scalar
+    looks = []
+
+    def looks_before_the_other_reader_commits(statement, *args, **kwargs):
+        if not looks:
+            looks.append(statement)
+            return None
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", looks_before_the_other_reader_commits)
+    agreement = agreement_service.of(immersion)
+    monkeypatch.undo()
+    assert looks, "the first look was the simulated one"
+    assert agreement.id == drafted_by_the_other_reader.id
+    assert db.session.scalar(select(func.count()).where(Agreement.immersion_id == immersion.id)) == 1

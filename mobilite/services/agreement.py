@@ -26,6 +26,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mobilite.extensions import db
@@ -87,14 +88,29 @@ _SIGNABLE = (AgreementState.CHECKED, AgreementState.SIGNING)
 
 
 def of(immersion: Immersion) -> Agreement:
-    """The immersion's agreement, drafted now when it has none yet."""
-    agreement = db.session.scalar(
+    """The immersion's agreement, drafted now when it has none yet (an immersion from before agreements).
+
+    Two first reads at once both find none: the second insert meets the unique key inside its savepoint and
+    reads the agreement the first one drafted."""
+    agreement = _read(immersion)
+    if agreement is not None:
+        return agreement
+    try:
+        with db.session.begin_nested():
+            agreement = draft(immersion, notify=False)
+    except IntegrityError:
+        existing = _read(immersion)
+        if existing is None:
+            raise
+        return existing
+    db.session.commit()
+    return agreement
+
+
+def _read(immersion: Immersion) -> Agreement | None:
+    return db.session.scalar(
         select(Agreement).where(Agreement.immersion_id == immersion.id).options(selectinload(Agreement.signatures))
     )
-    if agreement is None:
-        agreement = draft(immersion, notify=False)
-        db.session.commit()
-    return agreement
 
 
 def draft(immersion: Immersion, notify: bool = True) -> Agreement:
