@@ -96,9 +96,12 @@ def load_network(
     sessions_per_offer: int = 2,
     all_approved: bool = False,
     label: str = "",
+    refresh_statistics: bool = True,
 ) -> int:
     """Bulk-insert the synthetic network; returns its id. `all_approved` makes every request ready to match.
-    `label` tells a second network of the same database apart (its name, slugs and e-mail addresses)."""
+    `label` tells a second network of the same database apart (its name, slugs and e-mail addresses).
+    `refresh_statistics=False` skips the VACUUM ANALYZE that benchmarks need: inside a test's transaction it
+    would scan every table of the test database, bloated by rolled-back tests, for a minute."""
     rng = random.Random(seed)
     themes, skills = load_taxonomy()
     theme_ids = [t.id for t in themes.values()]
@@ -287,6 +290,8 @@ def load_network(
         wishes += [{"request_id": rid, "offer_id": oid, "rank": rank} for rank, oid in enumerate(sorted(chosen), 1)]
     db.session.execute(insert(Wish), wishes)
     db.session.commit()
+    if not refresh_statistics:
+        return network.id
     # Fresh planner statistics and visibility maps, as autovacuum would have made them on a live database.
     if db.dialect == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

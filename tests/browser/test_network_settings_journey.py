@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def network_with_a_round(app):
     with app.test_request_context():
-        network_id = load_network(12, 30, 3, seed=5, all_approved=True, label="journey")
+        network_id = load_network(12, 30, 3, seed=5, all_approved=True, label="journey", refresh_statistics=False)
         network = db.session.get(Network, network_id)
         asked = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
         done = rounds.run_round(asked.id)

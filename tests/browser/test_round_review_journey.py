@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 def big_round(app):
     """A synthetic network of 12 organisations, 100 offers and 500 approved requests, and its round, run."""
     with app.test_request_context():
-        network_id = load_network(100, 500, 12, all_approved=True)
+        network_id = load_network(100, 500, 12, all_approved=True, refresh_statistics=False)
         network = db.session.get(Network, network_id)
         round_ = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
         done = rounds.run_round(round_.id)

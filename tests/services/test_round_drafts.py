@@ -25,7 +25,9 @@ OTHER_WEIGHTS = {"weights": {"wish": 0, "interest": 0, "distance": 10}, "fairnes
 @pytest.fixture
 def round_(ctx):
     """A small synthetic network's round, run and in review."""
-    network = db.session.get(Network, load_network(20, 60, 4, seed=3, all_approved=True, label="drafts"))
+    network = db.session.get(
+        Network, load_network(20, 60, 4, seed=3, all_approved=True, label="drafts", refresh_statistics=False)
+    )
     asked = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
     done = rounds.run_round(asked.id)
     assert done.status == RoundStatus.PROPOSED and len(done.proposals) >= 10, done.error

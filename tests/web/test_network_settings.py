@@ -349,7 +349,9 @@ def test_the_api_reads_and_patches_the_settings_with_the_same_rules(app, client)
 @pytest.fixture
 def round_id(app):
     with app.test_request_context():
-        network = db.session.get(Network, load_network(12, 30, 3, seed=5, all_approved=True, label="apercu"))
+        network = db.session.get(
+            Network, load_network(12, 30, 3, seed=5, all_approved=True, label="apercu", refresh_statistics=False)
+        )
         asked = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
         done = rounds.run_round(asked.id)
         assert done.status == RoundStatus.PROPOSED, done.error

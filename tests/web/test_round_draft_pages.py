@@ -20,7 +20,9 @@ from tests.fixtures import csrf_token, fresh, login
 @pytest.fixture
 def round_id(app):
     with app.test_request_context():
-        network = db.session.get(Network, load_network(20, 60, 4, seed=3, all_approved=True, label="draftpages"))
+        network = db.session.get(
+            Network, load_network(20, 60, 4, seed=3, all_approved=True, label="draftpages", refresh_statistics=False)
+        )
         asked = rounds.request_round(network, rounds.week_of(date.today()), trigger="manual")
         done = rounds.run_round(asked.id)
         assert done.status == RoundStatus.PROPOSED, done.error
