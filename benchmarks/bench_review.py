@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
-from benchmarks.synthetic import PASSWORD, load_network
+from benchmarks.synthetic import PASSWORD, load_network, refresh_planner_statistics
 from mobilite.extensions import db
 from mobilite.limits import DEFAULT_WEIGHTS
 from mobilite.models import (
@@ -151,6 +151,7 @@ def load_review_round(n_requests: int, n_offers: int, n_orgs: int, n_proposals: 
     ).scalar_one()
     db.session.execute(insert(UserRole), [{"user_id": coordinator_id, "role": Role.COORDINATOR.value}])
     db.session.commit()
+    refresh_planner_statistics()
     return round_id
 
 

@@ -290,16 +290,20 @@ def load_network(
         wishes += [{"request_id": rid, "offer_id": oid, "rank": rank} for rank, oid in enumerate(sorted(chosen), 1)]
     db.session.execute(insert(Wish), wishes)
     db.session.commit()
-    if not refresh_statistics:
-        return network.id
-    # Fresh planner statistics and visibility maps, as autovacuum would have made them on a live database.
+    if refresh_statistics:
+        refresh_planner_statistics()
+    return network.id
+
+
+def refresh_planner_statistics() -> None:
+    """Fresh planner statistics and visibility maps, as autovacuum would have made them on a live database
+    (else autovacuum runs during the first measurements)."""
     if db.dialect == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     else:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-    return network.id
 
 
 def _create_database(url: str) -> None:
