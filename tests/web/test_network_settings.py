@@ -403,6 +403,9 @@ def test_preview_runs_in_the_scheduler_then_shows_what_would_change_and_saves_no
     ready = client.get(f"{PAGE}?apercu={draft.id}").get_data(as_text=True)
     assert "Les deux résultats côte à côte" in ready and "Placements qui diffèrent" in ready
     assert "Taux de placement par organisation" in ready and "Placés sur leur vœu" in ready
+    # A preview of settings, not a decision on the round: no button replaces its proposals from here.
+    assert "Garder ce résultat" not in ready and "Garder l'original" not in ready
+    assert f"/essais/{draft.id}/garder" not in ready and f"/essais/{draft.id}/ecarter" not in ready
 
     # Then saved as previewed.
     saved = _post(client, _form(network, weight_wish="0", weight_distance="10", matching_mode="stable"))
