@@ -28,7 +28,7 @@ from sqlalchemy import select, text
 
 from benchmarks.bench_review import load_review_round, review_scenarios
 from benchmarks.synthetic import PASSWORD, WORDS, load_network, migrate_to_head, reset_postgres
-from mobilite import create_app
+from mobilite import create_app, freeze_start_up
 from mobilite.extensions import db
 from mobilite.models import Organisation, Skill, Theme, User
 
@@ -104,6 +104,7 @@ def _time(label: str, app, email: str, name: str, urls: list[str], repeat: int, 
 def run(label: str, url: str, args) -> list[tuple[str, str, float, float, float | None]]:
     migrate_to_head(url)
     app = create_app("testing", {"DATABASE_URL": url})
+    freeze_start_up()  # as wsgi.py does in production
     rows = []
     if args.offers:  # --offers 0: the round review alone
         started = time.perf_counter()

@@ -1,10 +1,12 @@
 """Settings per environment, overridable by MOBILITE_* variables."""
 
+import gc
 from datetime import timedelta
 
 import pytest
 
 from config import load_config
+from mobilite import create_app
 
 
 def test_environment_variables_override_settings(monkeypatch):
@@ -34,3 +36,11 @@ def test_bad_values_name_the_variable(monkeypatch):
 def test_unknown_environment_is_refused():
     with pytest.raises(RuntimeError, match="MOBILITE_ENV"):
         load_config("staging")
+
+
+def test_building_an_app_leaves_the_garbage_collector_alone(tmp_path):
+    """Only wsgi.py freezes what start-up built: a process that builds several apps (this suite) must not
+    freeze the previous ones' garbage, whose open transactions then held locks for good."""
+    frozen = gc.get_freeze_count()
+    create_app("testing", {"DATABASE_URL": f"sqlite:///{tmp_path}/app.db"})
+    assert gc.get_freeze_count() == frozen
