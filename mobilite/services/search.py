@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import Integer, and_, cast, exists, func, literal, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from mobilite.extensions import db
@@ -95,10 +96,15 @@ def _distance2(origin: tuple[float, float]):
     return dx * dx + dy * dy
 
 
-def published_offers(user: User):
+def published_offers(user: User, *, located: bool = True):
     """The offers the agent may browse: published in their network, of another organisation than theirs.
-    Their site is outer-joined: OFFER_LATITUDE, OFFER_LONGITUDE and OFFER_CITY read it (Offer.location)."""
-    query, *_place = located_offers(select(Offer).join(Organisation, Offer.organisation_id == Organisation.id))
+    Their site is outer-joined: OFFER_LATITUDE, OFFER_LONGITUDE and OFFER_CITY read it (Offer.location).
+    `located=False` leaves the site out for a query that reads none of those: the same rows (at most one site
+    per offer), and PostgreSQL can then count them from an index alone (it drops the unused outer join, but
+    too late to stop reading offers.site_id from the table)."""
+    query = select(Offer).join(Organisation, Offer.organisation_id == Organisation.id)
+    if located:
+        query, *_place = located_offers(query)
     query = query.where(
         Offer.status == OfferStatus.PUBLISHED,
         Organisation.network_id == user.home_network_id,
@@ -123,7 +129,10 @@ def search_offers(
     sort (soonest session, closest, newest). `with_details` also loads skills and prerequisites (the API
     shows them; the search page does not)."""
     today = today or date.today()
-    query = published_offers(user)
+    origin = _origin(user)
+    sort = filters.get("sort") or "soonest"
+    located = bool(filters.get("city") or (origin and (filters.get("distance_km") or sort == "closest")))
+    query = published_offers(user, located=located)
     if filters.get("themes"):
         query = query.where(exists().where(OfferTheme.offer_id == Offer.id, OfferTheme.theme_id.in_(filters["themes"])))
     if filters.get("skills"):
@@ -152,7 +161,6 @@ def search_offers(
             overlap.append(OfferSession.start_date <= date_to)
         query = query.where(exists().where(*overlap))
 
-    origin = _origin(user)
     distance2 = _distance2(origin) if origin else None
     if filters.get("distance_km") and origin:
         lat0, lon0 = origin
@@ -165,25 +173,8 @@ def search_offers(
         )
         query = query.where(or_(near, Offer.place == Place.REMOTE))
 
-    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Offer.id).subquery())) or 0
-
-    # Phase 1: the page's ids, in order; the sort key is the only per-row work besides the filters.
-    sort = filters.get("sort") or "soonest"
-    past_the_end = (page - 1) * per_page >= total  # nothing to fetch, and no offset too large for the database
-    if past_the_end:
-        ids: list[int] = []
-    elif sort == "soonest" or (sort == "closest" and distance2 is None):
-        ids = _soonest_ids(query, today, (page - 1) * per_page, per_page)
-    else:
-        if sort == "closest":
-            order = [func.coalesce(distance2, FAR), Offer.id]
-        else:
-            order = [Offer.published_at.desc(), Offer.id.desc()]
-        ids = list(
-            db.session.scalars(
-                query.with_only_columns(Offer.id).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-            )
-        )
+    # Phase 1: the total and the page's ids, in order.
+    total, ids = _total_and_page(query, sort, distance2, today, (page - 1) * per_page, per_page)
     # Phase 2: those offers with what the page shows, in a fixed number of queries.
     options = [
         joinedload(Offer.organisation),
@@ -208,6 +199,35 @@ def search_offers(
         if origin and place.latitude is not None and place.longitude is not None:
             result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
     return result
+
+
+def _total_and_page(query, sort: str, distance2, today: date, offset: int, limit: int) -> tuple[int, list[int]]:
+    """How many offers `query` finds, and the ids of those from `offset` to `offset + limit` in the sort's
+    order; the sort key is the only per-row work besides the filters."""
+
+    def count() -> int:
+        # count(*) straight over the joined rows (each offer's organisation and site are one row, the filters
+        # are EXISTS): no subquery selecting offers.id, which kept the planner from an index-only scan.
+        return db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
+
+    if sort == "closest" and distance2 is not None:
+        # Every matching offer's distance is worked out to sort them: the total comes in the same pass,
+        # count(*) OVER () being evaluated before ORDER BY … LIMIT keeps the page. Only an empty page, with no
+        # row to carry the total, counts on its own.
+        rows: Sequence[Any] = db.session.execute(
+            query.with_only_columns(Offer.id, func.count().over())
+            .order_by(func.coalesce(distance2, FAR), Offer.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return (rows[0][1] if rows else count()), [offer_id for offer_id, _total in rows]
+    total = count()  # (newest first: counting from an index alone beat the same single pass, measured)
+    if offset >= total:  # nothing to fetch, and no offset too large for the database
+        return total, []
+    if sort in ("soonest", "closest"):  # closest without a work place: soonest
+        return total, _soonest_ids(query, today, offset, limit)
+    newest = query.with_only_columns(Offer.id).order_by(Offer.published_at.desc(), Offer.id.desc())
+    return total, list(db.session.scalars(newest.limit(limit).offset(offset)))
 
 
 def _soonest_ids(query, today: date, offset: int, limit: int) -> list[int]:
@@ -243,6 +263,13 @@ def _soonest_ids(query, today: date, offset: int, limit: int) -> list[int]:
     skip = max(0, offset - len(with_session))
     rest = db.session.scalars(without.order_by(Offer.id).limit(wanted - max(offset, len(with_session))).offset(skip))
     return with_session[offset:] + list(rest)
+
+
+class ChoiceList(list):
+    """A list of the search form's choices with room for their markup (web.widgets.select_options keeps its
+    `<option>`s there): the lists are cached a while, so their hundreds of options are escaped once."""
+
+    rendered_options: str | None = None
 
 
 class FilterChoices(TypedDict):
@@ -287,51 +314,76 @@ def filter_choices(user: User, locale: str) -> FilterChoices:
 
 
 def _load_filter_choices(user: User, locale: str) -> FilterChoices:
-    """The search form's options as plain (value, label) pairs: four light queries, no ORM objects."""
+    """The search form's options as plain (value, label) pairs, no ORM objects: one query, the four lists
+    (kind 0 themes, 1 skills, 2 organisations, 3 cities) one after the other, each in its own order."""
     theme_label = Theme.label_en if locale == "en" else Theme.label_fr
     skill_label = Skill.label_en if locale == "en" else Skill.label_fr
-    themes = db.session.execute(select(Theme.id, theme_label).order_by(Theme.label_fr)).all()
-    skills: dict[int, list[tuple[str, str]]] = {}
-    for theme_id, skill_id, text in db.session.execute(
-        select(Skill.theme_id, Skill.id, skill_label).order_by(Skill.label_fr)
-    ):
-        skills.setdefault(theme_id, []).append((str(skill_id), text))
     in_network = Organisation.network_id == user.home_network_id
-    organisations = db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(in_network, Organisation.id != (user.organisation_id or 0))
-        .order_by(Organisation.name)
-    ).all()
     # The cities offers happen in: the organisations' and their active sites'.
     site_cities = (
         select(Site.city)
         .join(Organisation, Site.organisation_id == Organisation.id)
         .where(in_network, Site.archived_at.is_(None))
     )
-    cities = db.session.scalars(
-        select(Organisation.city).where(in_network, Organisation.city != "").union(site_cities).order_by("city")
-    ).all()
+    cities = select(Organisation.city).where(in_network, Organisation.city != "").union(site_cities).subquery()
+    no_id = cast(null(), Integer)
+    lists = union_all(
+        select(
+            literal_column("0", Integer).label("kind"),
+            Theme.id.label("id"),
+            no_id.label("parent"),
+            theme_label.label("text"),
+            Theme.label_fr.label("sort"),
+        ),
+        select(literal_column("1", Integer), Skill.id, Skill.theme_id, skill_label, Skill.label_fr),
+        select(literal_column("2", Integer), Organisation.id, no_id, Organisation.name, Organisation.name).where(
+            in_network, Organisation.id != (user.organisation_id or 0)
+        ),
+        select(literal_column("3", Integer), no_id, no_id, cities.c.city, cities.c.city),
+    ).order_by("kind", "sort")
+    themes: list[tuple[int, str]] = []
+    skills: dict[int, list[tuple[str, str]]] = {}
+    organisations: list[tuple[str, str]] = []
+    city_names: list[str] = []
+    rows: Sequence[Any] = db.session.execute(lists).all()  # one fetch, not one a row
+    for kind, id_, parent, text, _sort in rows:
+        if kind == 0:
+            themes.append((id_, text))
+        elif kind == 1:
+            skills.setdefault(parent, []).append((str(id_), text))
+        elif kind == 2:
+            organisations.append((str(id_), text))
+        else:
+            city_names.append(text)
     return {
-        "themes": [(str(i), text) for i, text in themes],
-        "skills": [(text, skills.get(i, [])) for i, text in themes],
-        "organisations": [(str(i), name) for i, name in organisations],
-        "cities": [(city, city) for city in cities],
+        "themes": ChoiceList((str(i), text) for i, text in themes),
+        "skills": ChoiceList((text, skills.get(i, [])) for i, text in themes),
+        "organisations": ChoiceList(organisations),
+        "cities": ChoiceList((city, city) for city in city_names),
     }
 
 
 def offer_for_agent(user: User, offer_id: int) -> Offer | None:
-    """One offer with its sessions and vocabulary loaded, if published in the agent's network."""
-    return db.session.scalar(
-        select(Offer)
-        .join(Organisation, Offer.organisation_id == Organisation.id)
-        .where(Offer.id == offer_id, Organisation.is_active)
-        .options(
-            contains_eager(Offer.organisation),
-            selectinload(Offer.themes),
-            selectinload(Offer.skills),
-            selectinload(Offer.sessions),
-            selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
+    """One offer with its sessions and vocabulary loaded, if published in the agent's network. Its site and
+    its few themes and skills come in the same query (a handful of joined rows for one offer, rather than a
+    query each); sessions and prerequisites, possibly more, in their own. one_or_none() reads every joined
+    row, so the collections are whole (first() would stop at the first row)."""
+    return (
+        db.session.scalars(
+            select(Offer)
+            .join(Organisation, Offer.organisation_id == Organisation.id)
+            .where(Offer.id == offer_id, Organisation.is_active)
+            .options(
+                contains_eager(Offer.organisation),
+                joinedload(Offer.site),
+                joinedload(Offer.themes),
+                joinedload(Offer.skills),
+                selectinload(Offer.sessions),
+                selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
+            )
         )
+        .unique()
+        .one_or_none()
     )
 
 

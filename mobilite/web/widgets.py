@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -18,25 +18,48 @@ def _wanted(chosen: object) -> set[str]:
     return {str(chosen)}
 
 
+def _with_chosen(plain: Markup, chosen: object) -> Markup:
+    """`plain` options with the chosen values' marked selected: each value's opening tag, quotes included, is
+    exactly `<option value="…">` (labels are escaped, so no text can look like one)."""
+    html = str(plain)
+    for value in _wanted(chosen):
+        tag = f'<option value="{escape(value)}">'
+        html = html.replace(tag, f'<option value="{escape(value)}" selected>')
+    return Markup(html)
+
+
+def _rendered(choices: object, render: Callable[[], Markup]) -> Markup:
+    """The options with nothing chosen, kept on `choices` when it has room for them (services.search's
+    ChoiceList: the search form's lists, cached a while, are then escaped once rather than on every page)."""
+    plain = getattr(choices, "rendered_options", None)
+    if plain is None:
+        plain = render()
+        if hasattr(choices, "rendered_options"):
+            choices.rendered_options = plain  # the same markup whichever thread stores it first
+    return plain
+
+
 def select_options(choices: Choices, chosen: object = None) -> Markup:
     """`<option>`s for (value, label) pairs, the chosen value(s) selected. The search form lists hundreds
     of skills and organisations: a Jinja loop over them was a third of the page's rendering time."""
-    wanted = _wanted(chosen)
-    return Markup(
-        "".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) in wanted else ""}>{escape(label)}</option>'
-            for value, label in choices
-        )
+    plain = _rendered(
+        choices,
+        lambda: Markup(
+            "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices)
+        ),
     )
+    return _with_chosen(plain, chosen)
 
 
 def grouped_select_options(groups: Sequence[tuple[str, Choices]], chosen: object = None) -> Markup:
     """The same in `<optgroup>`s, from (group label, pairs)."""
-    return Markup(
-        "".join(
-            f'<optgroup label="{escape(label)}">{select_options(pairs, chosen)}</optgroup>' for label, pairs in groups
-        )
+    plain = _rendered(
+        groups,
+        lambda: Markup(
+            "".join(f'<optgroup label="{escape(label)}">{select_options(pairs)}</optgroup>' for label, pairs in groups)
+        ),
     )
+    return _with_chosen(plain, chosen)
 
 
 def register(app: Flask) -> None:

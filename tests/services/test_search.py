@@ -149,6 +149,19 @@ def test_paginates_with_the_total(world):
     assert {o.id for o in first.offers}.isdisjoint({o.id for o in second.offers})
 
 
+def test_closest_first_pages_carry_the_total_even_past_the_end_or_with_nothing_found(world):
+    # The closest sort counts in the same query as its page; an empty page counts on its own.
+    expected = titles(world, sort="closest")
+    pages = [
+        search.search_offers(world["agent"], {"sort": "closest"}, page=p, per_page=2, today=TODAY) for p in (1, 2, 3)
+    ]
+    assert [o.title for page in pages for o in page.offers] == expected
+    assert [page.total for page in pages] == [3, 3, 3] and pages[2].offers == []
+    far = search.search_offers(world["agent"], {"sort": "closest", "distance_km": 10}, today=TODAY)
+    near = search.search_offers(world["agent"], {"sort": "closest", "distance_km": 1, "q": "nulle part"}, today=TODAY)
+    assert far.total == len(far.offers) and near.total == 0 and near.offers == []
+
+
 def test_a_page_takes_a_fixed_number_of_queries(world):
     statements = []
 

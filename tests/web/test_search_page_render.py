@@ -1,8 +1,10 @@
 """The search form's option lists: built in Python for speed, with the same escaping and selection."""
 
+from flask import current_app
 from sqlalchemy import event
 
 from mobilite.extensions import db
+from mobilite.services import search
 from mobilite.web.widgets import grouped_select_options, select_options
 from tests.factories import OrganisationFactory, SkillFactory, ThemeFactory, UserFactory
 from tests.fixtures import login
@@ -19,6 +21,26 @@ def test_options_escape_labels_and_values_and_mark_the_chosen_ones():
     assert select_options([("7", "Sept")], "7") == '<option value="7" selected>Sept</option>'
     grouped = grouped_select_options([("Droit <public>", [("4", "Marchés")])], ["4"])
     assert grouped == '<optgroup label="Droit &lt;public&gt;"><option value="4" selected>Marchés</option></optgroup>'
+
+
+def test_cached_choices_are_escaped_once_and_each_page_marks_its_own_chosen_values(ctx, monkeypatch):
+    # filter_choices' lists keep their rendered options: the next page's choice is marked on them, and lists
+    # loaded again (the cache expired) are rendered afresh, a new label showing at once.
+    monkeypatch.setitem(current_app.config, "FILTER_CHOICES_CACHE_SECONDS", 60)
+    monkeypatch.setattr(search, "_choices_cache", {})
+    agent = UserFactory()
+    theme = ThemeFactory(label_fr="Urbanisme")
+    themes = search.filter_choices(agent, "fr")["themes"]
+    first = select_options(themes, [str(theme.id)])
+    assert f'<option value="{theme.id}" selected>Urbanisme</option>' in first
+    assert themes.rendered_options is not None and "selected" not in themes.rendered_options
+    second = select_options(search.filter_choices(agent, "fr")["themes"], None)
+    assert "selected" not in second and f'<option value="{theme.id}">Urbanisme</option>' in second
+    theme.label_fr = "Urbanisme & paysage"
+    db.session.flush()
+    search._choices_cache.clear()  # as when the minute is up
+    fresh = select_options(search.filter_choices(agent, "fr")["themes"], theme.id)
+    assert f'<option value="{theme.id}" selected>Urbanisme &amp; paysage</option>' in fresh
 
 
 def test_the_search_form_keeps_the_chosen_filters_selected(client):

@@ -10,7 +10,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from mobilite.authz import Action, require
-from mobilite.models import Role
+from mobilite.i18n import format_date
+from mobilite.labels import label as status_label
+from mobilite.models import Place, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.search import OfferSearchSchema
 from mobilite.security import roles_required
@@ -28,9 +30,14 @@ def offers():
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
 
     def render(result: search.SearchResult | None, rejected: Rejection) -> ResponseReturnValue:
+        # Per page rather than per card: the places' labels, and each distinct next-session date written out
+        # once (offers sorted by their next session share a handful of dates).
+        days = set(result.next_sessions.values()) if result else set()
         return render_template(
             "agents/offers/list.html",
             result=result,
+            place_labels={place: status_label(place) for place in Place},
+            long_dates={day: format_date(day, "long") for day in days},
             values=values,
             errors=rejected.errors,
             args=args,
