@@ -1,12 +1,12 @@
 """Settings per environment, overridable by MOBILITE_* variables."""
 
-import gc
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 
 from config import load_config
-from mobilite import create_app
 
 
 def test_environment_variables_override_settings(monkeypatch):
@@ -40,7 +40,14 @@ def test_unknown_environment_is_refused():
 
 def test_building_an_app_leaves_the_garbage_collector_alone(tmp_path):
     """Only wsgi.py freezes what start-up built: a process that builds several apps (this suite) must not
-    freeze the previous ones' garbage, whose open transactions then held locks for good."""
-    frozen = gc.get_freeze_count()
-    create_app("testing", {"DATABASE_URL": f"sqlite:///{tmp_path}/app.db"})
-    assert gc.get_freeze_count() == frozen
+    freeze the previous ones' garbage, whose open transactions then held locks for good. In a process of its
+    own: an app built here would rebind the suite's database extension."""
+    script = (
+        "import gc\n"
+        "from mobilite import create_app\n"
+        "frozen = gc.get_freeze_count()\n"
+        f"create_app('testing', {{'DATABASE_URL': 'sqlite:///{tmp_path}/app.db'}})\n"
+        "print(gc.get_freeze_count() - frozen)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "0", done.stdout + done.stderr

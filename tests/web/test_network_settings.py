@@ -305,7 +305,7 @@ def test_only_the_networks_coordinator_reaches_its_settings(client):
     assert db.session.get(Network, other.network_id).notice_days == 30
 
 
-def test_the_service_refuses_another_networks_coordinator():
+def test_the_service_refuses_another_networks_coordinator(ctx):
     coordinator, other = CoordinatorFactory(), CoordinatorFactory()
     network = db.session.get(Network, coordinator.network_id)
     from werkzeug.exceptions import NotFound
