@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors
 from mobilite.api.schemas import SiteOut, SiteQuery
 from mobilite.authz import Action
 from mobilite.models import Organisation, Role, Site
@@ -29,6 +29,10 @@ MANAGED_ORGANISATION = (Organisation, Action.MANAGE, "organisation_id", "organis
 MANAGED_SITE = (Site, Action.MANAGE, "site_id", "site")
 
 
+def _with_etag(site: Site, status: int = 200):
+    return site, status, {"ETag": etag_of(SiteOut(), site)}
+
+
 @blp.route("/organisations/<int:organisation_id>/sites", methods=["GET"])
 @api_view(*MANAGERS, load=MANAGED_ORGANISATION)
 @blp.arguments(SiteQuery, location="query", as_kwargs=True)
@@ -43,32 +47,33 @@ def list_sites(organisation, archived=True):
 @blp.route("/organisations/<int:organisation_id>/sites", methods=["POST"])
 @api_view(*MANAGERS, load=MANAGED_ORGANISATION)
 @blp.arguments(SiteSchema)
-@blp.response(201, SiteOut)
+@blp.response(201, SiteOut, headers={"ETag": {"schema": {"type": "string"}}})
 @blp.alt_response(404, response="NOT_FOUND")
 def create_site(data, organisation):
     """Add a site. Its commune is found in the gazetteer from `commune` (a name, a postcode or « Name
     (postcode) »), which gives its postcode, city and coordinates; 422 naming `commune` when none or
     several match."""
-    return site_service.create_site(api_user(), organisation, data), 201
+    return _with_etag(site_service.create_site(api_user(), organisation, data), 201)
 
 
 @blp.route("/sites/<int:site_id>", methods=["GET"])
 @api_view(*MANAGERS, load=MANAGED_SITE)
-@blp.response(200, SiteOut)
+@blp.response(200, SiteOut, headers={"ETag": {"schema": {"type": "string"}}})
 @blp.alt_response(404, response="NOT_FOUND")
 def get_site(site):
-    """One site of an organisation the caller manages."""
-    return site
+    """One site of an organisation the caller manages; the ETag to send back with PUT."""
+    return _with_etag(site)
 
 
 @blp.route("/sites/<int:site_id>", methods=["PUT"])
 @api_view(*MANAGERS, load=MANAGED_SITE)
 @blp.arguments(SiteSchema)
-@blp.response(200, SiteOut)
-@blp.alt_response(404, response="NOT_FOUND")
+@etagged_change(blp, SiteOut, record="site", if_match="required")
 def update_site(data, site):
-    """Replace a site's name, address, commune and access notes; the offers at it follow."""
-    return site_service.update_site(api_user(), site, data)
+    """Replace a site's name, address, commune and access notes; the offers at it follow. Requires If-Match
+    with the ETag read by GET: 428 without it, 412 when it changed since (another manager's change is not
+    overwritten)."""
+    return _with_etag(site_service.update_site(api_user(), site, data))
 
 
 @blp.route("/sites/<int:site_id>/archive", methods=["POST"])

@@ -43,10 +43,12 @@ def test_hr_adds_reads_changes_archives_and_restores_a_site(app, client):
     listed = client.get(path, headers=headers)
     assert [s["id"] for s in listed.json] == [site["id"]]
 
+    etag = client.get(f"/api/v1/sites/{site['id']}", headers=headers).headers["ETag"]
+    assert created.headers["ETag"] == etag
     changed = client.put(
         f"/api/v1/sites/{site['id']}",
         json={"name": "Mairie", "address": "1 place Bellecour", "commune": "69100", "accessibility": ""},
-        headers=headers,
+        headers={**headers, "If-Match": etag},
     )
     assert changed.status_code == 200 and (changed.json["city"], changed.json["name"]) == ("Villeurbanne", "Mairie")
     archived = client.post(f"/api/v1/sites/{site['id']}/archive", headers=headers)
@@ -57,6 +59,24 @@ def test_hr_adds_reads_changes_archives_and_restores_a_site(app, client):
     assert client.post(f"/api/v1/sites/{site['id']}/restore", headers=headers).json["archived"] is False
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "Site")))
     assert {"site.create", "site.update", "site.archive", "site.restore"} <= actions
+
+
+def test_a_change_made_since_the_read_is_not_overwritten(app, client):
+    """Two managers edit the same site: the second PUT, sent with the ETag read before the first one saved,
+    answers 412 and changes nothing; without If-Match, 428."""
+    hr = UserFactory(roles=[Role.RH])
+    site = _site(hr.organisation)
+    headers = bearer(app, hr)
+    read_by_both = client.get(f"/api/v1/sites/{site.id}", headers=headers).headers["ETag"]
+    first = {"name": "Centre technique municipal", "commune": "Lyon (69007)"}
+    saved = client.put(f"/api/v1/sites/{site.id}", json=first, headers={**headers, "If-Match": read_by_both})
+    assert saved.status_code == 200 and saved.headers["ETag"] != read_by_both
+    second = {"name": "Garage", "commune": "Villeurbanne"}
+    stale = client.put(f"/api/v1/sites/{site.id}", json=second, headers={**headers, "If-Match": read_by_both})
+    assert stale.status_code == 412, stale.json
+    blind = client.put(f"/api/v1/sites/{site.id}", json=second, headers=headers)
+    assert blind.status_code == 428, blind.json
+    assert (fresh(site).name, fresh(site).city) == ("Centre technique municipal", "Lyon")
 
 
 def test_bad_site_input_names_each_field(app, client):
