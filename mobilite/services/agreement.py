@@ -90,19 +90,21 @@ _SIGNABLE = (AgreementState.CHECKED, AgreementState.SIGNING)
 def of(immersion: Immersion) -> Agreement:
     """The immersion's agreement, drafted now when it has none yet (an immersion from before agreements).
 
-    Two first reads at once both find none: the second insert meets the unique key inside its savepoint and
-    reads the agreement the first one drafted."""
+    Two first reads at once both find none. On SQLite the write lock comes first and the second one reads
+    again behind it; on PostgreSQL the second insert meets the unique key inside its savepoint and reads the
+    agreement the first one drafted."""
     agreement = _read(immersion)
     if agreement is not None:
         return agreement
+    db.begin_write()
     try:
         with db.session.begin_nested():
-            agreement = draft(immersion, notify=False)
+            agreement = _read(immersion) or draft(immersion, notify=False)
     except IntegrityError:
         existing = _read(immersion)
         if existing is None:
             raise
-        return existing
+        agreement = existing
     db.session.commit()
     return agreement
 
