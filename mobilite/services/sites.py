@@ -8,13 +8,15 @@ offer.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from mobilite.extensions import db
 from mobilite.models import Offer, Organisation, Site, User, utcnow
 from mobilite.services import audit, communes
-from mobilite.services.errors import ServiceError
+from mobilite.services.errors import ServiceError, StaleRecord
 from mobilite.services.profile import find_work_place
 
 FIELDS = ("name", "address", "accessibility")
@@ -91,8 +93,23 @@ def create_site(actor: User, organisation: Organisation, data: dict) -> Site:
     return site
 
 
-def update_site(actor: User, site: Site, data: dict) -> Site:
-    """Change a site; the offers at it follow (their place is the site's)."""
+def fingerprint(site: Site) -> str:
+    """The site as an edit form opened it: every saved change (edit, archive, restore) moves it."""
+    return hashlib.sha256(f"{site.id}:{site.updated_at.isoformat()}".encode()).hexdigest()[:24]
+
+
+def update_site(actor: User, site: Site, data: dict, opened_on: str | None = None) -> Site:
+    """Change a site; the offers at it follow (their place is the site's). `opened_on`: the fingerprint the
+    form was opened with; another manager's change saved since is refused, not overwritten (the API's
+    If-Match does the same before the call)."""
+    if opened_on is not None:
+        db.begin_write()
+        db.session.refresh(site, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
+        if fingerprint(site) != opened_on:
+            db.session.rollback()
+            raise StaleRecord(
+                _("Ce site a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version.")
+            )
     _apply(site, data)
     audit.record(
         actor, "site.update", site, organisation_id=site.organisation_id, network_id=site.organisation.network_id

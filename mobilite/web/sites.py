@@ -45,10 +45,17 @@ def organisation_sites(organisation_id: int) -> ResponseReturnValue:
     )
 
 
-def _form(organisation: Organisation, site: Site | None, values: dict[str, Any], save) -> ResponseReturnValue:
+def _form(
+    organisation: Organisation, site: Site | None, values: dict[str, Any], save, opened_on: str | None = None
+) -> ResponseReturnValue:
     def render(rejected: Rejection) -> ResponseReturnValue:
         return render_template(
-            "sites/form.html", organisation=organisation, site=site, values=values, errors=rejected.errors
+            "sites/form.html",
+            organisation=organisation,
+            site=site,
+            values=values,
+            opened_on=opened_on,
+            errors=rejected.errors,
         ), rejected.status
 
     def saved(result: Site) -> ResponseReturnValue:
@@ -57,7 +64,8 @@ def _form(organisation: Organisation, site: Site | None, values: dict[str, Any],
 
     if request.method != "POST":
         return render(Rejection({}, 200))
-    return submit_form(SiteSchema(), values, save, done=saved, again=render)
+    # A change saved by someone else since the form opened: the form again, with what was typed and why.
+    return submit_form(SiteSchema(), values, save, done=saved, again=render, shows_conflicts=True)
 
 
 @bp.route("/organisations/<int:organisation_id>/sites/nouveau", methods=["GET", "POST"])
@@ -72,6 +80,8 @@ def new_site(organisation_id: int) -> ResponseReturnValue:
 @roles_required(*MANAGERS)
 def edit_site(site_id: int) -> ResponseReturnValue:
     site = _site(site_id)
+    # The version the form was opened on travels with it: a change saved since by someone else is refused.
+    opened_on = request.form.get("opened_on") or None if request.method == "POST" else site_service.fingerprint(site)
     if request.method == "POST":
         values = form_data(SiteSchema(), request.form)
     else:
@@ -81,7 +91,13 @@ def edit_site(site_id: int) -> ResponseReturnValue:
             "commune": site_service.commune_label(site),
             "accessibility": site.accessibility,
         }
-    return _form(site.organisation, site, values, lambda data: site_service.update_site(current_user, site, data))
+    return _form(
+        site.organisation,
+        site,
+        values,
+        lambda data: site_service.update_site(current_user, site, data, opened_on),
+        opened_on,
+    )
 
 
 def _change(site_id: int, change, message: str) -> ResponseReturnValue:

@@ -1,6 +1,8 @@
 """The sites pages (HR of the organisation, the network's coordination, the admin) and the offer form's
 "Adresse de l'immersion": one of the organisation's active sites, its own address, or a new site."""
 
+import re
+
 from sqlalchemy import select
 
 from mobilite.extensions import db
@@ -57,6 +59,32 @@ def test_hr_lists_adds_edits_and_archives_their_sites(client):
     assert fresh(site).archived
     assert _post(client, f"/sites/{site.id}/restaurer", {}, form_path=listing).status_code == 302
     assert not fresh(site).archived
+
+
+def test_a_change_saved_since_the_form_was_opened_is_not_overwritten(client):
+    """Two managers open the same site's form; the first saves; the second one's save is refused with a
+    message and changes nothing, and their form keeps what they typed and the version they opened."""
+    hr = UserFactory(roles=[Role.RH])
+    site = _site(hr.organisation)
+    login(client, hr.email)
+    edit = f"/sites/{site.id}/modifier"
+    opened = client.get(edit).get_data(as_text=True)
+    opened_on = re.search(r'name="opened_on" value="([^"]+)"', opened).group(1)
+    sites.update_site(
+        CoordinatorFactory(network_id=hr.organisation.network_id),
+        fresh(site),
+        {"name": "Centre technique municipal", "address": "", "commune": "Lyon (69007)", "accessibility": ""},
+    )
+    mine = {"name": "Garage", "commune": "Villeurbanne", "csrf_token": csrf_token(opened), "opened_on": opened_on}
+    refused = client.post(edit, data=mine)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "modifié entre-temps" in page
+    assert 'value="Garage"' in page and f'name="opened_on" value="{opened_on}"' in page
+    assert (fresh(site).name, fresh(site).city) == ("Centre technique municipal", "Lyon")
+    reopened = client.get(edit).get_data(as_text=True)  # reloaded: the other change is shown, and saves
+    mine["opened_on"] = re.search(r'name="opened_on" value="([^"]+)"', reopened).group(1)
+    assert client.post(edit, data=mine).status_code == 302
+    assert (fresh(site).name, fresh(site).city) == ("Garage", "Villeurbanne")
 
 
 def test_bad_site_input_names_each_field_and_saves_nothing(client):
