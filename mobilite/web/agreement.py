@@ -87,7 +87,7 @@ def complete_form(immersion: Immersion, space: str) -> ResponseReturnValue:
 
     def done(_result: object) -> ResponseReturnValue:
         flash(_("Convention enregistrée. L'employeur d'origine est invité à la vérifier."), "success")
-        return redirect(url_for(f"{space}.immersion", immersion_id=immersion.id) + "#agreement-title")
+        return _back(immersion, space)
 
     if request.method != "POST":
         return render(Rejection({}, 200))
