@@ -9,7 +9,7 @@ from typing import Literal
 
 import flask_babel
 from babel import dates, support
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel import Domain, format_decimal, format_percent, get_locale, to_user_timezone
 from flask_login import current_user
 
@@ -134,10 +134,20 @@ class MessagesDomain(Domain):
     """Flask-Babel's domain, with the French plural rule behind the messages no catalogue translates."""
 
     def get_translations(self):
+        # Asked once per message: a page asks dozens of times, so the answer is kept on the request for its
+        # locale object (force_locale, for an e-mail in its recipient's language, swaps that object).
+        if not has_app_context():
+            return super().get_translations()
+        kept = g.get("_mobilite_translations")
+        if kept is not None and kept[0] is self and kept[1] is getattr(g.get("_flask_babel"), "babel_locale", None):
+            return kept[2]
         translations = super().get_translations()
         if str(get_locale()).startswith("fr") and not getattr(translations, "french_source_plurals", False):
             translations.add_fallback(_FrenchSourcePlurals())
             translations.french_source_plurals = True  # the translations object is cached per locale
+        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+        if locale is not None:
+            g._mobilite_translations = (self, locale, translations)
         return translations
 
 
@@ -148,8 +158,11 @@ def languages() -> list[str]:
 def select_locale() -> str:
     if not has_request_context():  # CLI and jobs: messages in the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages():
-        return current_user.locale
+    # An API call speaks the token owner's language; looking at the session cookie too would load another
+    # user (a browser's) on every call.
+    user = g.get("api_user") or current_user
+    if user and user.is_authenticated and user.locale in languages():
+        return user.locale
     chosen = session.get("lang")
     if chosen in languages():
         return chosen

@@ -45,8 +45,9 @@ def init_app(app) -> None:
         headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user.is_authenticated:
-            headers.setdefault("Cache-Control", "no-store")
+        # (API views set it themselves: a token call need not load a browser session's user here.)
+        if "Cache-Control" not in headers and current_user.is_authenticated:
+            headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -54,6 +54,26 @@ def test_french_plurals_take_the_singular_for_zero_and_one(app):
     assert english == ["0 offers", "1 offer", "2 offers"]
 
 
+def test_a_forced_language_inside_a_request_and_back(app):
+    """The request keeps its translations once found; force_locale (an e-mail in its recipient's language)
+    and a change of language in the middle of the request still take effect, and then end."""
+    from flask import session
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context():
+        session["lang"] = "en"
+        assert gettext("Paramètre inconnu.") == "Unknown parameter."
+        with force_locale("fr"):
+            assert gettext("Paramètre inconnu.") == "Paramètre inconnu."
+            with force_locale("en"):
+                assert gettext("Paramètre inconnu.") == "Unknown parameter."
+            assert gettext("Paramètre inconnu.") == "Paramètre inconnu."
+        assert gettext("Paramètre inconnu.") == "Unknown parameter."
+        session["lang"] = "fr"
+        refresh()
+        assert gettext("Paramètre inconnu.") == "Paramètre inconnu."
+
+
 def test_an_empty_search_says_zero_offer_in_french(client):
     login(client, UserFactory().email)
     html = client.get("/agent/offres?q=introuvable").get_data(as_text=True)

@@ -43,3 +43,30 @@ def test_an_error_outside_any_api_view_is_json_without_a_stack_trace(app, server
         page = app.handle_exception(RuntimeError("secret internals"))
     assert page.status_code == 500 and page.mimetype == "text/html"
     assert "secret internals" not in page.get_data(as_text=True)
+
+
+def test_a_token_call_speaks_the_token_owners_language_whatever_the_browser_session(app, client):
+    """The locale comes from the caller the token names, not from a session cookie the client also holds
+    (which would name another person, and cost loading them on every call)."""
+    from tests.fixtures import login
+
+    english = UserFactory(locale="en")
+    french = UserFactory(locale="fr")
+    login(client, french.email)
+    for owner, word in ((english, "Unknown"), (french, "inconnu")):
+        response = client.get("/api/v1/catalogue?colour=red", headers=bearer(app, owner))
+        assert response.status_code == 422
+        assert word in response.json["errors"]["colour"][0], response.json
+
+
+def test_answers_for_a_person_are_never_cached_by_a_browser_or_proxy(app, client):
+    """Signed in by a token (no session cookie at all) or by a browser session: Cache-Control no-store."""
+    from tests.fixtures import login
+
+    agent = UserFactory()
+    by_token = client.get("/api/v1/catalogue", headers=bearer(app, agent))
+    assert by_token.status_code == 200 and by_token.headers["Cache-Control"] == "no-store"
+    login(client, agent.email)
+    by_session = client.get("/api/v1/catalogue")
+    assert by_session.status_code == 200 and by_session.headers["Cache-Control"] == "no-store"
+    assert "Cache-Control" not in client.application.test_client().get("/connexion").headers
