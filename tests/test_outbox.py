@@ -79,6 +79,12 @@ def test_header_values_are_one_line_whatever_the_separator(separator):
     assert message.as_string().count("Bcc") == 1 and "\nBcc" not in message.as_string()
 
 
+def test_header_values_keep_french_no_break_spaces():
+    """A subject is one line, but its French typography (no-break spaces before ":" and inside « ») stays."""
+    subject = "«\u202fVégétaliser une cour\u202f»\u00a0: Aurélie  Barbier\taccepte"
+    assert outbox.header_value(subject) == "«\u202fVégétaliser une cour\u202f»\u00a0: Aurélie Barbier accepte"
+
+
 def test_header_values_are_bounded():
     assert len(outbox.header_value("é" * 5000)) == outbox.SUBJECT_MAX_LENGTH
     assert outbox.header_value("  a \u2028\u2028  b  ") == "a b"

@@ -88,13 +88,17 @@ def actors(items: list[AuditEvent]) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
+def details_items(event: AuditEvent) -> list[tuple[str, str]]:
+    """The change's (key, value) pairs, a list shown as "agent, rh"."""
+    return [
+        (key, ", ".join(str(v) for v in value) if isinstance(value, list) else str(value))
+        for key, value in sorted((event.details or {}).items())
+    ]
+
+
 def details_text(event: AuditEvent) -> str:
-    """The change as one line: "old: agent → new: agent, rh"."""
-    parts = []
-    for key, value in sorted((event.details or {}).items()):
-        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        parts.append(f"{key}: {shown}")
-    return " · ".join(parts)
+    """The change as one line, for the CSV export: "old: agent · new: agent, rh"."""
+    return " · ".join(f"{key}: {shown}" for key, shown in details_items(event))
 
 
 CSV_LIMIT = 50_000  # a year of a large network; a wider export is asked for with dates

@@ -51,7 +51,8 @@ BULK_KINDS = ("proposal.published", "round.unmatched", "immersion.reminder", "fe
 # Anything that may end a header line or cannot be encoded: C0 and C1 controls (CR, LF, VT, FF, NUL, NEL
 # U+0085…), DEL, the Unicode line and paragraph separators, and lone surrogates.
 _HEADER_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
+# Runs of breakable white space; the no-break spaces of French typography ("confirmée :", "« titre »") stay.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def header_value(value: str, max_length: int = SUBJECT_MAX_LENGTH) -> str:

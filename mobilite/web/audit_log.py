@@ -34,7 +34,7 @@ def log_page(network_id: int | None, space: str) -> ResponseReturnValue:
         "audit/log.html",
         page=page,
         actors=audit.actors(page.items),
-        details_text=audit.details_text,
+        details_items=audit.details_items,
         families=audit.FAMILIES,
         values=request.args,
         errors=errors,
