@@ -111,3 +111,63 @@ def test_demo_tells_a_coherent_story(ctx):
             assert item.submitted_at < item.decided_at <= now
     days = {(now - item.created_at).days for item in requests}
     assert len(days) >= 15 and max(days) >= 21  # spread over the past weeks, not all written today
+
+
+def test_the_demo_has_an_immersion_at_each_stage_for_the_printed_accounts(app, client):
+    """A confirmed immersion to come with its agreement drafted, a proposal waiting for the agent, one waiting
+    for the host's HR, and an immersion just ended waiting for both feedbacks: each reachable by the
+    accounts `flask demo` prints, through their own pages."""
+    from datetime import date
+
+    from mobilite.models import Agreement, Immersion, ImmersionStatus, Proposal, ProposalStatus
+    from mobilite.models.matching import Answer
+
+    with app.test_request_context():
+        printed = {email for role, _org, email in demo.load_demo(PASSWORD) if role in ("agent", "rh")}
+    today = date.today()
+
+    upcoming = db.session.scalars(
+        select(Immersion).where(Immersion.status == ImmersionStatus.CONFIRMED, Immersion.start_date > today)
+    ).all()
+    assert len(upcoming) == 1 and (upcoming[0].start_date - today).days >= 14
+    assert db.session.scalar(select(Agreement).where(Agreement.immersion_id == upcoming[0].id)) is not None
+    confirmed = (db.session.get(User, upcoming[0].agent_id).email, upcoming[0].id)
+
+    waiting = db.session.scalars(select(Proposal).where(Proposal.status == ProposalStatus.PUBLISHED)).all()
+    for_agent = [p for p in waiting if p.host_answer == Answer.ACCEPTED and p.agent_answer is None]
+    for_host = [p for p in waiting if p.agent_answer == Answer.ACCEPTED and p.host_answer is None]
+    assert len(for_agent) == 1 and len(for_host) == 1
+    agent_to_answer = (for_agent[0].request.agent.email, for_agent[0].id)
+    host_slug = for_host[0].session.offer.organisation.slug
+    host_to_answer = (next(e for e in printed if e.startswith("rh.") and host_slug in e), for_host[0].id)
+
+    ended = db.session.scalars(
+        select(Immersion).where(Immersion.status == ImmersionStatus.DONE, Immersion.end_date < today)
+    ).all()
+    to_assess = [i for i in ended if not i.feedback]
+    assert len(to_assess) == 1 and (today - to_assess[0].end_date).days <= 14
+    assessing = (db.session.get(User, to_assess[0].agent_id).email, to_assess[0].id)
+
+    email, immersion_id = confirmed
+    assert email in printed
+    login(client, email, PASSWORD)
+    assert f"/agent/immersions/{immersion_id}" in client.get("/agent/").get_data(as_text=True)
+    assert client.get(f"/agent/immersions/{immersion_id}").status_code == 200
+    assert client.get(f"/agent/immersions/{immersion_id}/immersion.ics").status_code == 200
+
+    email, proposal_id = agent_to_answer
+    assert email in printed
+    login(client, email, PASSWORD)
+    assert f"/agent/propositions/{proposal_id}" in client.get("/agent/").get_data(as_text=True)
+    page = client.get(f"/agent/propositions/{proposal_id}").get_data(as_text=True)
+    assert f"/agent/propositions/{proposal_id}/reponse" in page
+
+    email, proposal_id = host_to_answer
+    login(client, email, PASSWORD)
+    assert f"/rh/propositions/{proposal_id}" in client.get("/rh/propositions").get_data(as_text=True)
+
+    email, immersion_id = assessing
+    assert email in printed
+    login(client, email, PASSWORD)
+    form = client.get(f"/agent/immersions/{immersion_id}/bilan")
+    assert form.status_code == 200 and 'name="satisfaction"' in form.get_data(as_text=True)

@@ -44,7 +44,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.seed import demo_data, taxonomy
-from mobilite.services import communes, sites
+from mobilite.services import communes, demo_this_week, sites
 from mobilite.services.auth import hash_password
 from mobilite.workdays import add_working_days, next_monday
 
@@ -322,6 +322,7 @@ def load_demo(password: str, today: date | None = None) -> list[tuple[str, str, 
 
     _history(rng, network, agents, published, today)
     db.session.commit()
+    demo_this_week.load_this_week(network, random.Random(2028), today)
     return demo_accounts()
 
 

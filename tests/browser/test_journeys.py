@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferStatus, Proposal, ProposalStatus, RequestStatus, Role, User
@@ -157,8 +157,11 @@ def test_round_reviewed_published_answered_and_confirmed(demo_network, page, app
     assert "Tour publié" in flash(page)
     sign_out(page)
 
+    this_round = db.session.scalar(select(func.max(Proposal.round_id)))  # not the demo's own, of last week
     published = db.session.scalars(
-        select(Proposal).where(Proposal.status == ProposalStatus.PUBLISHED).order_by(Proposal.id)
+        select(Proposal)
+        .where(Proposal.status == ProposalStatus.PUBLISHED, Proposal.round_id == this_round)
+        .order_by(Proposal.id)
     ).all()
     proposal = published[0]
     agent = proposal.request.agent

@@ -1,0 +1,246 @@
+"""The demo's current week: one immersion at each stage, for the accounts `flask demo` prints.
+
+Past rounds (services.demo) leave only immersions done and assessed. Someone trying the service also needs
+what is under way: a confirmed immersion to come (its agreement to complete and sign, its calendar file),
+a proposal waiting for the agent's answer, one waiting for the host's HR, and an immersion that has just
+ended, waiting for both feedbacks. The answers go through the service agents and HR use
+(proposals.answer_proposal), so the agreement, the audit and the messages are those of a real confirmation.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from mobilite.extensions import db
+from mobilite.lifecycles import request as request_lifecycle
+from mobilite.lifecycles.proposal import ProposalAnswer
+from mobilite.lifecycles.request import RequestMove
+from mobilite.models import (
+    Answer,
+    AvailabilityWindow,
+    Immersion,
+    ImmersionRequest,
+    ImmersionStatus,
+    Network,
+    Offer,
+    OfferSession,
+    OfferStatus,
+    Organisation,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+    Role,
+    Round,
+    RoundStatus,
+    User,
+    utcnow,
+)
+from mobilite.seed import demo_data
+from mobilite.services import proposals, wish_checks
+from mobilite.services.rounds import week_of
+from mobilite.workdays import add_working_days, next_monday
+
+# A confirmed immersion leaves its host time to complete the agreement and everyone time to sign it.
+CONFIRMED_AT_LEAST_DAYS_AHEAD = 14
+PROPOSED_AT_LEAST_DAYS_AHEAD = 7
+
+
+def load_this_week(network: Network, rng: random.Random, today: date) -> None:
+    """The round published two days ago with its three proposals, and the immersion that ended this week."""
+    agents = _printed_agents(network)
+    printed = [r for r in map(_approved_request, agents) if r is not None]
+    others = _approved_requests(network, exclude={r.id for r in printed})
+    published_at = utcnow() - timedelta(days=2)
+    round_ = Round(
+        network=network,
+        week_start=week_of(today) - timedelta(days=7),  # last week's: this week's is the coordinator's to start
+        status=RoundStatus.PUBLISHED,
+        trigger="schedule",
+        solver_status="OPTIMAL",
+        published_at=published_at,
+        created_at=published_at - timedelta(hours=20),
+    )
+    db.session.add(round_)
+    respond_by = max(published_at.date() + timedelta(days=network.proposal_response_days), today + timedelta(days=2))
+    made: list[Proposal] = []
+    requests_used: set[int] = set()
+    sessions_used: set[int] = set()
+    # The confirmed immersion and the proposal waiting for the agent go to printed agents; the host's HR,
+    # who is printed whoever the agent, answers the third.
+    for ahead, candidates in (
+        (CONFIRMED_AT_LEAST_DAYS_AHEAD, printed),
+        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed),
+        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed + others),
+    ):
+        found = next(
+            (
+                (immersion_request, session)
+                for immersion_request in candidates
+                if immersion_request.id not in requests_used
+                for session in [
+                    _fitting_session(immersion_request, today + timedelta(days=ahead), sessions_used, today)
+                ]
+                if session is not None
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        immersion_request, session = found
+        requests_used.add(immersion_request.id)
+        sessions_used.add(session.id)
+        immersion_request.status = request_lifecycle.check_move(immersion_request.status, RequestMove.MATCH)
+        proposal = Proposal(
+            round=round_,
+            request=immersion_request,
+            session=session,
+            status=ProposalStatus.PUBLISHED,
+            created_at=round_.created_at,
+            score=rng.randint(500, 900),
+            breakdown={},
+            respond_by=respond_by,
+        )
+        db.session.add(proposal)
+        made.append(proposal)
+    round_.metrics = {"placed": len(made), "requests": len(made) + rng.randint(8, 14)}
+    db.session.commit()
+
+    # The answers, as agents and HR give them: both sides for the first (confirmed: the agreement is drafted),
+    # the host for the second (the agent to answer), the agent for the third (the host's HR to answer).
+    answers = (("agent", "host"), ("host",), ("agent",))
+    for proposal, sides in zip(made, answers, strict=False):
+        for side in sides:
+            actor = proposal.request.agent if side == "agent" else _host_officer(proposal)
+            proposals.answer_proposal(actor, proposal, side, ProposalAnswer.ACCEPT, today=today)
+
+    _ended_this_week(network, agents, rng, today)
+
+
+def _printed_agents(network: Network) -> list[User]:
+    """The agent `flask demo` prints for each organisation (the first by id who is not HR), in the order of
+    the programme's organisations."""
+    order = {row["slug"]: n for n, row in enumerate(demo_data.ORGANISATIONS)}
+    agents = []
+    for organisation in sorted(network.organisations, key=lambda o: order.get(o.slug, len(order))):
+        members = db.session.scalars(select(User).where(User.organisation_id == organisation.id).order_by(User.id))
+        agent = next((u for u in members if not u.has_role(Role.RH)), None)
+        if agent is not None:
+            agents.append(agent)
+    return agents
+
+
+def _approved_request(agent: User) -> ImmersionRequest | None:
+    return db.session.scalar(
+        select(ImmersionRequest).where(
+            ImmersionRequest.agent_id == agent.id, ImmersionRequest.status == RequestStatus.APPROVED
+        )
+    )
+
+
+def _approved_requests(network: Network, exclude: set[int]) -> list[ImmersionRequest]:
+    found = db.session.scalars(
+        select(ImmersionRequest)
+        .join(Organisation, ImmersionRequest.organisation_id == Organisation.id)
+        .where(Organisation.network_id == network.id, ImmersionRequest.status == RequestStatus.APPROVED)
+        .order_by(ImmersionRequest.id)
+    )
+    return [r for r in found if r.id not in exclude]
+
+
+def _fitting_session(
+    immersion_request: ImmersionRequest, earliest: date, taken: set[int], today: date
+) -> OfferSession | None:
+    """A session that keeps every matching rule for the request (the engine's own check), from `earliest`,
+    a wished offer's first."""
+    page = wish_checks.compatible_offers(immersion_request, per_page=1000, today=today)
+    for item in sorted(page.items, key=lambda item: not item.wished):
+        for session in item.sessions:
+            if session.start_date >= earliest and session.id not in taken:
+                return session
+    return None
+
+
+def _host_officer(proposal: Proposal) -> User:
+    host = proposal.session.offer.organisation_id
+    officers = db.session.scalars(select(User).where(User.organisation_id == host).order_by(User.id))
+    return next(u for u in officers if u.has_role(Role.RH))
+
+
+def _ended_this_week(network: Network, agents: list[User], rng: random.Random, today: date) -> None:
+    """An immersion of a printed agent without a request of their own, ended last week (or the week before,
+    on a Monday): both feedbacks are still to give. Its round was three weeks ago."""
+    with_request = set(db.session.scalars(select(ImmersionRequest.agent_id)))
+    agent = next((a for a in agents if a.id not in with_request), None)
+    if agent is None:
+        return
+    offer = db.session.scalars(
+        select(Offer)
+        .join(Organisation, Offer.organisation_id == Organisation.id)
+        .where(
+            Organisation.network_id == network.id,
+            Offer.status == OfferStatus.PUBLISHED,
+            Offer.organisation_id != agent.organisation_id,
+        )
+        .order_by(Offer.id)
+    ).first()
+    if offer is None:
+        return
+    days = 3
+    start = next_monday(today - timedelta(days=14))  # the Monday of last week, or of the week before
+    end = add_working_days(start, days)
+    session = OfferSession(offer=offer, start_date=start, end_date=end, working_days=days, capacity=1)
+    db.session.add(session)
+    published_at = utcnow() - timedelta(days=21)
+    round_ = Round(
+        network=network,
+        week_start=week_of(today) - timedelta(days=21),
+        status=RoundStatus.PUBLISHED,
+        trigger="schedule",
+        solver_status="OPTIMAL",
+        published_at=published_at,
+        created_at=published_at - timedelta(hours=20),
+        metrics={"placed": 1, "requests": 1 + rng.randint(5, 9)},
+    )
+    written = published_at - timedelta(days=30)
+    immersion_request = ImmersionRequest(
+        created_at=written,
+        submitted_at=written + timedelta(days=1),
+        decided_at=written + timedelta(days=6),
+        updated_at=published_at,
+        agent=agent,
+        organisation=agent.organisation,
+        status=RequestStatus.CLOSED,
+        min_days=2,
+        max_days=5,
+        motivation=rng.choice(demo_data.MOTIVATIONS),
+    )
+    immersion_request.themes = list(agent.interests)
+    immersion_request.windows.append(AvailabilityWindow(start_date=start - timedelta(days=7), end_date=end))
+    proposal = Proposal(
+        round=round_,
+        request=immersion_request,
+        session=session,
+        status=ProposalStatus.CONFIRMED,
+        created_at=round_.created_at,
+        score=rng.randint(500, 900),
+        breakdown={},
+        agent_answer=Answer.ACCEPTED,
+        host_answer=Answer.ACCEPTED,
+    )
+    db.session.add(
+        Immersion(
+            proposal=proposal,
+            agent_id=agent.id,
+            home_organisation_id=agent.organisation_id,
+            host_organisation_id=offer.organisation_id,
+            session=session,
+            start_date=start,
+            end_date=end,
+            working_days=days,
+            status=ImmersionStatus.DONE,
+        )
+    )
+    db.session.commit()
