@@ -10,6 +10,7 @@ and ends. Members still sign in.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -33,7 +34,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, communes
-from mobilite.services.errors import ServiceError
+from mobilite.services.errors import ServiceError, StaleRecord
 
 # Pending and not matched yet: what a suspension pauses (a matched request already has its immersion).
 PAUSABLE = frozenset({RequestStatus.SUBMITTED, RequestStatus.POSTPONED, RequestStatus.APPROVED})
@@ -198,11 +199,37 @@ def create_organisation(actor: User, network: Network, data: dict) -> Organisati
     return organisation
 
 
-def update_organisation(actor: User, organisation: Organisation, data: dict) -> Organisation:
-    """Save the organisation's form, all or nothing; the log names the fields changed (commits)."""
+def fingerprint(organisation: Organisation) -> str:
+    """The organisation as an edit form opened it: any saved change (its fields, its SIRET numbers, a
+    suspension) moves it."""
+    sirets = db.session.scalars(
+        select(OrganisationSiret.siret)
+        .where(OrganisationSiret.organisation_id == organisation.id)
+        .order_by(OrganisationSiret.siret)
+    )
+    seen = f"{organisation.id}:{organisation.updated_at.isoformat()}:{','.join(sirets)}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:24]
+
+
+def update_organisation(
+    actor: User, organisation: Organisation, data: dict, opened_on: str | None = None
+) -> Organisation:
+    """Save the organisation's form, all or nothing; the log names the fields changed (commits).
+    `opened_on`: the fingerprint the form was opened with; a change another coordinator saved since is
+    refused, not overwritten (the API's If-Match does the same before the call)."""
     if not may_administer(actor, organisation):
         raise ServiceError(_("Vous ne pouvez pas modifier cette organisation."))
     db.begin_write()
+    if opened_on is not None:
+        db.session.refresh(organisation, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock
+        if fingerprint(organisation) != opened_on:
+            db.session.rollback()
+            raise StaleRecord(
+                _(
+                    "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
+                    "pour voir sa version."
+                )
+            )
     errors, place = checked(organisation.network_id, data, organisation)
     if errors or place is None:
         db.session.rollback()

@@ -37,6 +37,12 @@ def list_page(network: Network, space: str) -> ResponseReturnValue:
 def form_page(space: str, network: Network, organisation: Organisation | None, back_url: str) -> ResponseReturnValue:
     """GET shows the form (empty, or the organisation's); POST saves it all or shows every error at once."""
     schema = OrganisationSchema()
+    # The version an edit form was opened on travels with it: a change saved since by someone else is refused.
+    opened_on = None
+    if organisation is not None and request.method == "POST":
+        opened_on = request.form.get("opened_on") or None
+    elif organisation is not None:
+        opened_on = service.fingerprint(organisation)
     if request.method == "POST":
         values = form_data(schema, request.form)
     elif organisation is not None:
@@ -59,6 +65,7 @@ def form_page(space: str, network: Network, organisation: Organisation | None, b
             kinds=list(OrganisationKind),
             errors=rejected.errors,
             values=values,
+            opened_on=opened_on,
             back_url=back_url,
             space=space,
         ), rejected.status
@@ -66,7 +73,7 @@ def form_page(space: str, network: Network, organisation: Organisation | None, b
     def save(data: dict[str, Any]) -> Organisation:
         if organisation is None:
             return service.create_organisation(current_user, network, data)
-        return service.update_organisation(current_user, organisation, data)
+        return service.update_organisation(current_user, organisation, data, opened_on)
 
     def saved(result: Organisation) -> ResponseReturnValue:
         if organisation is None:
@@ -84,6 +91,7 @@ def form_page(space: str, network: Network, organisation: Organisation | None, b
         done=saved,
         again=render,
         also_check=lambda data: service.checked(network.id, data, organisation)[0],
+        shows_conflicts=True,  # the form again, with what was typed and why
     )
 
 

@@ -314,6 +314,49 @@ def test_the_coordinator_edits_an_organisation_and_the_log_names_the_fields(clie
     assert "Boucle magnétique" in _text(client.get(f"/coordination/organisations/{organisation.id}"))
 
 
+@pytest.mark.parametrize("their_change", ["name", "siret only"])
+def test_a_change_saved_since_the_organisation_form_was_opened_is_not_overwritten(client, their_change):
+    """Two coordinators open the same organisation's form; the other one saves (its name, or only a SIRET
+    number: a row of its own); the first one's save is refused with a message and changes nothing, their
+    form keeps what they typed; reloaded, it saves."""
+    import re
+
+    coordinator, network = _coordinator_and_network()
+    organisation = OrganisationFactory(network=network, name="Mairie de Lyon", city="Lyon", postcode="69001")
+    db.session.commit()
+    login(client, coordinator.email)
+    url = f"/coordination/organisations/{organisation.id}/modifier"
+    opened = client.get(url).get_data(as_text=True)
+    opened_on = re.search(r'name="opened_on" value="([^"]+)"', opened).group(1)
+    theirs = {
+        "name": "Mairie centrale",
+        "kind": "commune",
+        "sirets": [],
+        "address": "",
+        "commune": "Lyon (69001)",
+        "accessibility_notes": "",
+    }
+    if their_change == "siret only":
+        theirs = {**theirs, "name": "Mairie de Lyon", "sirets": [siret(48)]}
+    organisations.update_organisation(CoordinatorFactory(network_id=network.id), fresh(organisation), theirs)
+    mine = {
+        "csrf_token": csrf_token(opened),
+        "opened_on": opened_on,
+        "name": "Ville de Lyon",
+        "kind": "commune",
+        "commune": "Lyon (69001)",
+    }
+    refused = client.post(url, data=mine)
+    page = _text(refused)
+    assert refused.status_code == 409 and "modifiée entre-temps" in page
+    assert 'value="Ville de Lyon"' in page and f'name="opened_on" value="{opened_on}"' in page
+    assert fresh(organisation).name == theirs["name"]
+    reopened = client.get(url).get_data(as_text=True)
+    mine["opened_on"] = re.search(r'name="opened_on" value="([^"]+)"', reopened).group(1)
+    assert client.post(url, data=mine).status_code == 302
+    assert fresh(organisation).name == "Ville de Lyon"
+
+
 def test_the_admin_runs_the_organisations_of_any_network(client):
     admin = _admin()
     organisation = OrganisationFactory(name="Département du Rhône", kind=OrganisationKind.DEPARTEMENT)
