@@ -39,6 +39,7 @@ def offers_csv(organisation_id: int) -> bytes:
         .where(Offer.organisation_id == organisation_id)
         .options(
             selectinload(Offer.sessions),
+            selectinload(Offer.site),
             selectinload(Offer.themes),
             selectinload(Offer.skills),
             selectinload(Offer.prerequisites).selectinload(OfferPrerequisite.skill),
@@ -57,6 +58,7 @@ def offers_csv(organisation_id: int) -> bytes:
             "; ".join(s.code for s in offer.skills),
             "; ".join(f"{p.skill.code}:{p.min_level}" for p in offer.prerequisites),
             offer.place.value,
+            offer.site.name if offer.site else "",  # the import finds the site by its name
             offer.accessibility,
             offer.tutor_name,
             offer.tutor_role,

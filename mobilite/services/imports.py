@@ -13,13 +13,14 @@ from flask_babel import ngettext
 from marshmallow import ValidationError
 
 from mobilite.extensions import db
-from mobilite.models import Offer, User
+from mobilite.models import Offer, Site, User
 from mobilite.schemas.accounts import AccountSchema
 from mobilite.schemas.offers import OfferSchema, SessionSchema
 from mobilite.services import audit
 from mobilite.services.accounts import build_account
 from mobilite.services.errors import ServiceError
 from mobilite.services.offers import build_offer, build_session
+from mobilite.services.sites import organisation_sites
 from mobilite.services.spreadsheets import read_rows
 from mobilite.services.taxonomy import skills_by_code, themes_by_code
 
@@ -33,6 +34,7 @@ OFFER_COLUMNS = {
     "competences": "skills",
     "prerequis": "prerequisites",
     "lieu": "place",
+    "site": "site_id",  # the name of one of the organisation's active sites; empty: the organisation's address
     "accessibilite": "accessibility",
     "tuteur_nom": "tutor_name",
     "tuteur_fonction": "tutor_role",
@@ -126,9 +128,41 @@ def _parse_vocabulary(line, column, text, index, errors, *, with_level=False):
     return result
 
 
-def _offer_payload(line: int, row: dict, vocab, errors: list[RowError]) -> dict:
+def _site_id(line: int, name: str, sites: dict[str, list[Site]], errors: list[RowError]) -> int | None:
+    """The organisation's active site of that name (case and spacing aside); None, with the row's error, if
+    there is none or more than one."""
+    found = sites.get(_site_key(name), [])
+    if len(found) == 1:
+        return found[0].id
+    if found:
+        message = _(
+            "Plusieurs sites actifs de votre organisation s'appellent « %(name)s » : renommez-en un.", name=name
+        )
+    elif sites:
+        known = ", ".join(sorted({group[0].name for group in sites.values()}))
+        message = _(
+            "« %(name)s » n'est le nom d'aucun site actif de votre organisation (ses sites : %(known)s) ; laissez "
+            "la colonne vide pour son adresse.",
+            name=name,
+            known=known,
+        )
+    else:
+        message = _(
+            "Votre organisation n'a pas de site « %(name)s » ; laissez la colonne vide pour son adresse.", name=name
+        )
+    errors.append(RowError(line, "site", message))
+    return None
+
+
+def _site_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _offer_payload(line: int, row: dict, vocab, sites: dict[str, list[Site]], errors: list[RowError]) -> dict:
     themes, skills = vocab
-    payload = {field: row.get(column, "") for column, field in OFFER_COLUMNS.items() if field}
+    payload = {field: row.get(column, "") for column, field in OFFER_COLUMNS.items() if field and field != "site_id"}
+    if row.get("site", "").strip():
+        payload["site_id"] = _site_id(line, row["site"].strip(), sites, errors)
     payload["themes"] = _parse_vocabulary(line, "thematiques", row.get("thematiques", ""), themes, errors)
     payload["skills"] = _parse_vocabulary(line, "competences", row.get("competences", ""), skills, errors)
     payload["prerequisites"] = _parse_vocabulary(
@@ -155,6 +189,9 @@ def import_offers(actor: User, filename: str, content: bytes, today: date | None
     rows = read_rows(filename, content)
     _check_header(rows, REQUIRED_OFFER_COLUMNS)
     vocab = (themes_by_code(), skills_by_code())
+    sites: dict[str, list[Site]] = {}
+    for site in organisation_sites(actor.organisation_id, active_only=True) if actor.organisation_id else []:
+        sites.setdefault(_site_key(site.name), []).append(site)
     errors: list[RowError] = []
     groups: dict[str, list[tuple[int, dict]]] = {}
     for line, row in rows:
@@ -166,7 +203,7 @@ def import_offers(actor: User, filename: str, content: bytes, today: date | None
         first_line, first = group[0]
         before = len(errors)
         try:
-            data = OfferSchema().load(_offer_payload(first_line, first, vocab, errors))
+            data = OfferSchema().load(_offer_payload(first_line, first, vocab, sites, errors))
         except ValidationError as exc:
             errors += [RowError(first_line, _column_of(f, OFFER_COLUMNS), m) for f, m in _flatten(exc.messages)]
             continue

@@ -116,6 +116,67 @@ def test_export_reimports_as_it_is(client):
     assert _offer_count() == before + 1
 
 
+def _new_site(organisation, name: str):
+    from mobilite.services import sites
+
+    site = sites.new_site(organisation, {"name": name, "address": "15 rue Lortet", "commune": "Lyon (69007)"})
+    db.session.add(site)
+    db.session.commit()
+    return site
+
+
+def test_an_offer_at_a_site_reimports_at_that_site(client):
+    """The export names the offer's site; the import finds it by that name (case and spacing aside)."""
+    hr = UserFactory(roles=[Role.RH])
+    site = _new_site(hr.organisation, "Centre technique municipal")
+    offer = OfferFactory(organisation=hr.organisation, description=DESCRIPTION, site=site)
+    OfferSessionFactory(offer=offer, start_date=START, end_date=END, working_days=4, capacity=2)
+    at_home = OfferFactory(organisation=hr.organisation, description=DESCRIPTION, title="À l'adresse du siège")
+    OfferSessionFactory(offer=at_home, start_date=START, end_date=END, working_days=4, capacity=1)
+    login(client, hr.email)
+    exported = client.get("/rh/offres/export.csv").get_data()
+    header, *rows = exported.decode("utf-8-sig").splitlines()
+    assert "site" in header.split(";")
+    assert any(";Centre technique municipal;" in row for row in rows)
+    assert _upload(client, "/rh/offres/import", "export.csv", exported).status_code == 302
+    imported = db.session.scalars(select(Offer).where(Offer.id.not_in([offer.id, at_home.id]))).all()
+    assert sorted((o.title, o.site_id) for o in imported) == sorted([(offer.title, site.id), (at_home.title, None)])
+
+    csv = "titre;equipe;description;site;debut;fin;places\n"
+    csv += f"Accueil;Accueil;{DESCRIPTION};  centre TECHNIQUE  municipal ;{START};{END};1"
+    assert _upload(client, "/rh/offres/import", "offres.csv", csv.encode()).status_code == 302
+    assert db.session.scalar(select(Offer).where(Offer.title == "Accueil")).site_id == site.id
+
+
+def test_an_unknown_or_ambiguous_site_is_a_row_error_and_nothing_is_imported(client):
+    hr = UserFactory(roles=[Role.RH])
+    _new_site(hr.organisation, "Centre technique")
+    _new_site(hr.organisation, "Annexe")
+    _new_site(hr.organisation, "annexe")
+    OfferFactory(organisation=UserFactory().organisation, site=_new_site(UserFactory().organisation, "Ailleurs"))
+    csv = "\n".join(
+        [
+            "titre;equipe;description;site;debut;fin;places",
+            f"Accueil;Accueil;{DESCRIPTION};Garage;{START};{END};1",
+            f"Paie;RH;{DESCRIPTION};Annexe;{START};{END};1",
+            f"Courrier;RH;{DESCRIPTION};Ailleurs;{START};{END};1",
+            f"Correct;RH;{DESCRIPTION};Centre technique;{START};{END};1",
+        ]
+    ).encode()
+    login(client, hr.email)
+    before = _offer_count()
+    response = _upload(client, "/rh/offres/import", "offres.csv", csv)
+    html = response.get_data(as_text=True).replace("&#39;", "'").replace("\u202f", " ").replace("\xa0", " ")
+    assert response.status_code == 400
+    for line in ("2", "3", "4"):
+        assert f'<td class="num">{line}</td><td><code>site</code></td>' in html, line
+    assert "« Garage » n'est le nom d'aucun site actif de votre organisation (ses sites : " in html
+    assert "Centre technique) ; laissez la colonne vide pour son adresse." in html
+    assert "Plusieurs sites actifs de votre organisation s'appellent « Annexe »" in html
+    assert "« Ailleurs » n'est le nom d'aucun site actif" in html  # another organisation's site
+    assert _offer_count() == before
+
+
 def test_requests_export_lists_only_the_organisations_requests(client):
     hr = UserFactory(roles=[Role.RH])
     own = RequestFactory(agent=UserFactory(organisation=hr.organisation, last_name="Interne"))
