@@ -69,6 +69,7 @@ def _crawl(app, client, start: str) -> dict[str, str]:
             continue
         routes.add(endpoint)
         response = client.get(path)
+        assert response.status_code < 500, path  # a link the pages show never ends in a server error
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = response.get_data(as_text=True)
@@ -96,10 +97,33 @@ def test_the_public_home_page_spaces_its_punctuation_in_french_only(client):
     assert f"{T}?" not in english and f"{N}:" not in english
 
 
-@pytest.mark.parametrize("role", ["anonymous", "agent", "rh", "coordination", "admin"])
+def _stage_account(stage: str) -> str:
+    """The printed account the demo's current week gives each stage (services.demo_this_week)."""
+    from datetime import date, timedelta
+
+    from mobilite.models import ImmersionStatus, Proposal, ProposalStatus, Role
+
+    if stage in ("upcoming", "to assess"):
+        status = ImmersionStatus.CONFIRMED if stage == "upcoming" else ImmersionStatus.DONE
+        recent = Immersion.start_date > date.today() - timedelta(days=15)
+        immersion = db.session.scalars(select(Immersion).where(Immersion.status == status, recent)).one()
+        return db.session.get(User, immersion.agent_id).email
+    waiting = db.session.scalars(select(Proposal).where(Proposal.status == ProposalStatus.PUBLISHED)).all()
+    if stage == "to answer":
+        return next(p for p in waiting if p.agent_answer is None).request.agent.email
+    proposal = next(p for p in waiting if p.host_answer is None)
+    officers = select(User).where(User.organisation_id == proposal.session.offer.organisation_id).order_by(User.id)
+    return next(u for u in db.session.scalars(officers) if u.has_role(Role.RH)).email
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "agent", "rh", "coordination", "admin", "upcoming", "to answer", "to assess", "host"]
+)
 def test_every_role_s_pages_space_french_punctuation(app, client, demo_network, role):
     if role == "agent":  # one who went through a whole immersion: requests, proposals, the immersion
         login(client, db.session.get(User, db.session.scalars(select(Immersion.agent_id)).first()).email, PASSWORD)
+    elif role in ("upcoming", "to answer", "to assess", "host"):  # the demo's current week, stage by stage
+        login(client, _stage_account(role), PASSWORD)
     elif role != "anonymous":
         login(client, next(email for kind, _org, email in demo_network if kind == role), PASSWORD)
     start = client.get("/")
