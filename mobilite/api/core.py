@@ -138,6 +138,7 @@ def _authenticate():
         if result.user is None:
             raise Unauthorized()
         if result.retry_after is not None:
+            g.api_user = result.user  # the refusal too speaks the token owner's language
             raise http_error(TooManyRequests, headers={"Retry-After": str(result.retry_after)})
         g.api_token_auth = True
         return result.user

@@ -45,7 +45,7 @@ def test_an_error_outside_any_api_view_is_json_without_a_stack_trace(app, server
     assert "secret internals" not in page.get_data(as_text=True)
 
 
-def test_a_token_call_speaks_the_token_owners_language_whatever_the_browser_session(app, client):
+def test_a_token_call_speaks_the_token_owners_language_whatever_the_browser_session(app, client, monkeypatch):
     """The locale comes from the caller the token names, not from a session cookie the client also holds
     (which would name another person, and cost loading them on every call)."""
     from tests.fixtures import login
@@ -57,6 +57,11 @@ def test_a_token_call_speaks_the_token_owners_language_whatever_the_browser_sess
         response = client.get("/api/v1/catalogue?colour=red", headers=bearer(app, owner))
         assert response.status_code == 422
         assert word in response.json["errors"]["colour"][0], response.json
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT_PER_MINUTE", 1)  # the refusal, too
+    headers = bearer(app, english)
+    answers = [client.get("/api/v1/catalogue", headers=headers) for _ in range(3)]  # one minute may turn
+    refused = next(answer for answer in answers if answer.status_code == 429)
+    assert refused.json["message"].startswith("Too many"), refused.json
 
 
 def test_answers_for_a_person_are_never_cached_by_a_browser_or_proxy(app, client):
