@@ -171,3 +171,20 @@ def test_the_demo_has_an_immersion_at_each_stage_for_the_printed_accounts(app, c
     login(client, email, PASSWORD)
     form = client.get(f"/agent/immersions/{immersion_id}/bilan")
     assert form.status_code == 200 and 'name="satisfaction"' in form.get_data(as_text=True)
+
+
+def test_the_immersion_to_assess_starts_on_a_working_day_even_after_a_public_holiday(ctx):
+    """Loaded on Tuesday 6 April 2027, last week's Monday was Easter Monday (29 March): the immersion that
+    ended last week starts the day after."""
+    from datetime import date
+
+    from mobilite.models import Immersion, ImmersionStatus
+    from mobilite.workdays import is_working_day
+
+    today = date(2027, 4, 6)
+    demo.load_demo(PASSWORD, today=today)
+    ended = db.session.scalars(
+        select(Immersion).where(Immersion.status == ImmersionStatus.DONE, Immersion.end_date < today)
+    ).all()
+    (to_assess,) = [i for i in ended if not i.feedback]
+    assert to_assess.start_date == date(2027, 3, 30) and is_working_day(to_assess.start_date)

@@ -9,6 +9,7 @@ ended, waiting for both feedbacks. The answers go through the service agents and
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import date, timedelta
 
@@ -40,8 +41,11 @@ from mobilite.models import (
 )
 from mobilite.seed import demo_data
 from mobilite.services import proposals, wish_checks
+from mobilite.services.errors import ServiceError
 from mobilite.services.rounds import week_of
-from mobilite.workdays import add_working_days, next_monday
+from mobilite.workdays import add_working_days, is_working_day, next_monday
+
+log = logging.getLogger(__name__)
 
 # A confirmed immersion leaves its host time to complete the agreement and everyone time to sign it.
 CONFIRMED_AT_LEAST_DAYS_AHEAD = 14
@@ -65,16 +69,18 @@ def load_this_week(network: Network, rng: random.Random, today: date) -> None:
     )
     db.session.add(round_)
     respond_by = max(published_at.date() + timedelta(days=network.proposal_response_days), today + timedelta(days=2))
-    made: list[Proposal] = []
+    made: list[tuple[Proposal, tuple[str, ...]]] = []
     requests_used: set[int] = set()
     sessions_used: set[int] = set()
-    # The confirmed immersion and the proposal waiting for the agent go to printed agents; the host's HR,
-    # who is printed whoever the agent, answers the third.
-    for ahead, candidates in (
-        (CONFIRMED_AT_LEAST_DAYS_AHEAD, printed),
-        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed),
-        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed + others),
-    ):
+    # Each stage with the answers given: both sides for the confirmed immersion (its agreement is drafted),
+    # the host for the proposal waiting for its agent, the agent for the one waiting for the host's HR. The
+    # first two go to printed agents; the host's HR, printed whoever the agent, answers the third.
+    stages: list[tuple[int, list[ImmersionRequest], tuple[str, ...]]] = [
+        (CONFIRMED_AT_LEAST_DAYS_AHEAD, printed, ("agent", "host")),
+        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed, ("host",)),
+        (PROPOSED_AT_LEAST_DAYS_AHEAD, printed + others, ("agent",)),
+    ]
+    for ahead, candidates, sides in stages:
         found = next(
             (
                 (immersion_request, session)
@@ -88,6 +94,7 @@ def load_this_week(network: Network, rng: random.Random, today: date) -> None:
             None,
         )
         if found is None:
+            log.warning("demo: no session fits a waiting request %d days ahead; that stage is left out", ahead)
             continue
         immersion_request, session = found
         requests_used.add(immersion_request.id)
@@ -104,17 +111,21 @@ def load_this_week(network: Network, rng: random.Random, today: date) -> None:
             respond_by=respond_by,
         )
         db.session.add(proposal)
-        made.append(proposal)
+        made.append((proposal, sides))
     round_.metrics = {"placed": len(made), "requests": len(made) + rng.randint(8, 14)}
     db.session.commit()
 
-    # The answers, as agents and HR give them: both sides for the first (confirmed: the agreement is drafted),
-    # the host for the second (the agent to answer), the agent for the third (the host's HR to answer).
-    answers = (("agent", "host"), ("host",), ("agent",))
-    for proposal, sides in zip(made, answers, strict=False):
+    # The answers, as agents and HR give them (each answer is its own unit of work: one the rules refuse
+    # leaves its proposal published and waiting, as it would be).
+    for proposal, sides in made:
         for side in sides:
-            actor = proposal.request.agent if side == "agent" else _host_officer(proposal)
-            proposals.answer_proposal(actor, proposal, side, ProposalAnswer.ACCEPT, today=today)
+            actor = proposal.request.agent if side == "agent" else _host_officer(proposal.session)
+            assert actor is not None  # _fitting_session chose a host with an HR officer
+            try:
+                proposals.answer_proposal(actor, proposal, side, ProposalAnswer.ACCEPT, today=today)
+            except ServiceError as refused:
+                log.warning("demo: the %s's answer to proposal %d was refused: %s", side, proposal.id, refused)
+                break
 
     _ended_this_week(network, agents, rng, today)
 
@@ -154,19 +165,20 @@ def _fitting_session(
     immersion_request: ImmersionRequest, earliest: date, taken: set[int], today: date
 ) -> OfferSession | None:
     """A session that keeps every matching rule for the request (the engine's own check), from `earliest`,
-    a wished offer's first."""
+    at a host with an HR officer to answer, a wished offer's first."""
     page = wish_checks.compatible_offers(immersion_request, per_page=1000, today=today)
     for item in sorted(page.items, key=lambda item: not item.wished):
         for session in item.sessions:
-            if session.start_date >= earliest and session.id not in taken:
+            if session.start_date >= earliest and session.id not in taken and _host_officer(session) is not None:
                 return session
     return None
 
 
-def _host_officer(proposal: Proposal) -> User:
-    host = proposal.session.offer.organisation_id
-    officers = db.session.scalars(select(User).where(User.organisation_id == host).order_by(User.id))
-    return next(u for u in officers if u.has_role(Role.RH))
+def _host_officer(session: OfferSession) -> User | None:
+    officers = db.session.scalars(
+        select(User).where(User.organisation_id == session.offer.organisation_id, User.active).order_by(User.id)
+    )
+    return next((u for u in officers if u.has_role(Role.RH)), None)
 
 
 def _ended_this_week(network: Network, agents: list[User], rng: random.Random, today: date) -> None:
@@ -189,7 +201,9 @@ def _ended_this_week(network: Network, agents: list[User], rng: random.Random, t
     if offer is None:
         return
     days = 3
-    start = next_monday(today - timedelta(days=14))  # the Monday of last week, or of the week before
+    start = next_monday(today - timedelta(days=14))  # the Monday of last week, or of the week before…
+    while not is_working_day(start):  # …or the day after, when it is a public holiday
+        start += timedelta(days=1)
     end = add_working_days(start, days)
     session = OfferSession(offer=offer, start_date=start, end_date=end, working_days=days, capacity=1)
     db.session.add(session)
