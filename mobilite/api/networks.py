@@ -160,7 +160,8 @@ def get_organisation(organisation):
 def update_organisation(data, organisation):
     """Replace an organisation's name, kind, SIRET numbers, address and accessibility notes. Requires
     If-Match with the ETag read by GET: 428 without it, 412 when it changed since."""
-    return _with_etag(service.update_organisation(api_user(), organisation, data))
+    # The version the If-Match named, checked again under the row lock: a save between the two is not lost.
+    return _with_etag(service.update_organisation(api_user(), organisation, data, service.fingerprint(organisation)))
 
 
 @blp.route("/organisations/<int:organisation_id>/suspend", methods=["POST"])

@@ -73,7 +73,8 @@ def update_site(data, site):
     """Replace a site's name, address, commune and access notes; the offers at it follow. Requires If-Match
     with the ETag read by GET: 428 without it, 412 when it changed since (another manager's change is not
     overwritten)."""
-    return _with_etag(site_service.update_site(api_user(), site, data))
+    # The version the If-Match named, checked again under the row lock: a save between the two is not lost.
+    return _with_etag(site_service.update_site(api_user(), site, data, site_service.fingerprint(site)))
 
 
 @blp.route("/sites/<int:site_id>/archive", methods=["POST"])

@@ -34,7 +34,8 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, communes
-from mobilite.services.errors import ServiceError, StaleRecord
+from mobilite.services.concurrency import Conflict
+from mobilite.services.errors import ServiceError
 
 # Pending and not matched yet: what a suspension pauses (a matched request already has its immersion).
 PAUSABLE = frozenset({RequestStatus.SUBMITTED, RequestStatus.POSTPONED, RequestStatus.APPROVED})
@@ -224,11 +225,12 @@ def update_organisation(
         db.session.refresh(organisation, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock
         if fingerprint(organisation) != opened_on:
             db.session.rollback()
-            raise StaleRecord(
+            raise Conflict(
                 _(
                     "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
                     "pour voir sa version."
-                )
+                ),
+                field="_schema",
             )
     errors, place = checked(organisation.network_id, data, organisation)
     if errors or place is None:

@@ -16,7 +16,8 @@ from sqlalchemy import exists, select
 from mobilite.extensions import db
 from mobilite.models import Offer, Organisation, Site, User, utcnow
 from mobilite.services import audit, communes
-from mobilite.services.errors import ServiceError, StaleRecord
+from mobilite.services.concurrency import Conflict
+from mobilite.services.errors import ServiceError
 from mobilite.services.profile import find_work_place
 
 FIELDS = ("name", "address", "accessibility")
@@ -107,8 +108,9 @@ def update_site(actor: User, site: Site, data: dict, opened_on: str | None = Non
         db.session.refresh(site, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
         if fingerprint(site) != opened_on:
             db.session.rollback()
-            raise StaleRecord(
-                _("Ce site a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version.")
+            raise Conflict(
+                _("Ce site a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version."),
+                field="_schema",
             )
     _apply(site, data)
     audit.record(

@@ -2,6 +2,7 @@
 `version` in a body answers 409 (and so does a change saved first by another worker when no If-Match was
 sent). Coordinators' proposal decisions carry an ETag and take If-Match."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -202,3 +203,51 @@ def test_a_foreign_proposal_answers_404_before_its_if_match_is_read(app, client)
         json={"decision": "approve"},
     )
     assert response.status_code == 404
+
+
+def _saved_by_someone_else_after_the_if_match_check(monkeypatch, model, record_id: int, **values):
+    """Another worker's save lands between the If-Match check and the write (a Core UPDATE: the request's
+    copy of the record does not see it, as another worker's would not)."""
+    from sqlalchemy import update
+
+    from mobilite.api import core
+    from mobilite.models import utcnow
+
+    checked = core.check_if_match
+
+    def check_then_someone_saves(current_etag, *, required):
+        named = checked(current_etag, required=required)
+        db.session.execute(
+            update(model)
+            .where(model.id == record_id)
+            .values(updated_at=utcnow() + timedelta(seconds=1), **values)
+            .execution_options(synchronize_session=False)
+        )
+        return named
+
+    monkeypatch.setattr(core, "check_if_match", check_then_someone_saves)
+
+
+@pytest.mark.parametrize("kind", ["site", "organisation"])
+def test_a_save_between_the_if_match_check_and_the_write_is_not_overwritten(app, client, monkeypatch, kind):
+    """The version the If-Match named is checked again under the row lock: 412, nothing of the PUT saved."""
+    from mobilite.models import Network, Organisation, Site
+    from mobilite.services import sites
+
+    coordinator = CoordinatorFactory()
+    organisation = OrganisationFactory(network=db.session.get(Network, coordinator.network_id))
+    headers = bearer(app, coordinator)
+    if kind == "site":
+        record = sites.new_site(organisation, {"name": "Annexe", "address": "", "commune": "Lyon (69007)"})
+        db.session.add(record)
+        db.session.commit()
+        url, model, body = f"/api/v1/sites/{record.id}", Site, {"name": "Garage", "commune": "Villeurbanne"}
+    else:
+        record, model = organisation, Organisation
+        url = f"/api/v1/organisations/{organisation.id}"
+        body = {"name": "Garage", "kind": "commune", "commune": "Lyon (69001)"}
+    etag = client.get(url, headers=headers).headers["ETag"]
+    _saved_by_someone_else_after_the_if_match_check(monkeypatch, model, record.id, name="Autre nom")
+    response = client.put(url, json=body, headers={**headers, "If-Match": etag})
+    assert response.status_code == 412, response.json
+    assert fresh(record).name != "Garage"
