@@ -12,6 +12,7 @@ from mobilite.extensions import db
 from mobilite.models import Organisation, OrganisationSiret, Role, User
 from mobilite.services import audit
 from mobilite.services.errors import ServiceError
+from mobilite.services.organisations import lock_as_opened
 
 
 def may_set(user: User, organisation: Organisation) -> bool:
@@ -31,12 +32,15 @@ def _taken_error(sirets: list[str]) -> ServiceError:
 
 
 def update_sign_in_settings(
-    actor: User, organisation: Organisation, sirets: list[str], password_sign_in: bool
+    actor: User, organisation: Organisation, sirets: list[str], password_sign_in: bool, opened_on: str | None = None
 ) -> Organisation:
-    """Replace the organisation's SIRET numbers and set its password policy, all or nothing (commits)."""
+    """Replace the organisation's SIRET numbers and set its password policy, all or nothing (commits).
+    `opened_on`: the organisation's fingerprint when the form opened; a change saved since (here or on the
+    organisation's form, which shares the SIRET numbers) is refused, not overwritten."""
     if not may_set(actor, organisation):
         raise NotFound()
     db.begin_write()
+    lock_as_opened(organisation, opened_on)
     taken = db.session.scalars(
         select(OrganisationSiret.siret)
         .where(OrganisationSiret.siret.in_(sirets), OrganisationSiret.organisation_id != organisation.id)

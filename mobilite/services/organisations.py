@@ -212,6 +212,23 @@ def fingerprint(organisation: Organisation) -> str:
     return hashlib.sha256(seen.encode()).hexdigest()[:24]
 
 
+def lock_as_opened(organisation: Organisation, opened_on: str | None) -> None:
+    """In the caller's write: lock the organisation's row and refuse (Conflict, nothing written) when it
+    is no longer as the form or the If-Match saw it (`opened_on`, its fingerprint; None: no check)."""
+    if opened_on is None:
+        return
+    db.session.refresh(organisation, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
+    if fingerprint(organisation) != opened_on:
+        db.session.rollback()
+        raise Conflict(
+            _(
+                "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
+                "pour voir sa version."
+            ),
+            field="_schema",
+        )
+
+
 def update_organisation(
     actor: User, organisation: Organisation, data: dict, opened_on: str | None = None
 ) -> Organisation:
@@ -221,17 +238,7 @@ def update_organisation(
     if not may_administer(actor, organisation):
         raise ServiceError(_("Vous ne pouvez pas modifier cette organisation."))
     db.begin_write()
-    if opened_on is not None:
-        db.session.refresh(organisation, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock
-        if fingerprint(organisation) != opened_on:
-            db.session.rollback()
-            raise Conflict(
-                _(
-                    "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
-                    "pour voir sa version."
-                ),
-                field="_schema",
-            )
+    lock_as_opened(organisation, opened_on)
     errors, place = checked(organisation.network_id, data, organisation)
     if errors or place is None:
         db.session.rollback()

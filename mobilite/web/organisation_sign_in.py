@@ -14,6 +14,7 @@ from mobilite.models import Organisation
 from mobilite.schemas.base import form_data
 from mobilite.schemas.organisation_sign_in import SignInSettingsSchema
 from mobilite.services.organisation_sign_in import may_set, update_sign_in_settings
+from mobilite.services.organisations import fingerprint
 from mobilite.web.forms import Rejection, submit_form
 
 
@@ -22,6 +23,8 @@ def sign_in_settings_form(organisation: Organisation, *, back_url: str) -> Respo
     if not may_set(current_user, organisation):
         abort(404)
     schema = SignInSettingsSchema()
+    # The version the form was opened on travels with it: a change saved since by someone else is refused.
+    opened_on = request.form.get("opened_on") or None if request.method == "POST" else fingerprint(organisation)
     if request.method == "POST":
         values = form_data(schema, request.form)
     else:
@@ -36,13 +39,14 @@ def sign_in_settings_form(organisation: Organisation, *, back_url: str) -> Respo
             organisation=organisation,
             errors=rejected.errors,
             values=values,
+            opened_on=opened_on,
             back_url=back_url,
             proconnect_on=bool(current_app.config.get("OIDC_ISSUER")),
         ), rejected.status
 
     def save(data: dict[str, Any]) -> Organisation:
         return update_sign_in_settings(
-            current_user._get_current_object(), organisation, data["sirets"], data["password_sign_in"]
+            current_user._get_current_object(), organisation, data["sirets"], data["password_sign_in"], opened_on
         )
 
     def saved(_organisation: Organisation) -> ResponseReturnValue:
@@ -51,4 +55,4 @@ def sign_in_settings_form(organisation: Organisation, *, back_url: str) -> Respo
 
     if request.method != "POST":
         return render(Rejection({}, 200))
-    return submit_form(schema, values, save, done=saved, again=render)
+    return submit_form(schema, values, save, done=saved, again=render, shows_conflicts=True)

@@ -137,3 +137,39 @@ def test_others_cannot_see_or_change_the_settings(client, who):
         token = csrf_token(client.get("/compte").get_data(as_text=True))
         assert client.post(url, data={"csrf_token": token, "sirets": siret(1)}).status_code == 404
     assert fresh(organisation).sirets == []
+
+
+def test_a_change_saved_since_the_settings_were_opened_is_not_overwritten(client):
+    """The organisation's form and this page share the SIRET numbers: a save on either since this page was
+    opened refuses this page's save, which keeps what was typed; reloaded, it saves."""
+    import re
+
+    from mobilite.services import organisations
+
+    coordinator = CoordinatorFactory()
+    organisation = OrganisationFactory(network=db.session.get(Network, coordinator.network_id))
+    login(client, coordinator.email)
+    url = settings_url("coordination", organisation)
+    opened = client.get(url).get_data(as_text=True)
+    opened_on = re.search(r'name="opened_on" value="([^"]+)"', opened).group(1)
+    organisations.update_organisation(
+        CoordinatorFactory(network_id=coordinator.network_id),
+        fresh(organisation),
+        {
+            "name": organisation.name,
+            "kind": organisation.kind.value,
+            "sirets": [siret(3)],
+            "address": "",
+            "commune": "Lyon (69001)",
+            "accessibility_notes": "",
+        },
+    )
+    mine = {"csrf_token": csrf_token(opened), "opened_on": opened_on, "sirets": siret(4)}
+    refused = client.post(url, data=mine)
+    page = unescape(refused.get_data(as_text=True)).replace("\u202f", " ").replace("\xa0", " ")
+    assert refused.status_code == 409 and "modifiée entre-temps" in page and siret(4) in page
+    assert [row.siret for row in fresh(organisation).sirets] == [siret(3)]
+    reopened = client.get(url).get_data(as_text=True)
+    mine["opened_on"] = re.search(r'name="opened_on" value="([^"]+)"', reopened).group(1)
+    assert client.post(url, data=mine).status_code == 302
+    assert [row.siret for row in fresh(organisation).sirets] == [siret(4)]
