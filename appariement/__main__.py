@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with open(args.problem, "rb") as f:
                 data = f.read()
-        solution = solve(loads_problem(data))
+        # Checked by the JSON door already; outlooks only when printed.
+        solution = solve(loads_problem(data), validated=True, with_outlooks=args.outlooks)
     except ProblemError as e:
         for line in e.errors:
             print(f"error: {line}", file=sys.stderr)

@@ -42,6 +42,22 @@ def popcount(x: np.ndarray) -> np.ndarray:
 
 
 @dataclass
+class Geo:
+    """Latitudes and longitudes in radians and the cosine of the latitude, once per point: the
+    great-circle distance of millions of pairs then needs no per-pair conversion or cosine
+    (rules.pair_km; element-wise, so the same bits as computing them per pair)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    cos_lat: np.ndarray
+
+    @classmethod
+    def of(cls, lat: np.ndarray, lon: np.ndarray) -> Geo:
+        rad = np.radians(lat)
+        return cls(lat=rad, lon=np.radians(lon), cos_lat=np.cos(rad))
+
+
+@dataclass
 class ProblemArrays:
     problem: Problem
     req_ids: list[str]
@@ -86,6 +102,8 @@ class ProblemArrays:
     pin_r: np.ndarray
     pin_s: np.ndarray
     group_names: list[str]
+    r_geo: Geo
+    s_geo: Geo
 
     @property
     def n_req(self) -> int:
@@ -146,6 +164,8 @@ def build_arrays(p: Problem) -> ProblemArrays:
         (i * len(offer_ids) + offer_ix[o], rank) for i, r in enumerate(reqs) for rank, o in enumerate(r.wishes, start=1)
     )
     forb = sorted({req_ix[a] * n_ses + ses_ix[b] for a, b in p.forbidden})
+    r_lat, r_lon = f64([r.lat for r in reqs]), f64([r.lon for r in reqs])
+    s_lat, s_lon = f64([s.lat for s in sess]), f64([s.lon for s in sess])
     return ProblemArrays(
         problem=p,
         req_ids=[r.id for r in reqs],
@@ -154,8 +174,8 @@ def build_arrays(p: Problem) -> ProblemArrays:
         offer_ids=offer_ids,
         r_org=i32([org_ix[r.org_id] for r in reqs]),
         r_group=i32([g_ix[_group(r, by_team)] for r in reqs]),
-        r_lat=f64([r.lat for r in reqs]),
-        r_lon=f64([r.lon for r in reqs]),
+        r_lat=r_lat,
+        r_lon=r_lon,
         r_maxdist=f64([np.inf if r.max_distance_km is None else r.max_distance_km for r in reqs]),
         r_min=i32([r.min_days for r in reqs]),
         r_max=i32([r.max_days for r in reqs]),
@@ -173,8 +193,8 @@ def build_arrays(p: Problem) -> ProblemArrays:
         s_end=i32([s.end.toordinal() for s in sess]),
         s_days=i32([s.working_days for s in sess]),
         s_cap=i32([s.capacity for s in sess]),
-        s_lat=f64([s.lat for s in sess]),
-        s_lon=f64([s.lon for s in sess]),
+        s_lat=s_lat,
+        s_lon=s_lon,
         s_remote=np.array([s.remote for s in sess], dtype=bool),
         s_themes=_bits([[t_ix[t] for t in set(s.themes)] for s in sess], len(themes)),
         s_skills=_bits([[k_ix[k] for k in set(s.skills)] for s in sess], len(skills)),
@@ -187,6 +207,8 @@ def build_arrays(p: Problem) -> ProblemArrays:
         pin_r=i32([req_ix[a] for a, _ in sorted(set(p.pins))]),
         pin_s=i32([ses_ix[b] for _, b in sorted(set(p.pins))]),
         group_names=group_names,
+        r_geo=Geo.of(r_lat, r_lon),
+        s_geo=Geo.of(s_lat, s_lon),
     )
 
 

@@ -148,15 +148,22 @@ def _candidates(a: ProblemArrays, index: PlaceIndex, req: IntArray) -> tuple[Int
     return np.concatenate(parts_r), np.concatenate(parts_s)
 
 
-# Cheap and selective first; "dates" is settled by the index.
+# Cheap and selective first; "dates" is settled by the index, "duration" and "quota" by one
+# test (_length_fits).
 FILTER_ORDER = (
-    RuleName.DURATION,
-    RuleName.QUOTA,
     RuleName.OWN_ORGANISATION,
     RuleName.PREREQUISITES,
     RuleName.DISTANCE,
     RuleName.FORBIDDEN,
 )
+
+
+def _length_fits(a: ProblemArrays, longest: IntArray, r: IntArray, s: IntArray) -> npt.NDArray[np.bool_]:
+    """The duration and quota rules at once: min days <= the session's days <= longest[r]
+    (the lower of max days and the quota left)."""
+    days = a.s_days[s]
+    fits: npt.NDArray[np.bool_] = (a.r_min[r] <= days) & (days <= longest[r])
+    return fits
 
 
 def eligible_pairs(a: ProblemArrays) -> Pairs:
@@ -168,10 +175,13 @@ def eligible_pairs(a: ProblemArrays) -> Pairs:
     places = max(1, len(index.cell_lat))
     block = int(max(1, min(BLOCK_REQUESTS, BLOCK_CELLS // places)))
     rule_of = dict(rules.PAIR_RULES)
+    longest = np.minimum(a.r_max, a.r_quota)
     out_r, out_s = [], []
     for first in range(0, a.n_req, block):
         req = np.arange(first, min(first + block, a.n_req), dtype=np.int64)
         r, s = _candidates(a, index, req)
+        keep = _length_fits(a, longest, r, s)
+        r, s = r[keep], s[keep]
         for name in FILTER_ORDER:
             if len(r):
                 keep = rule_of[name](a, r, s)

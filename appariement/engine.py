@@ -13,23 +13,27 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import lns
 from .arrays import build_arrays
 from .context import Context, make_context, objective_key, objective_parts, reciprocity_upper_bound
-from .cpsat import ContinuityRows, solve_cpsat
 from .eligibility import eligible_pairs
 from .explain import build_solution
 from .flow import solve_flow
 from .model import Problem
-from .outlook import outlooks
+from .outlook import Outlook, outlooks
 from .scoring import score_pairs
 from .solution import Solution
 from .stable import deferred_acceptance
 from .tracker import fill, repair_continuity
+
+if TYPE_CHECKING:
+    from .cpsat import ContinuityRows
+
+# CP-SAT and the neighbourhood search (cpsat.py, lns.py) are imported only by the rounds that
+# need them: importing ortools.sat brings pandas and scipy, half a second of a command-line run.
 
 EXPLAIN_SHARE = 0.05  # of the time limit, kept for explanations and metrics
 # CP-SAT's effort for reciprocity alone: deterministic seconds per second of the time limit —
@@ -49,11 +53,15 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def prepare(problem: Problem) -> Context:
-    """Validate, index, compute eligibility and scores; check the pins."""
+def prepare(problem: Problem, validated: bool = False) -> Context:
+    """Validate, index, compute eligibility and scores; check the pins.  ``validated``: the
+    problem comes straight from the JSON door (jsonio.loads_problem), which has checked every
+    field and link against the same schema; checking its dataclasses again would only repeat
+    that work (XL: a quarter of a second)."""
     timings: dict[str, float] = {}
     with _timed(timings, "eligibility"):
-        problem.validate()
+        if not validated:
+            problem.validate()
         a = build_arrays(problem)
         pairs = eligible_pairs(a)
     with _timed(timings, "build"):
@@ -92,6 +100,8 @@ def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, di
     report: dict[str, Any] = {"method": "min_cost_flow", "status": "OPTIMAL"}
     rows = None
     if st.continuity is not None:
+        from .cpsat import ContinuityRows
+
         with _timed(ctx.timings, "solve_bound"):
             rows = ContinuityRows.build(ctx)  # (group, day) rows where K could be exceeded
     if rows is not None and rows.count > 0:
@@ -105,6 +115,8 @@ def optimise(ctx: Context, t0: float | None = None) -> tuple[np.ndarray, int, di
 
 def _beyond_network(ctx: Context, x_flow: np.ndarray, t0: float, budget: float, report: dict[str, Any]) -> np.ndarray:
     """Reciprocity alone: CP-SAT on the full model, hinted with the flow optimum."""
+    from .cpsat import solve_cpsat
+
     start = objective_parts(ctx, x_flow)["total"]
     report["method"] = "min_cost_flow+cp_sat"
     with _timed(ctx.timings, "solve_cpsat"):
@@ -134,6 +146,8 @@ def _continuity(
     """Service continuity: LP-priced flow (bound and start), then neighbourhood search (lns.py).
 
     Every step is limited by deterministic effort; the deadline is only a safety net."""
+    from . import lns
+
     effort = lns.effort_for(ctx)
     flow_bound_value = bound
     if not needs_reciprocity(ctx) and not rows.overloaded(x_flow, ctx.settings.continuity or 0):
@@ -190,15 +204,18 @@ def stabilise(ctx: Context) -> tuple[np.ndarray, int, dict[str, Any]]:
     return x, bound, {"method": "deferred_acceptance", "status": "STABLE", "gap": gap}
 
 
-def solve(problem: Problem) -> Solution:
-    """Solve one round: the public entry point."""
+def solve(problem: Problem, validated: bool = False, with_outlooks: bool = True) -> Solution:
+    """Solve one round: the public entry point (``validated``: see prepare).  ``with_outlooks``:
+    False leaves each unmatched request's outlook out (None), for callers that do not show it."""
     t0 = time.perf_counter()
-    ctx = prepare(problem)
+    ctx = prepare(problem, validated)
     x, bound, report = stabilise(ctx) if ctx.settings.mode == "stable" else optimise(ctx, t0)
     report["mode"] = ctx.settings.mode
     report["objective"] = ctx.settings.objective
-    with _timed(ctx.timings, "outlook"):
-        told = outlooks(ctx, x)  # what each unplaced agent could change
+    told: dict[int, Outlook] = {}
+    if with_outlooks:
+        with _timed(ctx.timings, "outlook"):
+            told = outlooks(ctx, x)  # what each unplaced agent could change
     with _timed(ctx.timings, "explain"):
         solution = build_solution(ctx, x, bound, report, {}, told)
     seconds = {k: round(v, 4) for k, v in sorted(ctx.timings.items())}

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from .context import Context, objective_parts
 from .eligibility import exclusion_counts
-from .rules import haversine_km
+from .rules import pair_km
 from .scoring import PAIR_TERMS
 from .solution import Assignment, SessionBlock, Solution, Unmatched
 from .stable import blocking_pairs
@@ -61,23 +61,46 @@ def _placed_keys(ctx: Context, x: npt.NDArray[np.bool_]) -> tuple[IntArray, IntA
 def blockers(ctx: Context, x: npt.NDArray[np.bool_], p: IntArray) -> npt.NDArray[np.int8]:
     """Why each eligible pair p (of an unplaced request) could not be added: a BLOCKERS index."""
     a, st = ctx.a, ctx.settings
-    s, org = ctx.pairs.s[p], a.r_org[ctx.pairs.r[p]]
+    s = ctx.pairs.s[p]
     used, keys = _placed_keys(ctx, x)
     why = np.full(len(p), BLOCKERS.index(Blocker.NOT_CHOSEN), dtype=np.int8)
     rest = used[s] < a.s_cap[s]
     why[~rest] = BLOCKERS.index(Blocker.FULL)
     if st.diversity is not None:
-        key = s.astype(np.int64) * a.n_org + org
+        free = np.flatnonzero(rest)  # only sessions with a free seat can be blocked by diversity
+        key = s[free].astype(np.int64) * a.n_org + a.r_org[ctx.pairs.r[p[free]]]
         same = np.searchsorted(keys, key, side="right") - np.searchsorted(keys, key, side="left")
-        at_n = rest & (same >= st.diversity)
+        at_n = free[same >= st.diversity]
         why[at_n] = BLOCKERS.index(Blocker.DIVERSITY)
-        rest &= ~at_n
+        rest[at_n] = False
     if st.continuity is not None and rest.any():
         tracker = Tracker(ctx, x)  # few pairs: free seats are refilled, so most are full
         for i in np.flatnonzero(rest).tolist():
             if tracker.blocker(int(p[i])) == Blocker.CONTINUITY:
                 why[i] = BLOCKERS.index(Blocker.CONTINUITY)
     return why
+
+
+def nearest_per_request(r: npt.NDArray[np.int32], dist: IntArray, k: int) -> IntArray:
+    """Positions of the k smallest dist of each request (r sorted), ties to the lower position,
+    sorted by (request, dist, position): k passes of a per-request minimum, no sort of all pairs."""
+    if len(r) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
+    segment = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(r))))
+    left = dist.astype(np.int64, copy=True)
+    done = np.iinfo(np.int64).max
+    picked = []
+    for _ in range(k):
+        low = np.minimum.reduceat(left, starts)
+        at = np.flatnonzero((left == low[segment]) & (low[segment] != done))
+        if len(at) == 0:
+            break
+        at = at[np.concatenate(([True], segment[at[1:]] != segment[at[:-1]]))]  # first per request
+        left[at] = done
+        picked.append(at)
+    rank = np.concatenate(picked)
+    return rank[np.argsort(segment[rank], kind="stable")]
 
 
 def unmatched(
@@ -100,18 +123,19 @@ def unmatched(
     p = np.flatnonzero(~placed_req[ctx.pairs.r])
     why = blockers(ctx, x, p)
     pr, ps = ctx.pairs.r[p], ctx.pairs.s[p]
-    counts = np.zeros((a.n_req, len(BLOCKERS)), dtype=np.int64)
-    np.add.at(counts, (pr, why), 1)
-    km = np.where(a.s_remote[ps], 0.0, haversine_km(a.r_lat[pr], a.r_lon[pr], a.s_lat[ps], a.s_lon[ps]))
+    counts = np.bincount(pr.astype(np.int64) * len(BLOCKERS) + why, minlength=a.n_req * len(BLOCKERS))
+    counts = counts.reshape(a.n_req, len(BLOCKERS))
+    km = np.where(a.s_remote[ps], 0.0, pair_km(a, pr, ps))
     metres = np.minimum(np.round(km * 1000), (1 << 30) - 1).astype(np.int64)
-    nearest = np.argsort((pr.astype(np.int64) << 30) | metres, kind="stable")  # ties: lower session id
-    first = np.searchsorted(pr[nearest], pr[nearest], side="left")
-    shown = nearest[np.arange(len(nearest)) - first < NEAREST_SHOWN]
+    shown = nearest_per_request(pr, metres, NEAREST_SHOWN)
     blocks: dict[int, list[SessionBlock]] = {}
-    for i in shown.tolist():
-        s, low = int(ps[i]), int(lowest[ps[i]])
-        block = SessionBlock(a.ses_ids[s], str(BLOCKERS[why[i]]), None if low < 0 else low)
-        blocks.setdefault(int(pr[i]), []).append(block)
+    names = [str(b) for b in BLOCKERS]
+    ses_shown = ps[shown]
+    for r, s, k, low in zip(
+        pr[shown].tolist(), ses_shown.tolist(), why[shown].tolist(), lowest[ses_shown].tolist(), strict=True
+    ):
+        blocks.setdefault(r, []).append(SessionBlock(a.ses_ids[s], names[k], None if low < 0 else low))
+    by_name = sorted(range(len(BLOCKERS)), key=names.__getitem__)  # the reasons in key order
 
     no_pair = np.flatnonzero(~has_pair)
     excluded = dict(zip(no_pair.tolist(), exclusion_counts(a, no_pair.astype(np.int64)), strict=True))
@@ -123,7 +147,8 @@ def unmatched(
             excluded_r = dict(sorted(excluded[r].items()))
             out.append(Unmatched(rid, agents[rid], "no_eligible_session", excluded=excluded_r, outlook=told.get(r)))
             continue
-        blocked = dict(sorted((str(BLOCKERS[k]), int(n)) for k, n in enumerate(counts[r].tolist()) if n))
+        row = counts[r].tolist()
+        blocked = {names[k]: row[k] for k in by_name if row[k]}
         out.append(
             Unmatched(rid, agents[rid], "outcompeted", sessions=tuple(blocks[r]), blocked=blocked, outlook=told.get(r))
         )

@@ -23,6 +23,7 @@ equal-score optima.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,9 @@ from .context import Context
 from .scoring import POINTS_PER_TERM
 
 IntArray = npt.NDArray[np.int64]
+# Node ids and capacities: 32 bits, as OR-Tools stores them (a network past 2^31 nodes would
+# not fit in memory anyway); half the memory of the 7 M pair arcs' columns (XL).
+NodeArray = npt.NDArray[np.int32]
 
 
 class FlowError(RuntimeError):
@@ -43,9 +47,9 @@ class FlowError(RuntimeError):
 class Network:
     """The arcs of the flow network; pair arcs are the block [first_pair_arc, + pairs)."""
 
-    tails: IntArray
-    heads: IntArray
-    capacities: IntArray
+    tails: NodeArray
+    heads: NodeArray
+    capacities: NodeArray
     costs: IntArray
     first_pair_arc: int
     pairs: int
@@ -63,7 +67,8 @@ def solve_flow(
     """Optimal x over the eligible pairs for the network-shaped rules (pins included).
     ``prune=False``: SimpleMinCostFlow on the whole network, even a dense one (the reference)."""
     x = ctx.pins_only()
-    free = np.flatnonzero(ctx.free_mask())
+    # Without pins every pair is free (int32: half the memory at 7 M pairs).
+    free = np.flatnonzero(ctx.free_mask()) if len(ctx.pinned) else np.arange(len(ctx.pairs), dtype=np.int32)
     if len(free) == 0:
         return x
     placements_first = ctx.settings.objective == "placements_first"
@@ -79,7 +84,11 @@ def solve_flow(
 
 
 def build_network(
-    ctx: Context, free: IntArray, extra_cost: npt.NDArray[np.int64] | None, bypass: bool, dense: bool = False
+    ctx: Context,
+    free: npt.NDArray[np.integer],
+    extra_cost: npt.NDArray[np.int64] | None,
+    bypass: bool,
+    dense: bool = False,
 ) -> Network:
     """Nodes: source, sink, home organisations, requests, (session, home org) diversity
     nodes where N can bind, sessions.  Pair arcs in the order of ``free``.  ``dense``: no
@@ -90,23 +99,24 @@ def build_network(
     seats_left = a.s_cap.astype(np.int64) - np.bincount(pin_ses, minlength=a.n_ses)
     floors_left = np.maximum(ctx.floors - np.bincount(a.r_org[pin_req], minlength=a.n_org), 0)
 
-    free_req, free_ses = pair_req[free], pair_ses[free]
-    free_org = a.r_org[free_req]
+    every = len(free) == len(ctx.pairs)  # no pin: free is 0..n-1, views instead of copies
+    free_req, free_ses = (pair_req, pair_ses) if every else (pair_req[free], pair_ses[free])
     requests = _distinct(free_req, a.n_req)
     n_requests = len(requests)
     source, sink, org_node0 = 0, 1, 2
     request_node0 = org_node0 + a.n_org
-    request_node = np.full(a.n_req, -1, dtype=np.int64)
+    request_node = np.full(a.n_req, -1, dtype=np.int32)
     request_node[requests] = request_node0 + np.arange(n_requests)
     # Diversity nodes only where a home organisation could exceed N in a session.
-    key_of_pair: IntArray | None = None
+    key_of_pair: npt.NDArray[np.integer] | None = None
     tight_keys = np.zeros(0, dtype=np.int64)
     room = np.zeros(0, dtype=np.int64)
     if st.diversity is not None:
         ses_org = free_ses.astype(np.int64)  # key (session, home org), built in place
         ses_org *= a.n_org
-        ses_org += free_org
+        ses_org += a.r_org[free_req]
         keys, key_of_pair, counts = _group(ses_org, a.n_ses * a.n_org)
+        del ses_org  # memory: the peak of the whole solve is in this function (XL)
         pinned_here = np.zeros(len(keys), dtype=np.int64)
         if len(pin_ses):
             pin_keys = pin_ses.astype(np.int64) * a.n_org + a.r_org[pin_req]
@@ -163,26 +173,35 @@ def build_network(
     session_of[diversity_node0 : diversity_node0 + len(tight_keys)] = session_node0 + tight_keys // a.n_org
     if bypass:  # a request may stay unplaced
         arcs([source], [sink], [n_requests], [0])
+    head_of_key = np.zeros(0, dtype=np.int32)
+    if key_of_pair is not None:  # each (session, home organisation) key's node
+        head_of_key = (session_node0 + keys // a.n_org).astype(np.int32)
+        head_of_key[tight] = diversity_node0 + np.arange(len(tight_keys))
     n_arcs = sum(len(t) for t in tails) + len(free)
     pair = slice(first_pair_arc, first_pair_arc + len(free))
-    t, h, c, w = (np.empty(n_arcs, dtype=np.int64) for _ in range(4))
+    t, h, c = (np.empty(n_arcs, dtype=np.int32) for _ in range(3))
+    w = np.empty(n_arcs, dtype=np.int64)
+    out: npt.NDArray[np.integer]
     for out, blocks in ((t, tails), (h, heads), (c, capacities), (w, costs)):
         out[: pair.start] = np.concatenate(blocks[:first_block])
         out[pair.stop :] = np.concatenate(blocks[first_block + 1 :])
     # In place (mode="clip" is unbuffered; every index is in range).
-    np.take(request_node, free_req, out=t[pair], mode="clip")
+    _take(request_node, free_req, t[pair])
+    del free_req
     if key_of_pair is None:
         h[pair] = free_ses
         h[pair] += session_node0
-    else:  # each (session, home organisation) key's node: its diversity node, else the session
-        head_of_key = session_node0 + keys // a.n_org
-        head_of_key[tight] = diversity_node0 + np.arange(len(tight_keys))
-        np.take(head_of_key, key_of_pair, out=h[pair], mode="clip")
+    else:  # its diversity node, else the session
+        _take(head_of_key, key_of_pair, h[pair])
+        del key_of_pair
     c[pair] = 1
-    np.take(ctx.scores.total, free, out=w[pair], mode="clip")
-    np.negative(w[pair], out=w[pair])
+    if every:
+        np.negative(ctx.scores.total, out=w[pair])
+    else:
+        np.take(ctx.scores.total, free, out=w[pair], mode="clip")
+        np.negative(w[pair], out=w[pair])
     if extra_cost is not None:
-        w[pair] += extra_cost[free]
+        w[pair] += extra_cost if every else extra_cost[free]
     return Network(
         tails=t,
         heads=h,
@@ -199,6 +218,20 @@ def build_network(
     )
 
 
+CHUNK = 1 << 20  # elements per step of the chunked passes over pair arcs (small temporaries)
+
+
+def _take(values: NodeArray, index: npt.NDArray[np.integer], out: NodeArray) -> None:
+    """out[:] = values[index], in chunks (mode="clip" is unbuffered; every index is in range):
+    np.take turns int32 indices into a full int64 copy."""
+    for lo in range(0, len(index), CHUNK):
+        np.take(values, index[lo : lo + CHUNK], out=out[lo : lo + CHUNK], mode="clip")
+
+
+def _chunks(n: int) -> Iterator[slice]:
+    return (slice(lo, min(lo + CHUNK, n)) for lo in range(0, n, CHUNK))
+
+
 def _distinct(values: npt.NDArray[np.integer], n: int) -> IntArray:
     """The distinct values among 0..n-1, sorted (without sorting)."""
     seen = np.zeros(n, dtype=bool)
@@ -206,14 +239,14 @@ def _distinct(values: npt.NDArray[np.integer], n: int) -> IntArray:
     return np.flatnonzero(seen)
 
 
-def _group(keys: IntArray, n_keys: int) -> tuple[IntArray, IntArray, IntArray]:
+def _group(keys: IntArray, n_keys: int) -> tuple[IntArray, npt.NDArray[np.integer], IntArray]:
     """The distinct keys (sorted), each key's index among them, their counts: by counting
     when the key range is small (XL: 1.6 M (session, organisation) keys, 7 M pairs), else
     by sorting."""
     if n_keys <= 4 * len(keys) + (1 << 20):
         counts = np.bincount(keys, minlength=n_keys)
         distinct = np.flatnonzero(counts)
-        index = np.cumsum(counts > 0) - 1
+        index = (np.cumsum(counts > 0) - 1).astype(np.int32)  # int32: half of a 7 M-pair column
         return distinct, index[keys], counts[distinct]
     distinct, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     return distinct, inverse, counts
@@ -250,26 +283,30 @@ def _cheapest_per_session(net: Network) -> npt.NDArray[np.bool_]:
     """Mask over the pair arcs: at least the PRUNE_KEEP cheapest of each session (costs in
     at most 1,024 buckets per session, a whole bucket kept)."""
     pair = slice(net.first_pair_arc, net.first_pair_arc + net.pairs)
-    cost = net.costs[pair]
-    ses = net.session_of[net.heads[pair]] - net.first_session_node
+    cost, heads = net.costs[pair], net.heads[pair]
     n_ses = net.n_nodes - net.first_session_node
     lo, span = int(cost.min()), int(cost.max()) - int(cost.min()) + 1
     buckets = min(span, 1024)
-    bucket = (cost - lo) * buckets // span
-    counts = np.bincount(ses * buckets + bucket, minlength=n_ses * buckets).reshape(n_ses, buckets)
+    slot = np.empty(net.pairs, dtype=np.int64)  # session × buckets + cost bucket
+    for part in _chunks(net.pairs):
+        slot[part] = (net.session_of[heads[part]] - net.first_session_node) * buckets
+        slot[part] += (cost[part] - lo) * buckets // span
+    counts = np.bincount(slot, minlength=n_ses * buckets).reshape(n_ses, buckets)
     enough = np.cumsum(counts, axis=1) >= PRUNE_KEEP
     last = np.where(enough.any(axis=1), np.argmax(enough, axis=1), buckets - 1)
-    keep: npt.NDArray[np.bool_] = bucket <= last[ses]
+    keep = np.empty(net.pairs, dtype=bool)
+    for part in _chunks(net.pairs):
+        keep[part] = slot[part] % buckets <= last[slot[part] // buckets]
     return keep
 
 
-def _solve_pruned(net: Network) -> IntArray | None:
+def _solve_pruned(net: Network) -> npt.NDArray[np.integer] | None:
     """An optimal flow of the whole network with its proof, or None (not proved)."""
     kept = np.ones(len(net.tails), dtype=bool)
     kept[net.first_pair_arc : net.first_pair_arc + net.pairs] = _cheapest_per_session(net)
     for _ in range(PRUNE_SOLVES):
         arcs = np.flatnonzero(kept)
-        flows = np.zeros(len(net.tails), dtype=np.int64)
+        flows = np.zeros(len(net.tails), dtype=np.int32)  # at most the capacities
         flows[arcs] = _solve_subset(net, arcs, placements_first=False)
         violated = _violated_dropped_arcs(net, kept, flows)
         if violated is None:
@@ -280,7 +317,9 @@ def _solve_pruned(net: Network) -> IntArray | None:
     return None
 
 
-def _violated_dropped_arcs(net: Network, kept: npt.NDArray[np.bool_], flows: IntArray) -> IntArray | None:
+def _violated_dropped_arcs(
+    net: Network, kept: npt.NDArray[np.bool_], flows: npt.NDArray[np.integer]
+) -> IntArray | None:
     """None if a potential proves ``flows`` optimal on the whole network (every residual arc,
     dropped arcs included, has a reduced cost ≥ 0); else the dropped arcs to add."""
     t, h, w = net.tails, net.heads, net.costs
@@ -308,7 +347,8 @@ def _violated_dropped_arcs(net: Network, kept: npt.NDArray[np.bool_], flows: Int
         pot = dist.copy()
         far = pot >= _FAR
         pot[far] = pot[net.session_of[far]]
-        violated = dropped & (p_w + pot[p_t] - pot[p_h] < 0)
+        for part in _chunks(net.pairs):
+            violated[part] = dropped[part] & (p_w[part] + pot[p_t[part]] - pot[p_h[part]] < 0)
         if not violated.any() and bool((res_w + pot[res_t] - pot[res_h] >= 0).all()):
             return None
         if not (violated & ~added).any():
@@ -317,7 +357,7 @@ def _violated_dropped_arcs(net: Network, kept: npt.NDArray[np.bool_], flows: Int
     return net.first_pair_arc + np.flatnonzero(violated)
 
 
-def _shortest_distances(dist: IntArray, t: IntArray, h: IntArray, w: IntArray) -> bool:
+def _shortest_distances(dist: IntArray, t: NodeArray, h: NodeArray, w: IntArray) -> bool:
     """Bellman–Ford (vectorised passes) from the current ``dist``, in place; False if not
     settled within BF_ROUNDS passes."""
     order = np.argsort(h, kind="stable")

@@ -191,7 +191,7 @@ def _wish_outcomes(
     r, s = wish_r[row], by_offer[pos].astype(np.int64)
     broken = np.array([~rule(a, r, s) for _, rule in rules.PAIR_RULES]).reshape(len(rules.PAIR_RULES), len(r))
     n_broken = broken.sum(axis=0)
-    km = np.where(a.s_remote[s], 0.0, rules.haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[s], a.s_lon[s]))
+    km = np.where(a.s_remote[s], 0.0, rules.pair_km(a, r, s))
 
     # A wish's eligible sessions: why none could take the request (the lowest BLOCKERS index).
     why = np.full(len(r), len(BLOCKERS), dtype=np.int64)
@@ -318,7 +318,7 @@ def _change(
         return []
     extra: dict[str, Any] = {}
     if rule == RuleName.DISTANCE:
-        km = rules.haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[s], a.s_lon[s])
+        km = rules.pair_km(a, r, s)
         nearest = _group_min(r, km)
         limit = np.ceil(nearest[r] / DISTANCE_STEP_KM) * DISTANCE_STEP_KM
         keep = km <= limit

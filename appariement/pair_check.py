@@ -168,7 +168,7 @@ def check_pairs(problem: Problem, pairs: Iterable[tuple[str, str]]) -> tuple[Pai
     r_ix = np.array([req_ix[wanted[k][0]] for k in known], dtype=np.int64)
     s_ix = np.array([ses_ix[wanted[k][1]] for k in known], dtype=np.int64)
     holds = {name: rule(a, r_ix, s_ix) for name, rule in rules.PAIR_RULES}
-    km = rules.haversine_km(a.r_lat[r_ix], a.r_lon[r_ix], a.s_lat[s_ix], a.s_lon[s_ix])
+    km = rules.pair_km(a, r_ix, s_ix)
     requests = {r.id: r for r in problem.requests}
     sessions = {s.id: s for s in problem.sessions}
 

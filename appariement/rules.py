@@ -52,6 +52,16 @@ def haversine_km(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floa
     return km
 
 
+def pair_km(a: ProblemArrays, r: Indices, s: Indices) -> Floats:
+    """haversine_km between requests r and sessions s, bit for bit, from the radians and
+    cosines computed once per point (arrays.Geo): the same operations in the same order."""
+    rg, sg = a.r_geo, a.s_geo
+    dp, dl = sg.lat[s] - rg.lat[r], sg.lon[s] - rg.lon[r]
+    h = np.sin(dp / 2) ** 2 + rg.cos_lat[r] * sg.cos_lat[s] * np.sin(dl / 2) ** 2
+    km: Floats = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+    return km
+
+
 # ---- pair rules -------------------------------------------------------------------------
 
 
@@ -84,7 +94,7 @@ def distance(a: ProblemArrays, r: Indices, s: Indices) -> Mask:
     limit = a.r_maxdist[r]
     ok: Mask = a.s_remote[s] | np.isinf(limit)  # no limit: no trigonometry either
     far = np.flatnonzero(~ok)
-    ok[far] = haversine_km(a.r_lat[r[far]], a.r_lon[r[far]], a.s_lat[s[far]], a.s_lon[s[far]]) <= limit[far]
+    ok[far] = pair_km(a, r[far], s[far]) <= limit[far]
     return ok
 
 

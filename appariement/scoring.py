@@ -7,14 +7,14 @@ models add them (see flow.py, cpsat.py) and the solution reports them separately
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .arrays import ProblemArrays, popcount
 from .eligibility import Pairs
 from .model import Weights
-from .rules import EARTH_RADIUS_KM, haversine_km
+from .rules import EARTH_RADIUS_KM, pair_km
 
 POINTS_PER_TERM = 100  # each soft goal scores 0–100 points before its weight
 PAIR_TERMS = ("base", "interest", "skill_fit", "wish", "distance", "waiting")
@@ -29,10 +29,40 @@ TIE_BITS = 25  # tie-break room in preference keys (up to 33 M requests/sessions
 
 @dataclass
 class Scores:
-    points: dict[str, np.ndarray]  # term -> int32 points per pair
+    points: dict[str, np.ndarray]  # term -> uint8 points (0–100) per pair: a quarter of int32's memory
     total: np.ndarray  # int64 weighted score per pair
-    agent_key: np.ndarray  # int64 strict preference of the agent (higher = better)
-    host_key: np.ndarray  # int64 strict preference of the session
+    pairs: Pairs
+    weights: Weights
+    # Strict preferences (stable mode, blocking pairs): made on first use, after the flow, so
+    # that their memory is not held through the flow's peak (XL: 112 MB).
+    _keys: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    @property
+    def agent_key(self) -> np.ndarray:
+        """int64 strict preference of the agent (higher = better)."""
+        return self._preference_keys()[0]
+
+    @property
+    def host_key(self) -> np.ndarray:
+        """int64 strict preference of the session."""
+        return self._preference_keys()[1]
+
+    def _preference_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._keys is None:
+            n = len(self.total)
+            agent_key, host_key = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+            tie = (1 << TIE_BITS) - 1
+            for lo in range(0, n, CHUNK):
+                part = slice(lo, lo + CHUNK)
+                chunk = {t: v[part] for t, v in self.points.items()}
+                # Ties are broken by index (lower id first) so preferences are strict and
+                # reproducible.  Agents rank their wished offers first, in their own order; then
+                # the rest by interest and distance.  Sessions rank applicants by the offer-side score.
+                agent = (chunk["wish"].astype(np.int64) << 20) + weighted(chunk, self.weights, AGENT_SIDE[1:])
+                agent_key[part] = (agent << TIE_BITS) + (tie - self.pairs.s[part])
+                host_key[part] = (weighted(chunk, self.weights, HOST_SIDE) << TIE_BITS) + (tie - self.pairs.r[part])
+            self._keys = (agent_key, host_key)
+        return self._keys
 
 
 CHUNK = 1 << 17  # pairs scored at a time: the temporaries stay in the processor's cache
@@ -70,7 +100,7 @@ def _chunk_points(a: ProblemArrays, r: np.ndarray, s: np.ndarray) -> dict[str, n
         hit = a.wish_keys[ix] == key
         wish = np.where(hit, (6 - a.wish_rank[ix]) * 20, 0)
 
-    km = haversine_km(a.r_lat[r], a.r_lon[r], a.s_lat[s], a.s_lon[s])
+    km = pair_km(a, r, s)
     reference = np.where(np.isinf(a.r_maxdist[r]), NO_LIMIT_REFERENCE_KM, a.r_maxdist[r])
     near = np.clip(100.0 * (1.0 - km / np.maximum(reference, 1e-9)), 0, 100)
     dist = np.where(a.s_remote[s], REMOTE_DISTANCE_POINTS, np.floor(near))
@@ -96,23 +126,15 @@ def weighted(points: dict[str, np.ndarray], weights: Weights, terms: tuple[str, 
 
 
 def score_pairs(a: ProblemArrays, pairs: Pairs) -> Scores:
-    """Score every eligible pair, with the strict preferences used by stable mode."""
+    """Score every eligible pair (the strict preferences used by stable mode come on demand)."""
     w = a.problem.settings.weights
     n = len(pairs)
-    pts = {t: np.empty(n, dtype=np.int32) for t in PAIR_TERMS}
-    total, agent_key, host_key = (np.empty(n, dtype=np.int64) for _ in range(3))
-    tie = (1 << TIE_BITS) - 1
+    pts = {t: np.empty(n, dtype=np.uint8) for t in PAIR_TERMS}
+    total = np.empty(n, dtype=np.int64)
     for lo in range(0, n, CHUNK):
         part = slice(lo, lo + CHUNK)
-        r, s = pairs.r[part], pairs.s[part]
-        chunk = _chunk_points(a, r, s)
+        chunk = _chunk_points(a, pairs.r[part], pairs.s[part])
         for t, v in chunk.items():
             pts[t][part] = v
-        # Ties are broken by index (lower id first) so preferences are strict and reproducible.
-        # Agents rank their wished offers first, in their own order; then the rest by interest
-        # and distance.  Sessions rank applicants by the offer-side score.
-        agent = (chunk["wish"].astype(np.int64) << 20) + weighted(chunk, w, AGENT_SIDE[1:])
-        agent_key[part] = (agent << TIE_BITS) + (tie - s)
-        host_key[part] = (weighted(chunk, w, HOST_SIDE) << TIE_BITS) + (tie - r)
         total[part] = weighted(chunk, w)
-    return Scores(points=pts, total=total, agent_key=agent_key, host_key=host_key)
+    return Scores(points=pts, total=total, pairs=pairs, weights=w)

@@ -7,10 +7,11 @@ deterministic except the ``stats`` block (wall-clock timings, peak memory), whic
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .jsonwrite import dumps_sorted
 
 if TYPE_CHECKING:
     from .outlook import Outlook
@@ -85,7 +86,7 @@ class Solution:
         return out
 
     def to_json(self, stats: bool = True, outlooks: bool = False) -> str:
-        return json.dumps(self.to_dict(stats, outlooks), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        return dumps_sorted(self.to_dict(stats, outlooks)) + "\n"
 
 
 def _unmatched(u: Unmatched, outlook: bool = False) -> dict[str, Any]:

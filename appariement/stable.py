@@ -66,31 +66,37 @@ def blocking_pairs(ctx: Context, x: np.ndarray) -> int:
     """Eligible pairs (r, s), r not pinned, where r prefers s and s would take r."""
     a, st = ctx.a, ctx.settings
     pr, ps = ctx.pairs.r, ctx.pairs.s
-    akey, hkey = ctx.scores.agent_key, ctx.scores.host_key.copy()
-    hkey[ctx.pinned] = PINNED_KEY
+    akey, hkey = ctx.scores.agent_key, ctx.scores.host_key
+    placed = np.flatnonzero(x)
+    h_placed = hkey[placed]
+    h_placed[np.isin(placed, ctx.pinned)] = PINNED_KEY
     cur = np.full(a.n_req, np.iinfo(np.int64).min, dtype=np.int64)
-    cur[pr[x]] = akey[x]
+    cur[pr[placed]] = akey[placed]
     pinned_req = np.zeros(a.n_req, dtype=bool)
     pinned_req[pr[ctx.pinned]] = True
-    cand = np.flatnonzero(~x & (akey > cur[pr]) & ~pinned_req[pr])
+    big = np.iinfo(np.int64).max
+    size = np.bincount(ps[placed], minlength=a.n_ses)
+    worst = np.full(a.n_ses, big, dtype=np.int64)
+    np.minimum.at(worst, ps[placed], h_placed)
+    # s takes r if it has a free seat or r beats its worst agent: a key above this threshold
+    # (host keys are >= 0).  Tested on every pair at once, so that the diversity test below
+    # only sees the few pairs left (it can only refuse more: an organisation's worst agent is
+    # never below the session's).
+    threshold = np.where(size < a.s_cap, np.iinfo(np.int64).min, worst)
+    cand = np.flatnonzero(~x & (akey > cur[pr]) & ~pinned_req[pr] & (hkey > threshold[ps]))
     if len(cand) == 0:
         return 0
-    big = np.iinfo(np.int64).max
-    size = np.bincount(ps[x], minlength=a.n_ses)
-    worst = np.full(a.n_ses, big, dtype=np.int64)
-    np.minimum.at(worst, ps[x], hkey[x])
-    s, k = ps[cand], hkey[cand]
-    takes = (size[s] < a.s_cap[s]) | (k > worst[s])
-    if st.diversity is not None and x.any():
-        so_x = ps[x].astype(np.int64) * a.n_org + a.r_org[pr[x]]
+    if st.diversity is not None and len(placed):
+        s, k = ps[cand], hkey[cand]
+        so_x = ps[placed].astype(np.int64) * a.n_org + a.r_org[pr[placed]]
         uniq, inv, cnt = np.unique(so_x, return_inverse=True, return_counts=True)
         worst_so = np.full(len(uniq), big, dtype=np.int64)
-        np.minimum.at(worst_so, inv, hkey[x])
+        np.minimum.at(worst_so, inv, h_placed)
         key = s.astype(np.int64) * a.n_org + a.r_org[pr[cand]]
         ix = np.minimum(np.searchsorted(uniq, key), len(uniq) - 1)
         hit = uniq[ix] == key
         at_n = hit & (cnt[ix] >= st.diversity)
         # At N from its organisation, r can only replace the worst agent of that organisation.
-        swap = at_n & (k > np.where(hit, worst_so[ix], big))
-        takes = np.where(at_n, swap, takes)
-    return int(takes.sum())
+        refused = at_n & ~(k > np.where(hit, worst_so[ix], big))
+        return len(cand) - int(refused.sum())
+    return len(cand)
