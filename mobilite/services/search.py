@@ -266,10 +266,8 @@ def _soonest_ids(query, today: date, offset: int, limit: int) -> list[int]:
 
 
 class ChoiceList(list):
-    """A list of the search form's choices with room for their markup (web.widgets.select_options keeps its
-    `<option>`s there): the lists are cached a while, so their hundreds of options are escaped once."""
-
-    rendered_options: str | None = None
+    """A list of the search form's choices that lives a while (cached, below): the web layer may keep its
+    markup for as long as the list lives (web.widgets)."""
 
 
 class FilterChoices(TypedDict):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 from flask import Flask
 from markupsafe import Markup, escape
+
+from mobilite.services.search import ChoiceList
 
 Choices = Iterable[tuple[object, str]]
 
@@ -28,14 +31,21 @@ def _with_chosen(plain: Markup, chosen: object) -> Markup:
     return Markup(html)
 
 
+# The options' markup of the lists a service keeps a while (services.search.ChoiceList, the search form's),
+# by the list's identity, for as long as the list lives: they are then escaped once rather than on every page.
+_markup_of: dict[int, Markup] = {}
+
+
 def _rendered(choices: object, render: Callable[[], Markup]) -> Markup:
-    """The options with nothing chosen, kept on `choices` when it has room for them (services.search's
-    ChoiceList: the search form's lists, cached a while, are then escaped once rather than on every page)."""
-    plain = getattr(choices, "rendered_options", None)
+    """The options with nothing chosen: rendered once per ChoiceList, every time for any other list."""
+    if not isinstance(choices, ChoiceList):
+        return render()
+    key = id(choices)
+    plain = _markup_of.get(key)
     if plain is None:
         plain = render()
-        if hasattr(choices, "rendered_options"):
-            choices.rendered_options = plain  # the same markup whichever thread stores it first
+        if _markup_of.setdefault(key, plain) is plain:  # the first thread to store it owns the clean-up
+            weakref.finalize(choices, _markup_of.pop, key, None)
     return plain
 
 
