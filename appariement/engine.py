@@ -186,6 +186,8 @@ def _continuity(
             "stopped_by": res.stopped_by,
         },
     )
+    if res.sweeps:
+        report["lns"]["sweeps"] = res.sweeps  # passes re-optimising each group whole
     return x, bound
 
 

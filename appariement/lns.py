@@ -17,6 +17,11 @@
    Rounds, neighbourhoods (seeded generator), CP-SAT's seed, workers (1) and effort
    (deterministic time) are fixed: the same input gives the same solution on any machine and
    under any load.  The wall clock only stops a round as a safety net.
+   With few groups (≤ 100: the congested rounds) the rounds are preceded by a **sweep**: each
+   group in turn re-optimised over the whole horizon, every other group fixed (a small model
+   that CP-SAT mostly proves optimal; its pairs to sessions full of other groups' agents left
+   out).  At L it replaces the rounds (measured: one sweep +35,000 points, the 15 rounds before
+   it +4,300).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class Effort:
     wide_groups: int = 30  # rival groups in a few-days neighbourhood
     stall_rounds: int = 15  # stop after this many rounds without a better solution
     seed: int = 0
+    sweeps: int = 0  # passes over every group, each re-optimised whole (before the rounds)
+    sweep_effort: float = 0.3  # CP-SAT deterministic time per group of a sweep
 
 
 @dataclass
@@ -69,6 +76,7 @@ class SearchResult:
     stopped_by: str = "rounds"  # rounds, stall, bound (proven optimal), all (one full model), deadline
     proven: bool = False  # CP-SAT proved the one full model optimal
     history: list[tuple[int, int]] = field(default_factory=list)  # (round, score) on improvement
+    sweeps: int = 0  # sweeps begun (each of their groups counts as a round)
 
 
 def _rows_by_key(keys: npt.NDArray[np.integer]) -> tuple[IntArray, IntArray]:
@@ -152,6 +160,7 @@ def continuity_bound(ctx: Context, rows: ContinuityRows, flow_bound: int, effort
 
 
 LARGE_ROUND = 200_000  # eligible pairs: above this, more neighbourhoods (each covers less)
+SWEEP_GROUPS = 100  # continuity groups: up to this many, each is re-optimised whole in turn
 
 
 def effort_for(ctx: Context) -> Effort:
@@ -159,9 +168,15 @@ def effort_for(ctx: Context) -> Effort:
 
     Calibrated on the congested benchmark (M: 94,000 pairs; L: 630,000 pairs) to fit the
     time limits (30 s, 60 s) on a 2-core machine with room to spare for a loaded one."""
+    n_groups = len(np.unique(ctx.a.r_group[ctx.pairs.r]))
+    sweeps = 1 if n_groups <= SWEEP_GROUPS else 0
     if len(ctx.pairs) > LARGE_ROUND:
+        if sweeps:
+            # L congested: 550 PDLP iterations (bound 3,334,596 instead of 3,349,894 with 300,
+            # start 97.6 % instead of 96.5 %), then one sweep (+35,000) instead of the rounds.
+            return Effort(lp_iterations=550, rounds=0, round_effort=0.15, sweeps=1, sweep_effort=0.15)
         return Effort(lp_iterations=300, rounds=15, round_effort=0.15, stall_rounds=15)
-    return Effort()
+    return Effort(sweeps=sweeps)
 
 
 def _neighbourhood_pairs(
@@ -235,11 +250,15 @@ def search(
         _, proven = _improve(ctx, result, everything, rows, limits)
         result.rounds, result.stopped_by, result.proven = 1, "all", proven
         return result
+    _sweep(ctx, result, groups, rows, effort, deadline, target)
+    if result.stopped_by != "rounds":
+        return result
     rivals = _competitors(ctx)
     days = (int(a.s_start.min()), int(a.s_end.max()))
     order = rng.permutation(groups)
     best_key = objective_key(ctx, result.x)
     last_gain = 0
+    swept = result.rounds
     for i in range(effort.rounds):
         stop = _stop_reason(i - last_gain, best_key[1], effort, deadline, target)
         if stop is not None:
@@ -254,13 +273,50 @@ def search(
             chosen, span = _with_rivals(g, rivals[g], effort.wide_groups, groups), int(rng.integers(2, 8))
         lo = int(rng.integers(days[0], max(days[0] + 1, days[1] - span + 1)))
         free = _neighbourhood_pairs(ctx, result.x, chosen, (lo, lo + span), effort.max_free_pairs)
-        result.rounds = i + 1
+        result.rounds = swept + i + 1
         limits = Limits(effort.round_effort, _wall(deadline, 10.0), 1, effort.seed + i, neighbourhood=True)
         if len(free) and _improve(ctx, result, free, rows, limits)[0]:
             best_key = objective_key(ctx, result.x)
             last_gain = i + 1
-            result.history.append((i + 1, best_key[1]))
+            result.history.append((result.rounds, best_key[1]))
     return result
+
+
+def _sweep(
+    ctx: Context,
+    result: SearchResult,
+    groups: IntArray,
+    rows: ContinuityRows,
+    effort: Effort,
+    deadline: float | None,
+    target: int | None,
+) -> None:
+    """Sweeps: each group in turn re-optimised over the whole horizon, every other group
+    fixed (each such model is small and CP-SAT mostly proves it optimal).  Its pairs whose
+    session is full with other groups' agents are left out (they could not be taken)."""
+    a, pr, ps = ctx.a, ctx.pairs.r, ctx.pairs.s
+    pair_group = a.r_group[pr]
+    free_mask = ctx.free_mask()
+    for _ in range(effort.sweeps):
+        result.sweeps += 1
+        gained = False
+        for g in groups.tolist():
+            stop = _stop_reason(0, objective_key(ctx, result.x)[1], effort, deadline, target)
+            if stop is not None:
+                result.stopped_by = stop
+                return
+            cand = (pair_group == g) & free_mask
+            seats = np.bincount(ps[result.x & ~cand], minlength=a.n_ses)
+            free = np.flatnonzero(cand & (seats[ps] < a.s_cap[ps])).astype(np.int64)
+            result.rounds += 1
+            limits = Limits(
+                effort.sweep_effort, _wall(deadline, 10.0), 1, effort.seed + result.rounds, neighbourhood=True
+            )
+            if len(free) and _improve(ctx, result, free, rows, limits)[0]:
+                gained = True
+                result.history.append((result.rounds, objective_key(ctx, result.x)[1]))
+        if not gained:
+            return  # a sweep changed nothing: another would not either; on to the rounds
 
 
 def _wall(deadline: float | None, default: float) -> float:

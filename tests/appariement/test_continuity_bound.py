@@ -71,6 +71,7 @@ def test_reported_bound_and_gap_are_consistent_and_tighter_than_the_flow(small_n
     assert m["share_of_bound"] == pytest.approx(m["score"] / m["bound"], abs=1e-6)
     assert report["status"] == ("OPTIMAL" if m["score"] == m["bound"] else "FEASIBLE")
     assert report["lns"]["stopped_by"] in ("rounds", "stall", "bound")
+    assert "sweeps" not in report["lns"]  # none asked for: the report is as before
 
 
 def test_a_small_round_is_one_model_and_proven_optimal():
@@ -122,3 +123,39 @@ def test_output_does_not_depend_on_the_clock_or_the_time_limit(small_neighbourho
     # Work is counted in iterations and deterministic time, never in seconds.
     monkeypatch.setattr(time, "perf_counter", SlowClock())
     assert solve(problem).to_json(stats=False) == reference
+
+
+# Sweeps: each group re-optimised whole in turn, then the neighbourhood rounds.
+SWEEP_EFFORT = replace(SMALL_EFFORT, sweeps=2, sweep_effort=0.05)
+
+
+def test_sweeps_improve_keep_every_rule_and_stay_below_the_bound():
+    ctx = prepare(congested(2))
+    rows = ContinuityRows.build(ctx)
+    found = lns.continuity_bound(ctx, rows, flow_bound(ctx, solve_flow(ctx)), SWEEP_EFFORT)
+    start = lns.start_solution(ctx, found)
+    result = lns.search(ctx, start, rows, SWEEP_EFFORT)
+    n_groups = len(np.unique(ctx.a.r_group[ctx.pairs.r]))
+    assert result.sweeps >= 1 and result.rounds >= n_groups  # the first sweep visits every group
+    assert result.stopped_by in ("rounds", "stall", "bound")
+    assert objective_parts(ctx, start)["total"] <= objective_parts(ctx, result.x)["total"] <= found.bound
+    assert not rules.broken_rules(ctx.a, ctx.pairs.r[result.x], ctx.pairs.s[result.x])
+    again = lns.search(ctx, start, rows, SWEEP_EFFORT)
+    assert np.array_equal(again.x, result.x)  # deterministic
+
+
+def test_sweeps_only_for_few_groups():
+    congested_ctx = prepare(generate("S", 1, continuity=3, congested=True))
+    assert lns.effort_for(congested_ctx).sweeps == 1  # 6 home organisations
+    teams = generate("S", 1, continuity=3)
+    teams = replace(teams, settings=replace(teams.settings, continuity_scope="team"))
+    assert lns.effort_for(prepare(teams)).sweeps == 0  # over 100 teams: neighbourhoods only
+
+
+def test_engine_reports_its_sweeps(monkeypatch):
+    monkeypatch.setattr(lns, "effort_for", lambda ctx: SWEEP_EFFORT)
+    solution = solve(congested(2))
+    m, report = solution.metrics, solution.solver
+    assert report["lns"]["sweeps"] >= 1
+    assert m["score"] <= m["bound"]
+    assert solution.to_json(stats=False) == solve(congested(2)).to_json(stats=False)
