@@ -156,15 +156,16 @@ def _confirm_and_call_off_another(round_id: int, confirmed_id: int) -> Immersion
 
 @pytest.fixture
 def demo_world(app):
-    """The demo network (five months of history), last week's round published with one immersion confirmed
-    and to come, this week's round waiting for review; the confirmed agent has a draft request and a
+    """The demo network (five months of history, this month's stages), a recent round published with one
+    immersion confirmed and to come, this week's round waiting for review; the confirmed agent has a draft request and a
     colleague's request waiting for their opinion as line manager; e-mails with links for people without an
     account (a manager named by address, a new account's first password): every kind of page has data."""
     with app.test_request_context():
         demo.load_demo(PASSWORD)
         network = db.session.scalar(select(Network))
         this_week = rounds.week_of(date.today())
-        last = rounds.request_round(network, this_week - timedelta(days=7), trigger="manual")
+        # (the demo's own round is last week's: this one is the week before's)
+        last = rounds.request_round(network, this_week - timedelta(days=14), trigger="manual")
         assert rounds.run_round(last.id).status == RoundStatus.PROPOSED
         confirmed = _publish_and_confirm_one(last.id)
         called_off = _confirm_and_call_off_another(last.id, confirmed.id)
