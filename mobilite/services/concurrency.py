@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -97,3 +97,14 @@ def commit_versioned(conflict: Callable[[], Conflict]) -> None:
     except StaleDataError:
         db.session.rollback()
         raise conflict() from None
+
+
+def refuse_if_changed(record: object, opened_on: str | None, fingerprint: Callable[[Any], str], message: str) -> None:
+    """In the caller's write: lock the record's row and refuse (Conflict on "_schema", nothing written) when
+    it is no longer as a form or an If-Match saw it (`opened_on`, its `fingerprint`; None: no check)."""
+    if opened_on is None:
+        return
+    db.session.refresh(record, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
+    if fingerprint(record) != opened_on:
+        db.session.rollback()
+        raise Conflict(message, field="_schema")

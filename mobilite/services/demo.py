@@ -13,13 +13,10 @@ from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import (
-    Answer,
     AvailabilityWindow,
     Feedback,
     FeedbackSide,
-    Immersion,
     ImmersionRequest,
-    ImmersionStatus,
     Network,
     Offer,
     OfferPrerequisite,
@@ -30,12 +27,8 @@ from mobilite.models import (
     OrganisationSiret,
     Outcome,
     Place,
-    Proposal,
-    ProposalStatus,
     RequestStatus,
     Role,
-    Round,
-    RoundStatus,
     Skill,
     Theme,
     User,
@@ -46,6 +39,7 @@ from mobilite.models import (
 from mobilite.seed import demo_data, taxonomy
 from mobilite.services import communes, demo_this_week, sites
 from mobilite.services.auth import hash_password
+from mobilite.services.demo_records import past_immersion, published_round
 from mobilite.workdays import add_working_days, next_monday
 
 DOMAIN = "demo.mobilite.fr"
@@ -377,61 +371,14 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
     for months_ago in range(5, 0, -1):
         week = next_monday(today - timedelta(days=30 * months_ago + 7))
         published_at = utcnow() - timedelta(days=30 * months_ago)
-        round_ = Round(
-            network=network,
-            week_start=week,
-            status=RoundStatus.PUBLISHED,
-            trigger="schedule",
-            solver_status="OPTIMAL",
-            published_at=published_at,
-            created_at=published_at - timedelta(days=1),
-        )
+        round_ = published_round(network, week, published_at, timedelta(days=1))
         placed = 0
         for agent in rng.sample(agents, 6):
             offer = rng.choice([o for o in published if o.organisation_id != agent.organisation_id])
             days = rng.choice([2, 3, 3, 5])
             start = week + timedelta(weeks=2)
-            session = OfferSession(
-                offer=offer, start_date=start, end_date=add_working_days(start, days), working_days=days, capacity=1
-            )
-            # Written five weeks before its round, answered by the employer the week after.
-            written = published_at - timedelta(days=35)
-            request = ImmersionRequest(
-                created_at=written,
-                submitted_at=written + timedelta(days=1),
-                decided_at=written + timedelta(days=8),
-                updated_at=published_at,
-                agent=agent,
-                organisation=agent.organisation,
-                status=RequestStatus.CLOSED,
-                min_days=2,
-                max_days=5,
-                motivation=rng.choice(demo_data.MOTIVATIONS),
-            )
-            request.themes = list(agent.interests)
-            request.windows.append(AvailabilityWindow(start_date=week, end_date=week + timedelta(weeks=6)))
-            proposal = Proposal(
-                round=round_,
-                request=request,
-                session=session,
-                status=ProposalStatus.CONFIRMED,
-                created_at=published_at - timedelta(days=1),
-                score=rng.randint(300, 900),
-                breakdown={},
-                agent_answer=Answer.ACCEPTED,
-                host_answer=Answer.ACCEPTED,
-            )
-            immersion = Immersion(
-                proposal=proposal,
-                agent_id=agent.id,
-                home_organisation_id=agent.organisation_id,
-                host_organisation_id=offer.organisation_id,
-                session=session,
-                start_date=start,
-                end_date=session.end_date,
-                working_days=days,
-                status=ImmersionStatus.DONE,
-            )
+            window = (week, week + timedelta(weeks=6))
+            immersion = past_immersion(rng, round_, agent, offer, start, days, window, scores=(300, 900))
             for side in (FeedbackSide.AGENT, FeedbackSide.HOST):
                 immersion.feedback.append(
                     Feedback(
@@ -442,7 +389,5 @@ def _history(rng: random.Random, network: Network, agents: list[User], published
                         would_recommend=True,
                     )
                 )
-            db.session.add(immersion)
             placed += 1
         round_.metrics = {"placed": placed, "requests": placed + rng.randint(1, 4)}
-        db.session.add(round_)

@@ -20,11 +20,7 @@ from mobilite.lifecycles import request as request_lifecycle
 from mobilite.lifecycles.proposal import ProposalAnswer
 from mobilite.lifecycles.request import RequestMove
 from mobilite.models import (
-    Answer,
-    AvailabilityWindow,
-    Immersion,
     ImmersionRequest,
-    ImmersionStatus,
     Network,
     Offer,
     OfferSession,
@@ -34,13 +30,12 @@ from mobilite.models import (
     ProposalStatus,
     RequestStatus,
     Role,
-    Round,
-    RoundStatus,
     User,
     utcnow,
 )
 from mobilite.seed import demo_data
 from mobilite.services import proposals, wish_checks
+from mobilite.services.demo_records import past_immersion, published_round
 from mobilite.services.errors import ServiceError
 from mobilite.services.rounds import week_of
 from mobilite.workdays import add_working_days, is_working_day, next_monday
@@ -58,16 +53,8 @@ def load_this_week(network: Network, rng: random.Random, today: date) -> None:
     printed = [r for r in map(_approved_request, agents) if r is not None]
     others = _approved_requests(network, exclude={r.id for r in printed})
     published_at = utcnow() - timedelta(days=2)
-    round_ = Round(
-        network=network,
-        week_start=week_of(today) - timedelta(days=7),  # last week's: this week's is the coordinator's to start
-        status=RoundStatus.PUBLISHED,
-        trigger="schedule",
-        solver_status="OPTIMAL",
-        published_at=published_at,
-        created_at=published_at - timedelta(hours=20),
-    )
-    db.session.add(round_)
+    # Last week's: this week's is the coordinator's to start.
+    round_ = published_round(network, week_of(today) - timedelta(days=7), published_at, timedelta(hours=20))
     respond_by = max(published_at.date() + timedelta(days=network.proposal_response_days), today + timedelta(days=2))
     made: list[tuple[Proposal, tuple[str, ...]]] = []
     requests_used: set[int] = set()
@@ -200,61 +187,13 @@ def _ended_this_week(network: Network, agents: list[User], rng: random.Random, t
     ).first()
     if offer is None:
         return
-    days = 3
     start = next_monday(today - timedelta(days=14))  # the Monday of last week, or of the week before…
     while not is_working_day(start):  # …or the day after, when it is a public holiday
         start += timedelta(days=1)
-    end = add_working_days(start, days)
-    session = OfferSession(offer=offer, start_date=start, end_date=end, working_days=days, capacity=1)
-    db.session.add(session)
-    published_at = utcnow() - timedelta(days=21)
-    round_ = Round(
-        network=network,
-        week_start=week_of(today) - timedelta(days=21),
-        status=RoundStatus.PUBLISHED,
-        trigger="schedule",
-        solver_status="OPTIMAL",
-        published_at=published_at,
-        created_at=published_at - timedelta(hours=20),
-        metrics={"placed": 1, "requests": 1 + rng.randint(5, 9)},
+    round_ = published_round(
+        network, week_of(today) - timedelta(days=21), utcnow() - timedelta(days=21), timedelta(hours=20)
     )
-    written = published_at - timedelta(days=30)
-    immersion_request = ImmersionRequest(
-        created_at=written,
-        submitted_at=written + timedelta(days=1),
-        decided_at=written + timedelta(days=6),
-        updated_at=published_at,
-        agent=agent,
-        organisation=agent.organisation,
-        status=RequestStatus.CLOSED,
-        min_days=2,
-        max_days=5,
-        motivation=rng.choice(demo_data.MOTIVATIONS),
-    )
-    immersion_request.themes = list(agent.interests)
-    immersion_request.windows.append(AvailabilityWindow(start_date=start - timedelta(days=7), end_date=end))
-    proposal = Proposal(
-        round=round_,
-        request=immersion_request,
-        session=session,
-        status=ProposalStatus.CONFIRMED,
-        created_at=round_.created_at,
-        score=rng.randint(500, 900),
-        breakdown={},
-        agent_answer=Answer.ACCEPTED,
-        host_answer=Answer.ACCEPTED,
-    )
-    db.session.add(
-        Immersion(
-            proposal=proposal,
-            agent_id=agent.id,
-            home_organisation_id=agent.organisation_id,
-            host_organisation_id=offer.organisation_id,
-            session=session,
-            start_date=start,
-            end_date=end,
-            working_days=days,
-            status=ImmersionStatus.DONE,
-        )
-    )
+    round_.metrics = {"placed": 1, "requests": 1 + rng.randint(5, 9)}
+    window = (start - timedelta(days=7), add_working_days(start, 3))
+    past_immersion(rng, round_, agent, offer, start, 3, window, scores=(500, 900))
     db.session.commit()

@@ -34,7 +34,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, communes
-from mobilite.services.concurrency import Conflict
+from mobilite.services.concurrency import refuse_if_changed
 from mobilite.services.errors import ServiceError
 
 # Pending and not matched yet: what a suspension pauses (a matched request already has its immersion).
@@ -213,20 +213,17 @@ def fingerprint(organisation: Organisation) -> str:
 
 
 def lock_as_opened(organisation: Organisation, opened_on: str | None) -> None:
-    """In the caller's write: lock the organisation's row and refuse (Conflict, nothing written) when it
-    is no longer as the form or the If-Match saw it (`opened_on`, its fingerprint; None: no check)."""
-    if opened_on is None:
-        return
-    db.session.refresh(organisation, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
-    if fingerprint(organisation) != opened_on:
-        db.session.rollback()
-        raise Conflict(
-            _(
-                "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
-                "pour voir sa version."
-            ),
-            field="_schema",
-        )
+    """In the caller's write: lock the organisation and refuse a change saved since `opened_on` (the forms
+    that share its fields and SIRET numbers, and the API's If-Match)."""
+    refuse_if_changed(
+        organisation,
+        opened_on,
+        fingerprint,
+        _(
+            "Cette organisation a été modifiée entre-temps par quelqu'un d'autre : rechargez la page pour voir "
+            "sa version."
+        ),
+    )
 
 
 def update_organisation(

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from mobilite.extensions import db
 from mobilite.models import Offer, Organisation, Site, User, utcnow
 from mobilite.services import audit, communes
-from mobilite.services.concurrency import Conflict
+from mobilite.services.concurrency import refuse_if_changed
 from mobilite.services.errors import ServiceError
 from mobilite.services.profile import find_work_place
 
@@ -105,13 +105,12 @@ def update_site(actor: User, site: Site, data: dict, opened_on: str | None = Non
     If-Match does the same before the call)."""
     if opened_on is not None:
         db.begin_write()
-        db.session.refresh(site, with_for_update=True)  # PostgreSQL's row lock; SQLite's write lock is held
-        if fingerprint(site) != opened_on:
-            db.session.rollback()
-            raise Conflict(
-                _("Ce site a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version."),
-                field="_schema",
-            )
+        refuse_if_changed(
+            site,
+            opened_on,
+            fingerprint,
+            _("Ce site a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour voir sa version."),
+        )
     _apply(site, data)
     audit.record(
         actor, "site.update", site, organisation_id=site.organisation_id, network_id=site.organisation.network_id
