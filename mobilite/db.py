@@ -47,6 +47,24 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return engine
 
 
+WROTE = "mobilite_wrote"  # set in a connection's info while its transaction has run anything but a read
+READ_VERBS = ("SELECT", "SHOW")
+
+
+def _note_write(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if not statement.lstrip()[:6].upper().startswith(READ_VERBS):  # WITH … (may hold an UPDATE) counts
+        conn.info[WROTE] = True
+
+
+def _note_failure(context) -> None:
+    if context.connection is not None:  # an aborted transaction is rolled back, never committed
+        context.connection.info[WROTE] = True
+
+
+def _forget_writes(conn) -> None:
+    conn.info.pop(WROTE, None)
+
+
 def _sqlite_begin(conn) -> None:
     immediate = conn.get_execution_options().get("sqlite_immediate")
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -74,8 +92,39 @@ class Database:
         self.session.configure(bind=self.engine)
         app.extensions["mobilite_db"] = self
 
+        if self.engine.dialect.name == "postgresql":
+            for name, listener in (
+                ("before_cursor_execute", _note_write),
+                ("handle_error", _note_failure),
+                ("commit", _forget_writes),
+                ("rollback", _forget_writes),
+            ):
+                event.listen(self.engine, name, listener)
+
         @app.teardown_appcontext
-        def remove_session(_exc=None):
+        def remove_session(exc=None):
+            self.end_session(exc)
+
+    def end_session(self, exc: BaseException | None = None) -> None:
+        """End the request's session. On PostgreSQL a transaction that only read is committed rather than
+        rolled back (the same for the database): psycopg forgets its prepared statements at every rollback,
+        so with a rollback per request it would parse and plan every query every time. Anything else (a
+        write, a failed statement, unsaved objects, an error) is rolled back as before."""
+        session = self.session()
+        try:
+            if (
+                exc is None
+                and session.in_transaction()
+                and isinstance(session.get_bind(), Engine)  # not a test's outer transaction
+                and not (session.new or session.dirty or session.deleted)
+            ):
+                connection = session.connection()
+                if connection.dialect.name == "postgresql" and not connection.info.get(WROTE):
+                    session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        finally:
             self.session.remove()
 
     @property
