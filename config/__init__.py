@@ -58,6 +58,10 @@ class BaseConfig:
     SMTP_PASSWORD = ""
     SMTP_STARTTLS = False
 
+    # The agents' search answers from an in-memory index of the catalogue in each worker (rebuilt when the
+    # catalogue changes); False searches in SQL every time.
+    CATALOGUE_INDEX = True
+
     # Outbox: messages claimed per transaction, the sending rate (a per-run budget: rate × interval), and
     # how long a sender's claim lasts before a crashed sender's messages are tried again.
     OUTBOX_BATCH_SIZE = 50

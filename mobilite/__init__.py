@@ -42,6 +42,10 @@ def create_app(env_name: str | None = None, overrides: dict | None = None) -> Fl
     lifecycles.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+
+    from mobilite.services import catalogue_index
+
+    catalogue_index.init_app(app)
     app.jinja_env.globals["limits"] = limits  # the forms' bounds (min/max attributes) come from there too
 
     from mobilite import web

@@ -11,6 +11,7 @@ from mobilite.models.agreement import (
 from mobilite.models.api import ApiToken
 from mobilite.models.base import Base, utcnow
 from mobilite.models.career import CareerEntry
+from mobilite.models.catalogue import CatalogueStamp
 from mobilite.models.drafts import DraftStatus, RoundDraft
 from mobilite.models.expenses import TravelMode, TravelRecord
 from mobilite.models.inbox import Channel, EmailOptOut, InboxDelivery, InboxItem, NotificationPreference, SentReminder
@@ -72,6 +73,7 @@ __all__ = [
     "AuthMethod",
     "ApiToken",
     "CareerEntry",
+    "CatalogueStamp",
     "AuditEvent",
     "AvailabilityWindow",
     "Base",

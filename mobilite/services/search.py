@@ -38,6 +38,7 @@ from mobilite.models import (
     User,
 )
 from mobilite.models.site import located_offers, place_columns
+from mobilite.services import catalogue_index
 
 OFFER_LATITUDE, OFFER_LONGITUDE, OFFER_CITY = place_columns()  # the offer's site's, else its organisation's
 KM_PER_DEGREE = 111.195
@@ -130,6 +131,46 @@ def search_offers(
     shows them; the search page does not)."""
     today = today or date.today()
     origin = _origin(user)
+    offset = (page - 1) * per_page
+    # Phase 1: the total and the page's ids, in order: from the worker's in-memory index, else in SQL.
+    index = None
+    if current_app.config["CATALOGUE_INDEX"] and user.home_network_id is not None:
+        index = catalogue_index.current_index(user.home_network_id, today)
+    if index is not None:
+        total, ids = catalogue_index.total_and_page(index, filters, user.organisation_id, origin, offset, per_page)
+    else:
+        query, distance2 = filtered_offers(user, filters)
+        total, ids = _total_and_page(query, filters.get("sort") or "soonest", distance2, today, offset, per_page)
+    # Phase 2: those offers with what the page shows, in a fixed number of queries.
+    options = [
+        joinedload(Offer.organisation),
+        joinedload(Offer.site),
+        selectinload(Offer.themes),
+        selectinload(Offer.sessions),
+    ]
+    if with_details:
+        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
+    loaded = (
+        {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
+        if ids
+        else {}
+    )
+    offers = [loaded[i] for i in ids]
+    result = SearchResult(offers, total, page, per_page)
+    for offer in offers:
+        upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
+        if upcoming:
+            result.next_sessions[offer.id] = min(upcoming)
+        place = offer.location
+        if origin and place.latitude is not None and place.longitude is not None:
+            result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
+    return result
+
+
+def filtered_offers(user: User, filters: dict):
+    """The published offers the agent may browse that pass the filters, and the squared distance expression
+    (None without a work place); see search_offers for the filters."""
+    origin = _origin(user)
     sort = filters.get("sort") or "soonest"
     located = bool(filters.get("city") or (origin and (filters.get("distance_km") or sort == "closest")))
     query = published_offers(user, located=located)
@@ -172,33 +213,7 @@ def search_offers(
             distance2 <= reach * reach,
         )
         query = query.where(or_(near, Offer.place == Place.REMOTE))
-
-    # Phase 1: the total and the page's ids, in order.
-    total, ids = _total_and_page(query, sort, distance2, today, (page - 1) * per_page, per_page)
-    # Phase 2: those offers with what the page shows, in a fixed number of queries.
-    options = [
-        joinedload(Offer.organisation),
-        joinedload(Offer.site),
-        selectinload(Offer.themes),
-        selectinload(Offer.sessions),
-    ]
-    if with_details:
-        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
-    loaded = (
-        {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
-        if ids
-        else {}
-    )
-    offers = [loaded[i] for i in ids]
-    result = SearchResult(offers, total, page, per_page)
-    for offer in offers:
-        upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
-        if upcoming:
-            result.next_sessions[offer.id] = min(upcoming)
-        place = offer.location
-        if origin and place.latitude is not None and place.longitude is not None:
-            result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
-    return result
+    return query, distance2
 
 
 def _total_and_page(query, sort: str, distance2, today: date, offset: int, limit: int) -> tuple[int, list[int]]:

@@ -162,7 +162,7 @@ def test_closest_first_pages_carry_the_total_even_past_the_end_or_with_nothing_f
     assert far.total == len(far.offers) and near.total == 0 and near.offers == []
 
 
-def test_a_page_takes_a_fixed_number_of_queries(world):
+def _statements_of_one_search(agent) -> list[str]:
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -171,13 +171,26 @@ def test_a_page_takes_a_fixed_number_of_queries(world):
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        result = search.search_offers(world["agent"], {"q": "a"}, today=TODAY)
+        result = search.search_offers(agent, {"q": "a"}, today=TODAY)
         for offer in result.offers:  # what the page shows is loaded already
             _ = (offer.organisation.name, [t.code for t in offer.themes], [s.start_date for s in offer.sessions])
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_a_page_takes_a_fixed_number_of_queries(world):
+    search.search_offers(world["agent"], {}, today=TODAY)  # builds the worker's index of the catalogue
+    statements = _statements_of_one_search(world["agent"])
+    # the catalogue's stamp (unchanged: the index answers), then offers, themes, sessions
+    assert len(statements) == 4 and "catalogue_stamp" in statements[0], statements
+
+
+def test_a_page_searched_in_sql_takes_a_fixed_number_of_queries(world, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CATALOGUE_INDEX", False)
+    statements = _statements_of_one_search(world["agent"])
     # count, the soonest walk (one batch here), the offers with no session to come, offers, themes, sessions
-    assert len(statements) <= 6, statements
+    assert len(statements) <= 6 and not any("catalogue_stamp" in s for s in statements), statements
 
 
 def test_without_a_work_place_distance_is_ignored(world):

@@ -1,0 +1,232 @@
+"""The agents' search from the worker's in-memory index (services.catalogue_index): the same answers as the
+SQL search on a varied catalogue, and never an out-of-date one after a change."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from mobilite.extensions import db
+from mobilite.models import Offer, OfferStatus, Place, Site
+from mobilite.services import catalogue_index, search
+from tests.factories import (
+    OfferFactory,
+    OfferSessionFactory,
+    OrganisationFactory,
+    SkillFactory,
+    ThemeFactory,
+    UserFactory,
+)
+
+TODAY = date(2030, 3, 4)
+WORDS = ("Urbanisme", "archives", "Marchés publics", "ÉTAT civil", "voirie", "budget")
+CITIES = (("Lyon", 45.76, 4.83), ("Grenoble", 45.19, 5.72), ("Saint-Étienne", 45.43, 4.39), ("Paris", 48.86, 2.35))
+
+
+@pytest.fixture
+def catalogue(ctx):
+    """A network of six organisations (one suspended, one without coordinates) with 90 offers of every kind:
+    statuses, places, sites, themes, skills, past, coming and no sessions, texts in mixed case."""
+    rng = random.Random(7)
+    first = OrganisationFactory(city="Lyon", latitude=45.76, longitude=4.83)
+    network = first.network
+    organisations = [first]
+    for city, lat, lon in CITIES[1:]:
+        organisations.append(OrganisationFactory(network=network, city=city, latitude=lat, longitude=lon))
+    organisations.append(OrganisationFactory(network=network, city="", latitude=None, longitude=None))
+    suspended = OrganisationFactory(network=network, city="Lyon", suspended_at=datetime(2029, 1, 1, tzinfo=UTC))
+    organisations.append(suspended)
+    elsewhere = OrganisationFactory(city="Lyon")  # another network
+    themes = [ThemeFactory() for _ in range(4)]
+    skills = [SkillFactory(theme=themes[i % 4]) for i in range(6)]
+    sites = [
+        Site(
+            organisation=organisations[1],
+            name=f"Site {i}",
+            postcode="38000",
+            city=city,
+            commune_code="38185",
+            latitude=lat,
+            longitude=lon,
+        )
+        for i, (city, lat, lon) in enumerate(CITIES)
+    ]
+    db.session.add_all(sites)
+    for i in range(90):
+        owner = rng.choice([*organisations, elsewhere])
+        offer = OfferFactory(
+            organisation=owner,
+            title=f"{rng.choice(WORDS)} n°{i}",
+            team=rng.choice(WORDS),
+            description=f"Découvrir le service {rng.choice(WORDS).lower()}",
+            status=rng.choice([OfferStatus.PUBLISHED] * 4 + [OfferStatus.DRAFT]),
+            place=rng.choice(list(Place)),
+            site=rng.choice(sites) if owner is organisations[1] and rng.random() < 0.6 else None,
+            published_at=datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 30)),
+        )
+        offer.themes = rng.sample(themes, rng.randint(0, 2))
+        offer.skills = rng.sample(skills, rng.randint(0, 2))
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            start = TODAY + timedelta(days=rng.randint(-20, 60))
+            OfferSessionFactory(offer=offer, start_date=start, end_date=start + timedelta(days=rng.randint(0, 4)))
+    db.session.commit()
+    agent = UserFactory(organisation=first, work_latitude=45.75, work_longitude=4.85)
+    nowhere = UserFactory(organisation=organisations[2], work_latitude=None, work_longitude=None)
+    return {"agent": agent, "nowhere": nowhere, "themes": themes, "skills": skills, "organisations": organisations}
+
+
+def random_filters(rng: random.Random, world) -> dict:
+    filters: dict = {}
+    if rng.random() < 0.3:
+        filters["themes"] = [t.id for t in rng.sample(world["themes"], rng.randint(1, 2))]
+    if rng.random() < 0.3:
+        filters["skills"] = [s.id for s in rng.sample(world["skills"], rng.randint(1, 2))]
+    if rng.random() < 0.15:
+        filters["organisation"] = rng.choice(world["organisations"]).id
+    if rng.random() < 0.15:
+        filters["city"] = rng.choice(("lyon", " Grenoble ", "PARIS", "Nulle part"))
+    if rng.random() < 0.2:
+        filters["remote"] = True
+    if rng.random() < 0.3:
+        filters["q"] = rng.choice(("urbanisme", "ARCH", "n°1", "public", "%", "_", "service v", "zzz"))
+    if rng.random() < 0.3:
+        filters["date_from"] = TODAY + timedelta(days=rng.randint(-10, 40))
+    if rng.random() < 0.3:
+        filters["date_to"] = TODAY + timedelta(days=rng.randint(-10, 60))
+    if rng.random() < 0.3:
+        filters["distance_km"] = rng.choice((5, 50, 120, 600))
+    filters["sort"] = rng.choice(("soonest", "closest", "newest", None))
+    return filters
+
+
+def answers(user, filters: dict, page: int) -> tuple[int, list[int]]:
+    result = search.search_offers(user, filters, page=page, per_page=4, today=TODAY)
+    return result.total, [offer.id for offer in result.offers]
+
+
+def test_the_index_answers_as_the_sql_search_does(catalogue, app, monkeypatch):
+    rng = random.Random(11)
+    compared = 0
+    for _ in range(120):
+        filters = random_filters(rng, catalogue)
+        user = catalogue["agent"] if rng.random() < 0.8 else catalogue["nowhere"]
+        for page in (1, 2, 5):
+            monkeypatch.setitem(app.config, "CATALOGUE_INDEX", True)
+            from_index = answers(user, filters, page)
+            monkeypatch.setitem(app.config, "CATALOGUE_INDEX", False)
+            in_sql = answers(user, filters, page)
+            assert from_index == in_sql, (filters, page)
+            compared += bool(in_sql[1])
+    assert compared > 100  # most comparisons had offers on their page
+
+
+def test_a_text_holding_a_nul_finds_nothing(catalogue):
+    # No offer's text holds one (PostgreSQL cannot store it), and the index joins an offer's texts with it.
+    assert answers(catalogue["agent"], {"q": "urba\x00nisme"}, 1) == (0, [])
+
+
+def test_accented_capitals_find_their_city(catalogue):
+    """The index lower-cases as Python does, accents included, as PostgreSQL's lower() does. (SQLite's
+    lower() folds ASCII letters only: there the SQL search never found "Saint-Étienne" by its city, which
+    is why the comparison above leaves accented cities out.)"""
+    agent = catalogue["agent"]
+    assert answers(agent, {"city": "SAINT-ÉTIENNE"}, 1) == answers(agent, {"city": "saint-étienne"}, 1)
+    assert answers(agent, {"city": "SAINT-ÉTIENNE"}, 1)[0] > 0
+
+
+def test_a_change_shows_in_the_next_search(catalogue):
+    agent = catalogue["agent"]
+    before = answers(agent, {"q": "renommée"}, 1)
+    offer = db.session.get(Offer, answers(agent, {}, 1)[1][0])
+    offer.title = "Offre renommée"
+    db.session.commit()
+    assert before == (0, []) and answers(agent, {"q": "renommée"}, 1) == (1, [offer.id])
+
+
+def test_a_bulk_update_shows_in_the_next_search(catalogue):
+    agent = catalogue["agent"]
+    total, ids = answers(agent, {}, 1)
+    db.session.execute(update(Offer).where(Offer.id == ids[0]).values(status=OfferStatus.ARCHIVED))
+    db.session.commit()
+    assert answers(agent, {}, 1)[0] == total - 1
+
+
+def test_a_suspended_organisation_leaves_the_search(catalogue):
+    agent = catalogue["agent"]
+    grenoble = catalogue["organisations"][1]
+    assert answers(agent, {"organisation": grenoble.id}, 1)[0] > 0
+    grenoble.suspended_at = datetime(2030, 3, 1, tzinfo=UTC)
+    db.session.commit()
+    assert answers(agent, {"organisation": grenoble.id}, 1) == (0, [])
+
+
+def rank(user, filters: dict, offer_id: int) -> int:
+    page = 1
+    while ids := answers(user, filters, page)[1]:
+        if offer_id in ids:
+            return (page - 1) * 4 + ids.index(offer_id)
+        page += 1
+    raise AssertionError(f"offer {offer_id} not found")
+
+
+def test_a_new_session_moves_its_offer_in_the_soonest_order(catalogue, app, monkeypatch):
+    agent = catalogue["agent"]
+    last = answers(agent, {"sort": "soonest"}, 3)[1][-1]
+    before = rank(agent, {"sort": "soonest"}, last)
+    OfferSessionFactory(offer=db.session.get(Offer, last), start_date=TODAY, end_date=TODAY)
+    assert rank(agent, {"sort": "soonest"}, last) < before
+    from_index = [answers(agent, {"sort": "soonest"}, page) for page in (1, 2, 3)]
+    monkeypatch.setitem(app.config, "CATALOGUE_INDEX", False)
+    assert from_index == [answers(agent, {"sort": "soonest"}, page) for page in (1, 2, 3)]
+
+
+def test_an_index_built_inside_a_rolled_back_change_is_never_reused(catalogue):
+    """The stamp is random, not a counter: after a rolled-back change and another committed one, an index
+    built inside the first must not pass for the second's."""
+    agent = catalogue["agent"]
+    first, second = answers(agent, {}, 1)[1][:2]
+    change = db.session.begin_nested()
+    db.session.get(Offer, first).title = "Brouillon jamais validé"
+    db.session.begin_nested().commit()  # commits write the stamp, here inside the change
+    assert answers(agent, {"q": "jamais validé"}, 1) == (1, [first])  # an index built at the change's stamp
+    change.rollback()
+    db.session.get(Offer, second).title = "Offre renommée"
+    db.session.commit()
+    assert answers(agent, {"q": "jamais validé"}, 1) == (0, [])
+    assert answers(agent, {"q": "renommée"}, 1) == (1, [second])
+
+
+def test_an_index_older_than_its_lifetime_is_rebuilt(catalogue, monkeypatch):
+    """Changes made outside the application (here a statement on the connection, under the session's hooks)
+    show once the index has lived MAX_AGE_SECONDS."""
+    agent = catalogue["agent"]
+    offer_id = answers(agent, {}, 1)[1][0]
+    db.session.connection().execute(update(Offer).where(Offer.id == offer_id).values(title="Changée à la main"))
+    assert answers(agent, {"q": "à la main"}, 1) == (0, [])  # the stamp did not change
+    monkeypatch.setattr(catalogue_index, "MAX_AGE_SECONDS", 0.0)
+    assert answers(agent, {"q": "à la main"}, 1) == (1, [offer_id])
+
+
+def test_the_index_holds_only_published_offers_of_the_agents_network_and_never_their_own(catalogue):
+    agent = catalogue["agent"]
+    ids: set[int] = set()
+    page = 1
+    while batch := answers(agent, {}, page)[1]:
+        ids.update(batch)
+        page += 1
+    offers = db.session.query(Offer).filter(Offer.id.in_(ids)).all()
+    expected = (
+        db.session.query(Offer)
+        .filter(Offer.status == OfferStatus.PUBLISHED, Offer.organisation_id != agent.organisation_id)
+        .all()
+    )
+    expected = [
+        o
+        for o in expected
+        if o.organisation.network_id == agent.home_network_id and o.organisation.suspended_at is None
+    ]
+    assert len(offers) == len(ids) == len(expected) > 20
+    assert ids == {o.id for o in expected}
