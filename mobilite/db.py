@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from sqlalchemy import Executable, MetaData, create_engine, event
@@ -15,6 +16,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
@@ -112,18 +116,21 @@ class Database:
         write, a failed statement, unsaved objects, an error) is rolled back as before."""
         session = self.session()
         try:
+            bind = session.get_bind()
+            transaction = session.get_transaction()
             if (
                 exc is None
-                and session.in_transaction()
-                and isinstance(session.get_bind(), Engine)  # not a test's outer transaction
+                and isinstance(bind, Engine)  # not a test's outer transaction
+                and bind.dialect.name == "postgresql"
+                and transaction is not None
+                and transaction.is_active
                 and not (session.new or session.dirty or session.deleted)
+                and not session.connection().info.get(WROTE)
             ):
-                connection = session.connection()
-                if connection.dialect.name == "postgresql" and not connection.info.get(WROTE):
-                    session.commit()
-        except Exception:
+                session.commit()
+        except Exception:  # noqa: BLE001 - nothing was written: a failed commit only ends the transaction
+            log.warning("ending a read-only transaction failed; rolled back", exc_info=True)
             session.rollback()
-            raise
         finally:
             self.session.remove()
 

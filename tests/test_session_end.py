@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import IntegrityError
 
 from mobilite.db import Database
 from mobilite.models import Theme
@@ -105,3 +106,16 @@ def test_a_request_that_raised_is_rolled_back(own_db):
     flask_app.config["PROPAGATE_EXCEPTIONS"] = False
     assert flask_app.test_client().get("/boom").status_code == 500
     assert endings[-1] == "rollback"
+
+
+def test_a_request_that_caught_a_failed_flush_ends_quietly(own_db):
+    flask_app, database, endings = own_db
+    with flask_app.app_context():
+        database.session.add(Theme(code="session-end-probe", label_fr="Sonde", label_en="Probe"))
+        database.session.add(Theme(code="session-end-probe", label_fr="Sonde", label_en="Probe"))
+        with pytest.raises(IntegrityError):
+            database.session.flush()
+        # the view went on without a rollback: the teardown must not fail the response
+    assert endings[-1] == "rollback"
+    with flask_app.app_context():
+        assert database.session.scalar(select(Theme.id).where(Theme.code == "session-end-probe")) is None

@@ -64,7 +64,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 def _touches_catalogue(session: Session) -> bool:
-    return any(isinstance(obj, TRACKED) for obj in chain(session.new, session.dirty, session.deleted))
+    """Whether the session holds changes to what the search reads (an attribute set to its own value is none)."""
+    changed = (obj for obj in session.dirty if session.is_modified(obj))
+    return any(isinstance(obj, TRACKED) for obj in chain(session.new, changed, session.deleted))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -86,8 +88,10 @@ def _before_commit(session: Session) -> None:
         session.execute(update(CatalogueStamp).values(stamp=uuid.uuid4().hex))
 
 
-def _forget(session: Session, *_args: Any) -> None:
-    session.info.pop(CHANGED, None)
+def _forget(session: Session, transaction: Any) -> None:
+    """Only at the end of the whole transaction: a savepoint's end says nothing of the changes around it."""
+    if transaction.parent is None:
+        session.info.pop(CHANGED, None)
 
 
 def init_app(app) -> None:
@@ -96,8 +100,7 @@ def init_app(app) -> None:
         ("after_flush", _after_flush),
         ("do_orm_execute", _on_execute),
         ("before_commit", _before_commit),
-        ("after_commit", _forget),
-        ("after_rollback", _forget),
+        ("after_transaction_end", _forget),
     ):
         if not event.contains(db.session, name, hook):
             event.listen(db.session, name, hook)
@@ -143,6 +146,8 @@ def _rows_by_key(ids: IntArray, pairs: Sequence[Any]) -> dict[int, IntArray]:
     columns = np.array([(offer_id, key) for offer_id, key in pairs], dtype=np.int64).reshape(-1, 2)
     rows, found = _rows(ids, columns[:, 0])
     rows, keys = rows[found], columns[found, 1]
+    if not len(keys):
+        return {}
     order = np.lexsort((rows, keys))
     rows, keys = rows[order], keys[order]
     distinct, starts = np.unique(keys, return_index=True)
@@ -184,9 +189,12 @@ def build(network_id: int, today: date) -> NetworkIndex:
             OfferSession.offer_id.in_(published_here)
         )
     ).all()
-    session_offer, _found = _rows(ids, np.fromiter((s[0] for s in sessions), dtype=np.int64, count=len(sessions)))
-    session_start = np.fromiter((s[1].toordinal() for s in sessions), dtype=np.int64, count=len(sessions))
-    session_end = np.fromiter((s[2].toordinal() for s in sessions), dtype=np.int64, count=len(sessions))
+    # Each query is a snapshot of its own: an offer published since the first one is left out of this build
+    # (its commit changed the stamp, so the next search rebuilds).
+    session_offer, found = _rows(ids, np.fromiter((s[0] for s in sessions), dtype=np.int64, count=len(sessions)))
+    session_start = np.fromiter((s[1].toordinal() for s in sessions), dtype=np.int64, count=len(sessions))[found]
+    session_end = np.fromiter((s[2].toordinal() for s in sessions), dtype=np.int64, count=len(sessions))[found]
+    session_offer = session_offer[found]
     next_session = np.full(n, NO_SESSION, dtype=np.int64)
     upcoming = session_start >= today.toordinal()
     np.minimum.at(next_session, session_offer[upcoming], session_start[upcoming])
@@ -216,26 +224,49 @@ def build(network_id: int, today: date) -> NetworkIndex:
 
 
 _cache: dict[tuple[str, int, date], tuple[str, float, NetworkIndex]] = {}
-_lock = threading.Lock()
+_build_locks: dict[tuple[str, int, date], threading.Lock] = {}
+_locks_lock = threading.Lock()
+
+
+def _read_stamp() -> str | None:
+    return db.session.scalar(select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1))
+
+
+def _fresh(key: tuple[str, int, date], stamp: str) -> NetworkIndex | None:
+    cached = _cache.get(key)
+    if cached and cached[0] == stamp and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+        return cached[2]
+    return None
 
 
 def current_index(network_id: int, today: date) -> NetworkIndex | None:
-    """The network's index, rebuilt if the catalogue changed since; None without a stamp row."""
-    stamp = db.session.scalar(select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1))
+    """The network's index, rebuilt if the catalogue changed since. None (search in SQL) without a stamp row,
+    or inside a transaction that changed the catalogue: an index of uncommitted data must not be shared."""
+    session = db.session()
+    if session.info.get(CHANGED) or _touches_catalogue(session):
+        return None
+    stamp = _read_stamp()
     if stamp is None:
         return None
     key = (str(db.bound_engine.url), network_id, today)
-    now = time.monotonic()
-    with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == stamp and now - cached[1] < MAX_AGE_SECONDS:
-            return cached[2]
-        # Built under the lock: concurrent searches of one worker wait for one build instead of each making
-        # their own. Indexes of other days and networks' stale ones are dropped.
+    index = _fresh(key, stamp)
+    if index is not None:
+        return index
+    with _locks_lock:
+        build_lock = _build_locks.setdefault(key, threading.Lock())
+    # One build per network at a time in a worker; searches of other networks, and those finding a fresh
+    # index, do not wait for it.
+    with build_lock:
+        stamp = _read_stamp() or stamp  # what another thread's build, just finished, may be at
+        index = _fresh(key, stamp)
+        if index is not None:
+            return index
         index = build(network_id, today)
-        for old in [k for k in _cache if k[2] != today or (k[0], k[1]) == (key[0], key[1])]:
-            del _cache[old]
-        _cache[key] = (stamp, now, index)
+        with _locks_lock:
+            for old in [k for k in _cache if k[2] != today]:  # yesterday's indexes
+                del _cache[old]
+                _build_locks.pop(old, None)
+            _cache[key] = (stamp, time.monotonic(), index)
         return index
 
 

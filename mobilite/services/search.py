@@ -241,7 +241,7 @@ def _total_and_page(query, sort: str, distance2, today: date, offset: int, limit
         return total, []
     if sort in ("soonest", "closest"):  # closest without a work place: soonest
         return total, _soonest_ids(query, today, offset, limit)
-    newest = query.with_only_columns(Offer.id).order_by(Offer.published_at.desc(), Offer.id.desc())
+    newest = query.with_only_columns(Offer.id).order_by(Offer.published_at.desc().nulls_last(), Offer.id.desc())
     return total, list(db.session.scalars(newest.limit(limit).offset(offset)))
 
 

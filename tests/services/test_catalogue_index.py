@@ -7,10 +7,10 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from mobilite.extensions import db
-from mobilite.models import Offer, OfferStatus, Place, Site
+from mobilite.models import CatalogueStamp, Offer, OfferStatus, Place, Site
 from mobilite.services import catalogue_index, search
 from tests.factories import (
     OfferFactory,
@@ -230,3 +230,62 @@ def test_the_index_holds_only_published_offers_of_the_agents_network_and_never_t
     ]
     assert len(offers) == len(ids) == len(expected) > 20
     assert ids == {o.id for o in expected}
+
+
+def stamp() -> str:
+    return db.session.scalar(select(CatalogueStamp.stamp))
+
+
+def test_a_network_without_themes_skills_or_offers_is_searched(ctx):
+    agent = UserFactory()
+    assert answers(agent, {}, 1) == (0, [])
+    offer = OfferFactory(published_at=datetime(2030, 1, 1, tzinfo=UTC))  # no theme, no skill, no session
+    other = UserFactory(organisation=OrganisationFactory(network=offer.organisation.network))
+    assert answers(other, {"skills": [1], "themes": [1]}, 1) == (0, [])
+    assert answers(other, {"sort": "soonest"}, 1) == (1, [offer.id])
+
+
+def test_offers_never_published_sort_last_among_the_newest_in_both_searches(catalogue, app, monkeypatch):
+    agent = catalogue["agent"]
+    first = answers(agent, {"sort": "newest"}, 1)[1][0]
+    db.session.execute(update(Offer).where(Offer.id == first).values(published_at=None))
+    db.session.commit()
+    total = answers(agent, {}, 1)[0]
+    last_page = (total + 3) // 4
+    from_index = answers(agent, {"sort": "newest"}, last_page)
+    monkeypatch.setitem(app.config, "CATALOGUE_INDEX", False)
+    assert from_index == answers(agent, {"sort": "newest"}, last_page)
+    assert from_index[1][-1] == first
+
+
+def test_a_change_flushed_but_not_committed_is_never_shared(catalogue):
+    agent = catalogue["agent"]
+    offer = db.session.get(Offer, answers(agent, {}, 1)[1][0])
+    outer = db.session.begin_nested()
+    offer.title = "Titre jamais enregistré"
+    db.session.flush()
+    assert answers(agent, {"q": "jamais enregistré"}, 1) == (1, [offer.id])  # its own transaction sees it
+    outer.rollback()
+    assert answers(agent, {"q": "jamais enregistré"}, 1) == (0, [])
+
+
+def test_a_failed_savepoint_does_not_hide_the_change_around_it(catalogue):
+    agent = catalogue["agent"]
+    offer = db.session.get(Offer, answers(agent, {}, 1)[1][0])
+    before = stamp()
+    offer.title = "Offre renommée"
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    savepoint.rollback()  # as a get-or-create that found the row
+    db.session.commit()
+    assert stamp() != before
+    assert answers(agent, {"q": "renommée"}, 1) == (1, [offer.id])
+
+
+def test_setting_a_value_to_itself_changes_nothing(catalogue):
+    agent = catalogue["agent"]
+    offer = db.session.get(Offer, answers(agent, {}, 1)[1][0])
+    before = stamp()
+    offer.title = offer.title
+    db.session.commit()
+    assert stamp() == before
