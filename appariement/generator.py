@@ -14,10 +14,15 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .model import Organisation, Problem, Request, Session, Settings
+from .rules import haversine_km
 
 _Placed = TypeVar("_Placed", Request, Session)
+_Moved = TypeVar("_Moved", Organisation, Request, Session)
+Floats = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
 
 # size: (requests, sessions, organisations)
 SIZES = {
@@ -384,10 +389,120 @@ OVERSEAS = (
 )
 
 
-def overseas_mix(problem: Problem, share: int = 5, unlimited_every: int | None = 3) -> Problem:
-    """The same round with every share-th organisation (its agents and sessions) moved
-    overseas, and every ``unlimited_every``-th agent without a distance limit (None: the
-    limits are kept, so that the round stays as dense as the metropolitan one)."""
+# Radii (km) of the candidate areas to carry overseas: the organisations within one of them
+# of an organisation.
+AREA_KM = (25.0, 50.0, 75.0, 100.0, 150.0, 200.0)
+
+
+def _frame(lat: float, lon: float) -> Floats:
+    """The local east, north and up axes at a point, as the columns of a rotation."""
+    la, lo = np.radians(lat), np.radians(lon)
+    east = [-np.sin(lo), np.cos(lo), 0.0]
+    north = [-np.sin(la) * np.cos(lo), -np.sin(la) * np.sin(lo), np.cos(la)]
+    up = [np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
+    return np.array([east, north, up]).T
+
+
+def carry(points: Floats, src: tuple[float, float], dst: tuple[float, float]) -> Floats:
+    """(lat, lon) rows around src carried around dst, each as far east and north of it."""
+    # The rotation of the sphere taking src's east/north/up axes onto dst's: every distance kept.
+    la, lo = np.radians(points[:, 0]), np.radians(points[:, 1])
+    v = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+    v = v @ (_frame(*dst) @ _frame(*src).T).T
+    lat = np.degrees(np.arcsin(np.clip(v[:, 2], -1.0, 1.0)))
+    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))  # within [-180, 180], antimeridian or not
+    out: Floats = np.stack([lat, lon], axis=-1)
+    return out
+
+
+def areas(problem: Problem, target: int, n_areas: int) -> list[tuple[int, Mask]]:
+    """Up to n_areas disjoint areas (centre, organisations) with about target organisations."""
+    # The most self-contained first: the smallest share of their pairs crossing their edge.
+    org_at = {o.id: i for i, o in enumerate(problem.organisations)}
+    olat = np.array([o.lat for o in problem.organisations])
+    olon = np.array([o.lon for o in problem.organisations])
+    n = len(olat)
+    home = np.array([org_at[r.org_id] for r in problem.requests], dtype=np.int64)
+    limit = np.array([np.inf if r.max_distance_km is None else r.max_distance_km for r in problem.requests])
+    rlat = np.array([r.lat for r in problem.requests])
+    rlon = np.array([r.lon for r in problem.requests])
+    # w[i, j]: roughly the pairs of i's agents with j's sessions (dates and skills ignored;
+    # remote sessions are reachable from anywhere, so they cross no edge).  One host at a time:
+    # the instance's peak memory is benchmarked.
+    hosts = np.array([org_at[s.org_id] for s in problem.sessions if not s.remote], dtype=np.int64)
+    hosted = np.bincount(hosts, minlength=n)
+    w = np.zeros((n, n))
+    for j in np.flatnonzero(hosted):
+        near = haversine_km(rlat, rlon, olat[j], olon[j]) <= limit
+        w[:, j] = np.bincount(home, weights=near, minlength=n) * hosted[j]
+    touching = w.sum(axis=0) + w.sum(axis=1)
+    km = haversine_km(olat[:, None], olon[:, None], olat[None, :], olon[None, :])
+    centre = np.repeat(np.arange(n), len(AREA_KM))
+    masks = (km[:, None, :] <= np.array(AREA_KM)[None, :, None]).reshape(-1, n).astype(np.float64)
+    inside = ((masks @ w) * masks).sum(axis=1)
+    crossing = masks @ touching - 2 * inside
+    share_crossing = crossing / np.maximum(inside + crossing, 1.0)
+    taken = np.zeros(n)
+    chosen: list[tuple[int, Mask]] = []
+    for k in range(n_areas):
+        left = target - int(taken.sum())
+        if left <= 0:
+            break
+        # Disjoint, and no area more than twice a fair share of what is left to move.
+        fits = ((masks @ taken) == 0) & (masks.sum(axis=1) <= 2 * -(-left // (n_areas - k)))
+        if not fits.any():
+            break
+        best = int(np.flatnonzero(fits)[np.argmin(share_crossing[fits])])  # ties: the first
+        chosen.append((int(centre[best]), masks[best] > 0))
+        taken += masks[best]
+    return chosen
+
+
+def overseas_mix(problem: Problem, share: int = 5, unlimited_every: int | None = 3, scattered: bool = False) -> Problem:
+    """The round with about 1/share of it overseas; every unlimited_every-th agent unlimited."""
+    # Carried: up to five whole areas (``areas``), one per territory, each keeping its shape
+    # (``carry``), so that only the geography changes (pairs across an area's edge are lost).
+    # ``scattered``: the former mix, every share-th organisation with its agents and sessions
+    # squeezed next to one point, a denser round.  unlimited_every=None: all limits kept.
+    problem = _scattered(problem, share) if scattered else _carried(problem, share)
+    if not unlimited_every:
+        return problem
+    requests = tuple(
+        replace(r, max_distance_km=None) if i % unlimited_every == 0 else r for i, r in enumerate(problem.requests)
+    )
+    return replace(problem, requests=requests)
+
+
+def _carried(problem: Problem, share: int) -> Problem:
+    """Whole areas of the network carried overseas, every distance inside them kept."""
+    orgs = problem.organisations
+    area_of: dict[str, int] = {}
+    centres: list[tuple[float, float]] = []
+    for k, (c, mask) in enumerate(areas(problem, -(-len(orgs) // share), len(OVERSEAS))):
+        centres.append((orgs[c].lat, orgs[c].lon))
+        area_of.update((orgs[i].id, k) for i in np.flatnonzero(mask))
+
+    def move(items: tuple[_Moved, ...], org_ids: list[str]) -> tuple[_Moved, ...]:
+        out = list(items)
+        for k, centre in enumerate(centres):
+            at = [j for j, o in enumerate(org_ids) if area_of.get(o) == k]
+            if not at:
+                continue
+            points = carry(np.array([(items[j].lat, items[j].lon) for j in at]), centre, OVERSEAS[k])
+            for j, (lat, lon) in zip(at, points.tolist(), strict=True):
+                out[j] = replace(items[j], lat=round(lat, 5), lon=round(lon, 5))
+        return tuple(out)
+
+    return replace(
+        problem,
+        organisations=move(orgs, [o.id for o in orgs]),
+        requests=move(problem.requests, [r.org_id for r in problem.requests]),
+        sessions=move(problem.sessions, [s.org_id for s in problem.sessions]),
+    )
+
+
+def _scattered(problem: Problem, share: int) -> Problem:
+    """Every share-th organisation with its agents and sessions next to a territory's point."""
     moved = {o.id: OVERSEAS[i % len(OVERSEAS)] for i, o in enumerate(problem.organisations) if i % share == 0}
     orgs = tuple(
         replace(o, lat=moved[o.id][0], lon=moved[o.id][1]) if o.id in moved else o for o in problem.organisations
@@ -399,9 +514,6 @@ def overseas_mix(problem: Problem, share: int = 5, unlimited_every: int | None =
         lat, lon = moved[x.org_id]
         return replace(x, lat=round(lat + (i % 7) * 0.01, 5), lon=round(lon - (i % 5) * 0.01, 5))
 
-    requests = tuple(
-        replace(move(r, i), max_distance_km=None) if unlimited_every and i % unlimited_every == 0 else move(r, i)
-        for i, r in enumerate(problem.requests)
-    )
+    requests = tuple(move(r, i) for i, r in enumerate(problem.requests))
     sessions = tuple(move(s, i) for i, s in enumerate(problem.sessions))
     return replace(problem, organisations=orgs, requests=requests, sessions=sessions)

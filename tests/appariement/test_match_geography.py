@@ -23,7 +23,7 @@ from appariement import (
 )
 from appariement.arrays import build_arrays
 from appariement.eligibility import eligible_pairs
-from appariement.generator import generate, overseas_mix
+from appariement.generator import carry, generate, overseas_mix
 
 LYON = (45.764, 4.836)
 SAINT_DENIS_REUNION = (-20.882, 55.451)
@@ -94,8 +94,9 @@ def test_a_bad_coordinate_is_refused():
         problem_from_dict(d)
 
 
-def test_mixed_metropolitan_and_overseas_instance_matches_the_full_product():
-    problem = overseas_mix(generate("S", 3))
+@pytest.mark.parametrize("scattered", [False, True])
+def test_mixed_metropolitan_and_overseas_instance_matches_the_full_product(scattered):
+    problem = overseas_mix(generate("S", 3), scattered=scattered)
     pairs = index_pairs(problem)
     assert pairs == brute_force_pairs(build_arrays(problem))
     a = build_arrays(problem)
@@ -103,6 +104,41 @@ def test_mixed_metropolitan_and_overseas_instance_matches_the_full_product():
     assert far, "some overseas sessions must be eligible"
     solution = solve(problem)
     assert solution.metrics["eligible_pairs"] == len(pairs)
+
+
+def test_the_overseas_mix_carries_whole_areas_keeping_every_distance():
+    metro = generate("M", 1)
+    mixed = overseas_mix(metro, unlimited_every=None)
+    assert mixed == overseas_mix(metro, unlimited_every=None)  # deterministic
+    before, after = build_arrays(metro), build_arrays(mixed)
+    moved = [s for s in range(before.n_ses) if (before.s_lat[s], before.s_lon[s]) != (after.s_lat[s], after.s_lon[s])]
+    # About a fifth of the organisations, each territory's area centred on its point.
+    assert 0.15 < len({metro.sessions[s].org_id for s in moved}) / len(metro.organisations) < 0.3
+    assert all(-180 <= x.lon <= 180 and -90 <= x.lat <= 90 for x in (*mixed.requests, *mixed.sessions))
+    assert {(x.lat, x.lon) for x in mixed.organisations} >= set(OVERSEAS)
+    # Within an area (same territory), every distance is kept to the rounding of the coordinates.
+    r, s = np.meshgrid(np.arange(before.n_req), moved, indexing="ij")
+    r, s = r.ravel(), s.ravel()
+    same = rules.pair_km(after, r, s) < 1000
+    assert same.any()
+    km_before, km_after = rules.pair_km(before, r[same], s[same]), rules.pair_km(after, r[same], s[same])
+    assert np.abs(km_after - km_before).max() < 0.01
+    # So the round keeps about as many eligible pairs: only those crossing an area's edge go.
+    n_before, n_after = len(index_pairs(metro)), len(index_pairs(mixed))
+    assert 0.97 * n_before < n_after <= n_before
+
+
+def test_carrying_an_area_across_the_antimeridian_keeps_its_distances():
+    rng = np.random.default_rng(0)
+    points = np.stack([LYON[0] + rng.uniform(-3, 3, 200), LYON[1] + rng.uniform(-8, 8, 200)], axis=-1)
+    carried = carry(points, LYON, MATA_UTU)
+    assert (carried[:, 1] > 170).any() and (carried[:, 1] < -170).any()  # both sides of it
+    assert (np.abs(carried[:, 1]) <= 180).all()
+    i, j = np.triu_indices(len(points), 1)
+    km = rules.haversine_km(*points[i].T, *points[j].T)
+    km_carried = rules.haversine_km(*carried[i].T, *carried[j].T)
+    assert np.abs(km_carried - km).max() < 1e-6
+    assert carry(np.array([LYON]), LYON, MATA_UTU) == pytest.approx(np.array([MATA_UTU]))
 
 
 POINTS = st.tuples(st.floats(-90, 90), st.floats(-180, 180))
