@@ -289,8 +289,9 @@ def total_and_page(
     origin: tuple[float, float] | None,
     offset: int,
     limit: int,
-) -> tuple[int, list[int]]:
-    """The same as services.search's filters and _total_and_page, over the index."""
+) -> tuple[int, list[int], dict[int, date]]:
+    """The same as services.search's filters and _total_and_page, over the index; with the page's offers'
+    next sessions (offer id → day, for those with a session to come)."""
     n = len(index.ids)
     mask = np.ones(n, dtype=bool)
     if organisation_id is not None:
@@ -339,7 +340,7 @@ def total_and_page(
         mask &= near | (index.place == PLACE_CODE[Place.REMOTE])
     total = int(mask.sum())
     if offset >= total:
-        return total, []
+        return total, [], {}
     sort = filters.get("sort") or "soonest"
     if sort == "closest" and distance2 is not None:
         rows = np.flatnonzero(mask)
@@ -348,7 +349,12 @@ def total_and_page(
     else:
         order = index.newest_order if sort == "newest" else index.soonest_order
         page = order[mask[order]][offset : offset + limit]
-    return total, index.ids[page].tolist()
+    next_sessions = {
+        offer_id: date.fromordinal(day)
+        for offer_id, day in zip(index.ids[page].tolist(), index.next_session[page].tolist(), strict=True)
+        if day != NO_SESSION
+    }
+    return total, index.ids[page].tolist(), next_sessions
 
 
 def _distance2(index: NetworkIndex, origin: tuple[float, float]) -> FloatArray:

@@ -136,18 +136,19 @@ def search_offers(
     index = None
     if current_app.config["CATALOGUE_INDEX"] and user.home_network_id is not None:
         index = catalogue_index.current_index(user.home_network_id, today)
+    next_sessions: dict[int, date] | None = None  # worked out below from the offers' sessions
     if index is not None:
-        total, ids = catalogue_index.total_and_page(index, filters, user.organisation_id, origin, offset, per_page)
+        total, ids, next_sessions = catalogue_index.total_and_page(
+            index, filters, user.organisation_id, origin, offset, per_page
+        )
     else:
         query, distance2 = filtered_offers(user, filters)
         total, ids = _total_and_page(query, filters.get("sort") or "soonest", distance2, today, offset, per_page)
-    # Phase 2: those offers with what the page shows, in a fixed number of queries.
-    options = [
-        joinedload(Offer.organisation),
-        joinedload(Offer.site),
-        selectinload(Offer.themes),
-        selectinload(Offer.sessions),
-    ]
+    # Phase 2: those offers with what the page shows, in a fixed number of queries (their sessions only when
+    # shown, or when the index did not give their next one).
+    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
+    if with_details or next_sessions is None:
+        options.append(selectinload(Offer.sessions))
     if with_details:
         options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
     loaded = (
@@ -157,10 +158,14 @@ def search_offers(
     )
     offers = [loaded[i] for i in ids]
     result = SearchResult(offers, total, page, per_page)
+    if next_sessions is None:
+        for offer in offers:
+            upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
+            if upcoming:
+                result.next_sessions[offer.id] = min(upcoming)
+    else:
+        result.next_sessions = next_sessions
     for offer in offers:
-        upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
-        if upcoming:
-            result.next_sessions[offer.id] = min(upcoming)
         place = offer.location
         if origin and place.latitude is not None and place.longitude is not None:
             result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
