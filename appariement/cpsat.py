@@ -47,6 +47,7 @@ class Limits:
     seed: int = 0
     deterministic: bool = True
     neighbourhood: bool = False  # a small model around a hint: no presolve, stronger LP
+    cuts: bool = True  # False: no cutting planes (LP-core rounds: faster, and better, measured)
 
 
 def group_runs(keys: npt.NDArray[np.integer], idx: IntArray) -> Iterator[tuple[int, IntArray]]:
@@ -109,6 +110,7 @@ class SubModel:
         self.var: dict[int, cp_model.IntVar] = {p: self.model.new_bool_var("") for p in free.tolist()}
         self.terms: list[cp_model.IntVar] = []
         self.coeffs: list[int] = []
+        self.floors: dict[int, cp_model.IntVar] = {}  # home organisation -> its floor bonus variable
 
     def at_most(self, members: IntArray, limit: int) -> None:
         """Free members of one row ≤ limit minus the fixed members already placed."""
@@ -181,6 +183,7 @@ def add_fairness(sub: SubModel) -> None:
         if ctx.floors[o] > 0:
             f = sub.model.new_int_var(0, int(ctx.floors[o]), f"floor{o}")
             sub.model.add(f <= sub.count(members)[0])
+            sub.floors[o] = f
             sub.terms.append(f)
             sub.coeffs.append(bonus)
 
@@ -234,6 +237,15 @@ def add_hint(sub: SubModel, hint: BoolArray) -> None:
         sub.model.add_hint(sub.var[p], bool(hint[p]))
 
 
+def add_floor_hint(sub: SubModel, hint: BoolArray) -> None:
+    """Hint the floor bonuses too: a complete hint is a solution CP-SAT takes at once (measured
+    on congested L: with thousands of free pairs and the bonuses left open it often found none)."""
+    ctx = sub.ctx
+    sent = np.bincount(ctx.a.r_org[ctx.pairs.r[hint]], minlength=ctx.a.n_org)
+    for o, f in sub.floors.items():
+        sub.model.add_hint(f, int(min(sent[o], ctx.floors[o])))
+
+
 def run(sub: SubModel, limits: Limits) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """Solve with reproducible parameters: fixed seed and workers, deterministic time."""
     solver = cp_model.CpSolver()
@@ -246,6 +258,8 @@ def run(sub: SubModel, limits: Limits) -> tuple[cp_model.CpSolver, cp_model.CpSo
         # Booleans, and the full linear relaxation proves most neighbourhoods optimal fast.
         prm.cp_model_presolve = False
         prm.linearization_level = 2
+    if not limits.cuts:
+        prm.cut_level = 0
     if limits.deterministic:
         # Workers interleaved in deterministic batches, stopped by an effort count.
         prm.interleave_search = limits.workers > 1

@@ -166,7 +166,8 @@ def _continuity(
         start = objective_parts(ctx, x0)["total"]
     with _timed(ctx.timings, "solve_lns"):
         target = bound if scored else None
-        res = lns.search(ctx, x0, rows, effort, deadline=t0 + budget, target=target)
+        core = lns.lp_core_of(found, effort)
+        res = lns.search(ctx, x0, rows, effort, deadline=t0 + budget, target=target, core=core)
     with _timed(ctx.timings, "repair"):
         x = fill(ctx, res.x)  # never leave a free seat an unmatched agent could take
     score = objective_parts(ctx, x)["total"]
@@ -188,6 +189,8 @@ def _continuity(
     )
     if res.sweeps:
         report["lns"]["sweeps"] = res.sweeps  # passes re-optimising each group whole
+    if res.core_rounds:
+        report["lns"]["core_rounds"] = res.core_rounds  # LP-core neighbourhoods (lpcore.py)
     return x, bound
 
 

@@ -144,12 +144,44 @@ def test_sweeps_improve_keep_every_rule_and_stay_below_the_bound():
     assert np.array_equal(again.x, result.x)  # deterministic
 
 
-def test_sweeps_only_for_few_groups():
+def test_lp_core_rounds_for_few_groups_sweeps_without_lp():
     congested_ctx = prepare(generate("S", 1, continuity=3, congested=True))
-    assert lns.effort_for(congested_ctx).sweeps == 1  # 6 home organisations
+    effort = lns.effort_for(congested_ctx)  # 6 home organisations
+    assert effort.core_rounds == 2 * 6 and effort.sweeps == 0 and effort.rounds == 0
+    first = generate("S", 1, continuity=3, congested=True)
+    first = replace(first, settings=replace(first.settings, objective="placements_first"))
+    assert lns.effort_for(prepare(first)).sweeps == 1  # no LP, so no LP core: the sweep
     teams = generate("S", 1, continuity=3)
     teams = replace(teams, settings=replace(teams.settings, continuity_scope="team"))
-    assert lns.effort_for(prepare(teams)).sweeps == 0  # over 100 teams: neighbourhoods only
+    effort = lns.effort_for(prepare(teams))
+    assert effort.sweeps == 0 and effort.core_rounds == 0  # over 100 teams: neighbourhoods only
+
+
+# LP-core rounds: a group and its rivals over the whole horizon, on the LP's pairs only.
+CORE_EFFORT = replace(SMALL_EFFORT, rounds=0, core_rounds=4, core_rivals=1, core_effort=0.05)
+
+
+def test_lp_core_rounds_improve_keep_every_rule_and_stay_below_the_bound():
+    ctx = prepare(congested(2))
+    rows = ContinuityRows.build(ctx)
+    found = lns.continuity_bound(ctx, rows, flow_bound(ctx, solve_flow(ctx)), CORE_EFFORT)
+    core = lns.lp_core_of(found, CORE_EFFORT)
+    assert core is not None and 0 < core.pairs.sum() < len(core.pairs)  # the LP's pairs, not all
+    start = lns.start_solution(ctx, found)
+    result = lns.search(ctx, start, rows, CORE_EFFORT, core=core)
+    assert result.core_rounds == 4 and result.stopped_by in ("rounds", "bound")
+    assert objective_parts(ctx, start)["total"] <= objective_parts(ctx, result.x)["total"] <= found.bound
+    assert not rules.broken_rules(ctx.a, ctx.pairs.r[result.x], ctx.pairs.s[result.x])
+    again = lns.search(ctx, start, rows, CORE_EFFORT, core=core)
+    assert np.array_equal(again.x, result.x)  # deterministic
+
+
+def test_engine_reports_its_lp_core_rounds(monkeypatch):
+    monkeypatch.setattr(lns, "effort_for", lambda ctx: CORE_EFFORT)
+    solution = solve(congested(2))
+    m, report = solution.metrics, solution.solver
+    assert report["lns"]["core_rounds"] == 4
+    assert m["score"] <= m["bound"]
 
 
 def test_engine_reports_its_sweeps(monkeypatch):
