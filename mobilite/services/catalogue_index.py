@@ -44,10 +44,9 @@ from mobilite.models import (
     Site,
 )
 from mobilite.models.site import place_columns
+from mobilite.services.search_geometry import FAR, squared_degrees, within
 
 MAX_AGE_SECONDS = 300.0
-KM_PER_DEGREE = 111.195  # the same as services.search
-FAR = 1e9
 NO_SESSION = np.iinfo(np.int64).max  # sorts offers without a session to come last
 SEPARATOR = "\x00"  # between an offer's title, team and description in its search text
 
@@ -324,19 +323,12 @@ def total_and_page(
         has = np.zeros(n, dtype=bool)
         has[index.session_offer[overlap]] = True
         mask &= has
-    distance2 = _distance2(index, origin) if origin else None
-    if filters.get("distance_km") and origin and distance2 is not None:
-        lat0, lon0 = origin
-        reach = filters["distance_km"] / KM_PER_DEGREE
-        half_lon = reach / math.cos(math.radians(lat0))
-        with np.errstate(invalid="ignore"):
-            near = (
-                (index.latitude >= lat0 - reach)
-                & (index.latitude <= lat0 + reach)
-                & (index.longitude >= lon0 - half_lon)
-                & (index.longitude <= lon0 + half_lon)
-                & (distance2 <= reach * reach)
-            )
+    distance2: FloatArray | None = None
+    if origin:
+        distance2 = squared_degrees(index.latitude, index.longitude, origin)  # NaN where unknown
+    if filters.get("distance_km") and origin:
+        with np.errstate(invalid="ignore"):  # NaN compares as False: unknown places are never near
+            near = within(index.latitude, index.longitude, origin, filters["distance_km"], distance2)
         mask &= near | (index.place == PLACE_CODE[Place.REMOTE])
     total = int(mask.sum())
     if offset >= total:
@@ -355,12 +347,3 @@ def total_and_page(
         if day != NO_SESSION
     }
     return total, index.ids[page].tolist(), next_sessions
-
-
-def _distance2(index: NetworkIndex, origin: tuple[float, float]) -> FloatArray:
-    """The search's squared distance in degrees² (services.search._distance2), NaN where unknown."""
-    lat0, lon0 = origin
-    k = math.cos(math.radians(lat0))
-    dx = (index.longitude - lon0) * k
-    dy = index.latitude - lat0
-    return dx * dx + dy * dy

@@ -1,11 +1,8 @@
-"""Searching the network's published offers, all in SQL: filters, a page of results, its total.
+"""Searching the network's published offers: filters, a page of results, its total, from the worker's
+in-memory index (services.catalogue_index) or in SQL.
 
-Distance is measured from the agent's work place to the host organisation with an equirectangular
-projection at the agent's latitude (x = Δlongitude·cos(latitude₀), y = Δlatitude, 111.195 km a degree): within
-a few tenths of a percent of the great-circle distance at the scale of a country, and computable by SQLite
-and PostgreSQL alike with plain arithmetic (the cosine is a constant worked out here). A bounding box on the
-coordinates prefilters the rows before that expression is evaluated. Remote offers (place = remote) are never
-excluded by distance: the agent does not travel.
+Distances are services.search_geometry's. Remote offers (place = remote) are never excluded by distance: the
+agent does not travel.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from flask import current_app
-from sqlalchemy import Integer, and_, cast, exists, func, literal, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, cast, exists, func, literal, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from mobilite.extensions import db
@@ -39,13 +36,12 @@ from mobilite.models import (
 )
 from mobilite.models.site import located_offers, place_columns
 from mobilite.services import catalogue_index
+from mobilite.services.search_geometry import FAR, KM_PER_DEGREE, squared_degrees, within
 
 OFFER_LATITUDE, OFFER_LONGITUDE, OFFER_CITY = place_columns()  # the offer's site's, else its organisation's
-KM_PER_DEGREE = 111.195
 PER_PAGE = 20
 SORTS = ("soonest", "closest", "newest")
 NEVER = literal(date(9999, 12, 31))  # sorts offers without a session to come last
-FAR = 1e9  # sorts organisations without coordinates last
 WALK_FIRST_BATCH = 64  # session rows in the soonest sort's first batch, at least…
 WALK_ROWS_PER_OFFER = 2  # …or this many per offer wanted (offers tend to have a few sessions)
 
@@ -86,15 +82,6 @@ def _origin(user: User) -> tuple[float, float] | None:
     if user.work_latitude is None or user.work_longitude is None:
         return None
     return user.work_latitude, user.work_longitude
-
-
-def _distance2(origin: tuple[float, float]):
-    """Squared distance in degrees² (monotonic with km): no square root or cosine needed in SQL."""
-    lat0, lon0 = origin
-    k = math.cos(math.radians(lat0))
-    dx = (OFFER_LONGITUDE - lon0) * k
-    dy = OFFER_LATITUDE - lat0
-    return dx * dx + dy * dy
 
 
 def published_offers(user: User, *, located: bool = True):
@@ -207,16 +194,9 @@ def filtered_offers(user: User, filters: dict):
             overlap.append(OfferSession.start_date <= date_to)
         query = query.where(exists().where(*overlap))
 
-    distance2 = _distance2(origin) if origin else None
+    distance2 = squared_degrees(OFFER_LATITUDE, OFFER_LONGITUDE, origin) if origin else None
     if filters.get("distance_km") and origin:
-        lat0, lon0 = origin
-        reach = filters["distance_km"] / KM_PER_DEGREE
-        half_lon = reach / math.cos(math.radians(lat0))
-        near = and_(
-            OFFER_LATITUDE.between(lat0 - reach, lat0 + reach),
-            OFFER_LONGITUDE.between(lon0 - half_lon, lon0 + half_lon),
-            distance2 <= reach * reach,
-        )
+        near = within(OFFER_LATITUDE, OFFER_LONGITUDE, origin, filters["distance_km"], distance2)
         query = query.where(or_(near, Offer.place == Place.REMOTE))
     return query, distance2
 
