@@ -4,13 +4,14 @@ SQL search on a varied catalogue, and never an out-of-date one after a change.""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from mobilite.extensions import db
-from mobilite.models import CatalogueStamp, Offer, OfferStatus, Place, Site
+from mobilite.models import Base, CatalogueStamp, Offer, OfferStatus, Place, Site, User
 from mobilite.services import catalogue_index, search
 from tests.factories import (
     OfferFactory,
@@ -295,3 +296,60 @@ def test_setting_a_value_to_itself_changes_nothing(catalogue):
     offer.title = offer.title
     db.session.commit()
     assert stamp() == before
+
+
+# --- two editors at once (separate connections, committed data) ---------------------------------------------
+
+
+@pytest.fixture
+def committed_offers(_app):
+    with _app.app_context():
+        first = OfferFactory(published_at=datetime(2030, 1, 1, tzinfo=UTC))
+        network = first.organisation.network
+        second = OfferFactory(
+            organisation=OrganisationFactory(network=network), published_at=datetime(2030, 1, 2, tzinfo=UTC)
+        )
+        agent = UserFactory(organisation=OrganisationFactory(network=network))
+        ids = first.id, second.id, agent.id
+        db.session.remove()
+    yield ids
+    with _app.app_context():
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != "catalogue_stamp":  # a row the migrations put there, which searches read
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+def test_offers_edited_at_once_all_show_in_the_next_search(_app, committed_offers):
+    """Every catalogue commit rewrites the one stamp row: concurrent ones wait for each other, never fail,
+    and a search after them sees every change."""
+    first, second, agent_id = committed_offers
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def edit(offer_id: int, n: int) -> None:
+        for attempt in range(5):
+            with _app.test_request_context():
+                try:
+                    answers(db.session.get(User, agent_id), {}, 1)  # a search first, as a page does
+                    barrier.wait(timeout=60)
+                    db.begin_write()
+                    db.session.get(Offer, offer_id).title = f"Édition {n}-{attempt}"
+                    db.session.commit()
+                except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                    errors.append(exc)
+                finally:
+                    db.session.remove()
+
+    threads = [threading.Thread(target=edit, args=(offer_id, n)) for n, offer_id in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with _app.test_request_context():
+        agent = db.session.get(User, agent_id)
+        assert answers(agent, {"q": "édition 0-4"}, 1) == (1, [first])
+        assert answers(agent, {"q": "édition 1-4"}, 1) == (1, [second])
+        db.session.remove()
