@@ -261,6 +261,32 @@ def start_gunicorn(url: str, args) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds so far) of every process, from /proc (empty elsewhere)."""
+    found = []
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = entry.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        found.append((int(entry.parent.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick))
+    return found
+
+
+def server_cpu(gunicorn_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn's workers and by PostgreSQL's processes (both on this machine)."""
+    workers = postgres = 0.0
+    for pid, parent, name, seconds in _processes():
+        if pid == gunicorn_pid or parent == gunicorn_pid:
+            workers += seconds
+        elif name.startswith("postgres"):
+            postgres += seconds
+    return workers, postgres
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else float("nan")
@@ -325,13 +351,24 @@ def main() -> None:
             thread.start()
         started = time.monotonic()
         client_cpu = time.process_time()
+        workers_cpu, postgres_cpu = server_cpu(server.pid)
         clock.deadline = started + args.duration
         clock.ready.set()
         for thread in threads:
             thread.join(args.duration + 120)
         elapsed = time.monotonic() - started
+        workers_cpu, postgres_cpu = (
+            after - before for after, before in zip(server_cpu(server.pid), (workers_cpu, postgres_cpu), strict=True)
+        )
         report(results, elapsed, args)
         print(f"the clients themselves used {(time.process_time() - client_cpu) / elapsed:.2f} cores of the machine")
+        calls = sum(len(timings) for timings in results.timings.values())
+        if calls and (workers_cpu or postgres_cpu):
+            print(
+                f"the server used {(workers_cpu + postgres_cpu) / elapsed:.2f} cores: per call, "
+                f"{workers_cpu / calls * 1000:.1f} ms of CPU in gunicorn's workers and "
+                f"{postgres_cpu / calls * 1000:.1f} ms in PostgreSQL"
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         try:
