@@ -1,6 +1,6 @@
 """The catalogue: the network's published offers, as agents browse them to choose their wishes.
 
-The agents' search (services.search.search_offers, the same filters as the search form under English
+The agents' search (services.search.search_represented, the same filters as the search form under English
 parameter names) and the same rule for one offer (authz: published in the caller's network). Routes on the
 offers blueprint (api_offers).
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import jsonify
 from werkzeug.exceptions import NotFound
 
 from mobilite.api.core import api_user, api_view
@@ -29,6 +30,10 @@ class _Listed:
         return getattr(self.offer, name)
 
 
+_OFFER = CatalogueOfferOut(exclude=("distance_km", "next_session"))  # what depends on the offer alone
+_FOR_CALLER = CatalogueOfferOut(only=("distance_km", "next_session"))
+
+
 @blp.route("/catalogue", methods=["GET"])
 @api_view()
 @blp.arguments(CatalogueQuery, location="query", as_kwargs=True)
@@ -40,17 +45,24 @@ def catalogue(pagination_parameters, **filters):
     The offers published in the caller's network by other organisations than theirs, as the agents'
     search finds them: by default the soonest next session first. Their ids are what a request's `wishes`
     name."""
-    result = search.search_offers(
+    # Each offer's JSON is kept by the worker while the catalogue does not change (services.search): only
+    # the distance and the next session are dumped for each caller, so the response is made here.
+    page = search.search_represented(
         api_user(),
         filters,
+        _OFFER.dump,
+        "api-catalogue",
         page=pagination_parameters.page,
         per_page=pagination_parameters.page_size,
         with_details=True,
     )
-    pagination_parameters.item_count = result.total
-    return [
-        _Listed(offer, result.distances.get(offer.id), result.next_sessions.get(offer.id)) for offer in result.offers
-    ]
+    pagination_parameters.item_count = page.total
+    return jsonify(
+        [
+            item | _FOR_CALLER.dump({"distance_km": page.distances.get(i), "next_session": page.next_sessions.get(i)})
+            for i, item in zip(page.ids, page.items, strict=True)
+        ]
+    )
 
 
 @blp.route("/catalogue/<int:offer_id>", methods=["GET"])

@@ -1,17 +1,18 @@
 """The agents' search in memory: each worker keeps, per network, the published offers' search fields as numpy
 columns and works out a search's total and page of offer ids from them, instead of counting and walking the
-offers in SQL at every search (services.search then loads the page's offers, as before).
+offers in SQL at every search (services.search then loads the page's offers, as before). The index also
+keeps, as long as it lives, what callers worked out from one offer alone (its JSON, its card): `memo`.
 
 The answers are those of the SQL search (services.search._total_and_page, which a test compares them with):
 the same filters, the same three orders and their ties broken by offer id. Text filters compare lower-cased
 text (str.lower, where SQL uses the database's lower()).
 
-Freshness. Every transaction that changes what the search reads (an offer, its sessions, themes or skills,
-an organisation, a site) writes a new random value to `catalogue_stamp` as it commits (the session hooks
-below, installed by init_app). A search reads that value, one primary-key read, and rebuilds its network's
-index when it differs from the one the index was built at. An index also lives at most MAX_AGE_SECONDS, for
-changes made outside the application (by hand in SQL), and is keyed by the day, since "the next session"
-moves with it.
+Freshness. Every transaction that changes what the search reads (an offer, its sessions, themes, skills or
+prerequisites, an organisation, a site, a theme's labels) writes a new random value to `catalogue_stamp` as
+it commits (the session hooks below, installed by init_app). A search reads that value, one primary-key
+read, and rebuilds its network's index when it differs from the one the index was built at. An index also
+lives at most MAX_AGE_SECONDS, for changes made outside the application (by hand in SQL), and is keyed by the
+day, since "the next session" moves with it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -35,6 +36,7 @@ from mobilite.extensions import db
 from mobilite.models import (
     CatalogueStamp,
     Offer,
+    OfferPrerequisite,
     OfferSession,
     OfferSkill,
     OfferStatus,
@@ -42,15 +44,18 @@ from mobilite.models import (
     Organisation,
     Place,
     Site,
+    Theme,
 )
 from mobilite.models.site import place_columns
 from mobilite.services.search_geometry import FAR, squared_degrees, within
 
 MAX_AGE_SECONDS = 300.0
+MEMO_LIMIT = 5_000  # offers' representations kept per index (an API offer with its sessions: a few KB)
 NO_SESSION = np.iinfo(np.int64).max  # sorts offers without a session to come last
 SEPARATOR = "\x00"  # between an offer's title, team and description in its search text
 
-TRACKED = (Offer, OfferSession, OfferTheme, OfferSkill, Organisation, Site)
+# What the search and the offers' kept representations read (prerequisites: the API's; themes' labels: cards).
+TRACKED = (Offer, OfferSession, OfferTheme, OfferSkill, OfferPrerequisite, Organisation, Site, Theme)
 TRACKED_TABLES = frozenset(model.__table__.name for model in TRACKED)  # type: ignore[attr-defined]
 CHANGED = "mobilite_catalogue_changed"
 
@@ -127,6 +132,9 @@ class NetworkIndex:
     skills: dict[int, IntArray]
     soonest_order: IntArray  # rows by (next session, id)
     newest_order: IntArray  # rows by (published_at desc, id desc)
+    # (kind, offer id) → what a caller worked out from the offer alone (services.search.search_represented),
+    # kept as long as this index: the same stamp, so the same offer. At most MEMO_LIMIT entries.
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict)
 
 
 PLACE_CODE = {Place.ON_SITE: 0, Place.HYBRID: 1, Place.REMOTE: 2}
@@ -228,7 +236,8 @@ _locks_lock = threading.Lock()
 
 
 def _read_stamp() -> str | None:
-    return db.session.scalar(select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1))
+    # On the session's connection, in its transaction, without the ORM's work for a single value.
+    return db.session.connection().scalar(select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1))
 
 
 def _fresh(key: tuple[str, int, date], stamp: str) -> NetworkIndex | None:
@@ -267,6 +276,23 @@ def current_index(network_id: int, today: date) -> NetworkIndex | None:
                 _build_locks.pop(old, None)
             _cache[key] = (stamp, time.monotonic(), index)
         return index
+
+
+def remember(index: NetworkIndex, key: tuple[str, int], value: Any) -> None:
+    """Keep an offer's representation with the index, while there is room (the first ones asked for stay)."""
+    if len(index.memo) < MEMO_LIMIT:
+        index.memo[key] = value
+
+
+def places(index: NetworkIndex, offer_ids: Sequence[int]) -> dict[int, tuple[float | None, float | None]]:
+    """Where these offers (all in the index) happen: latitude and longitude, None where unknown."""
+    rows = np.searchsorted(index.ids, np.asarray(offer_ids, dtype=np.int64))
+    return {
+        offer_id: (None if math.isnan(lat) else lat, None if math.isnan(lon) else lon)
+        for offer_id, lat, lon in zip(
+            offer_ids, index.latitude[rows].tolist(), index.longitude[rows].tolist(), strict=True
+        )
+    }
 
 
 # Searching.

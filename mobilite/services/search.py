@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypedDict
@@ -103,6 +103,51 @@ def published_offers(user: User, *, located: bool = True):
     return query
 
 
+@dataclass
+class _Page:
+    """A search's total and its page of offer ids, in order; from the index when there is one."""
+
+    total: int
+    ids: list[int]
+    index: catalogue_index.NetworkIndex | None
+    next_sessions: dict[int, date] | None  # from the index; None: work them out from the offers' sessions
+
+
+def _page_of_ids(user: User, filters: dict, offset: int, per_page: int, today: date) -> _Page:
+    index = None
+    if current_app.config["CATALOGUE_INDEX"] and user.home_network_id is not None:
+        index = catalogue_index.current_index(user.home_network_id, today)
+    if index is not None:
+        total, ids, next_sessions = catalogue_index.total_and_page(
+            index, filters, user.organisation_id, _origin(user), offset, per_page
+        )
+        return _Page(total, ids, index, next_sessions)
+    query, distance2 = filtered_offers(user, filters)
+    total, ids = _total_and_page(query, filters.get("sort") or "soonest", distance2, today, offset, per_page)
+    return _Page(total, ids, None, None)
+
+
+def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool) -> dict[int, Offer]:
+    """These offers with what a page shows, in a fixed number of queries."""
+    if not ids:
+        return {}
+    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
+    if sessions:
+        options.append(selectinload(Offer.sessions))
+    if details:
+        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
+    return {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
+
+
+def _next_sessions(offers: Iterable[Offer], today: date) -> dict[int, date]:
+    found = {}
+    for offer in offers:
+        upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
+        if upcoming:
+            found[offer.id] = min(upcoming)
+    return found
+
+
 def search_offers(
     user: User,
     filters: dict,
@@ -114,49 +159,84 @@ def search_offers(
 ) -> SearchResult:
     """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
     date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
-    sort (soonest session, closest, newest). `with_details` also loads skills and prerequisites (the API
-    shows them; the search page does not)."""
+    sort (soonest session, closest, newest). `with_details` also loads sessions, skills and prerequisites."""
     today = today or date.today()
+    found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
+    # Their sessions only when shown, or when the index did not give their next one.
+    loaded = _load_offers(found.ids, sessions=with_details or found.next_sessions is None, details=with_details)
+    offers = [loaded[i] for i in found.ids if i in loaded]  # (one deleted since the index was read: left out)
+    result = SearchResult(offers, found.total, page, per_page)
+    result.next_sessions = _next_sessions(offers, today) if found.next_sessions is None else found.next_sessions
     origin = _origin(user)
-    offset = (page - 1) * per_page
-    # Phase 1: the total and the page's ids, in order: from the worker's in-memory index, else in SQL.
-    index = None
-    if current_app.config["CATALOGUE_INDEX"] and user.home_network_id is not None:
-        index = catalogue_index.current_index(user.home_network_id, today)
-    next_sessions: dict[int, date] | None = None  # worked out below from the offers' sessions
-    if index is not None:
-        total, ids, next_sessions = catalogue_index.total_and_page(
-            index, filters, user.organisation_id, origin, offset, per_page
-        )
-    else:
-        query, distance2 = filtered_offers(user, filters)
-        total, ids = _total_and_page(query, filters.get("sort") or "soonest", distance2, today, offset, per_page)
-    # Phase 2: those offers with what the page shows, in a fixed number of queries (their sessions only when
-    # shown, or when the index did not give their next one).
-    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
-    if with_details or next_sessions is None:
-        options.append(selectinload(Offer.sessions))
-    if with_details:
-        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
-    loaded = (
-        {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
-        if ids
-        else {}
-    )
-    offers = [loaded[i] for i in ids]
-    result = SearchResult(offers, total, page, per_page)
-    if next_sessions is None:
-        for offer in offers:
-            upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
-            if upcoming:
-                result.next_sessions[offer.id] = min(upcoming)
-    else:
-        result.next_sessions = next_sessions
     for offer in offers:
         place = offer.location
         if origin and place.latitude is not None and place.longitude is not None:
             result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
     return result
+
+
+@dataclass
+class RepresentedPage:
+    """A page of search_offers with each offer as `represent` gave it (the API's JSON of it, a card)."""
+
+    items: list[Any]
+    ids: list[int]
+    total: int
+    page: int
+    per_page: int
+    distances: dict[int, float]  # offer id → km, when the agent has a work place
+    next_sessions: dict[int, date]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_represented(
+    user: User,
+    filters: dict,
+    represent: Callable[[Offer], Any],
+    kind: str,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    today: date | None = None,
+    with_details: bool = False,
+) -> RepresentedPage:
+    """search_offers, each offer given as `represent(offer)`: an offer's representation of a `kind` is kept
+    with the worker's index (the same catalogue stamp, so the same offer) and given again while it lives,
+    rather than loading and representing the offer at each search. `represent` must depend on the offer
+    alone (its organisation, site, themes, and with_details its sessions, skills and prerequisites) and on
+    what `kind` names (a locale, say), never on the caller: the distance and the next session, which do,
+    come apart."""
+    today = today or date.today()
+    found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
+    index = found.index
+    kept = index.memo if index is not None else {}
+    loaded = _load_offers(
+        [i for i in found.ids if (kind, i) not in kept],
+        sessions=with_details or found.next_sessions is None,
+        details=with_details,
+    )
+    fresh = {offer_id: represent(offer) for offer_id, offer in loaded.items()}
+    if index is not None:
+        for offer_id, item in fresh.items():
+            catalogue_index.remember(index, (kind, offer_id), item)
+    ids = [i for i in found.ids if i in fresh or (kind, i) in kept]  # (as in search_offers)
+    items = [fresh[i] if i in fresh else kept[(kind, i)] for i in ids]
+    if index is not None and found.next_sessions is not None:
+        next_sessions = found.next_sessions
+        places = catalogue_index.places(index, ids)
+    else:
+        next_sessions = _next_sessions(loaded.values(), today)
+        places = {i: (loaded[i].location.latitude, loaded[i].location.longitude) for i in ids}
+    origin = _origin(user)
+    distances = {}
+    if origin:
+        for offer_id, (latitude, longitude) in places.items():
+            if latitude is not None and longitude is not None:
+                distances[offer_id] = distance_km(origin[0], origin[1], latitude, longitude)
+    return RepresentedPage(items, ids, found.total, page, per_page, distances, next_sessions)
 
 
 def filtered_offers(user: User, filters: dict):

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from mobilite.extensions import db
 from mobilite.models import OfferStatus, Place, Role
 from tests.factories import (
     CoordinatorFactory,
@@ -101,3 +102,24 @@ def test_one_catalogue_offer_is_a_published_one_of_the_caller_s_network(app, cli
     hr = UserFactory(organisation=hidden[1].organisation, roles=[Role.RH])
     assert client.get(f"/api/v1/catalogue/{hidden[1].id}", headers=bearer(app, hr)).status_code == 404
     assert client.get("/api/v1/catalogue").status_code == 401
+
+
+def test_the_list_gives_each_offer_as_the_offer_page_does_and_the_same_from_memory_or_sql(app, client, monkeypatch):
+    """Offers' JSON is kept by the worker while the catalogue does not change (services.search_represented):
+    the list gives what the one-offer operation gives, with the caller's distance, whether it comes from the
+    kept JSON, from a fresh dump or from the SQL search."""
+    coordinator, agent, soon, later, hidden, theme = _world()
+    agent.work_latitude, agent.work_longitude = 45.75, 4.85
+    for offer in (soon, later):
+        offer.organisation.latitude, offer.organisation.longitude = 45.77, 4.88
+    db.session.commit()
+    headers = bearer(app, agent)
+    singles = [client.get(f"/api/v1/catalogue/{offer.id}", headers=headers).json for offer in (soon, later)]
+    assert singles[0]["distance_km"] > 0
+    answers = []
+    for use_index in (True, True, False):
+        monkeypatch.setitem(app.config, "CATALOGUE_INDEX", use_index)
+        response = client.get("/api/v1/catalogue?sort=closest", headers=headers)
+        answers.append((response.json, response.headers["X-Pagination"]))
+    assert answers[0] == answers[1] == answers[2]
+    assert sorted(answers[0][0], key=lambda o: o["id"]) == sorted(singles, key=lambda o: o["id"])

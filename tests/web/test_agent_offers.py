@@ -15,7 +15,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from tests.fixtures import csrf_token, login
+from tests.fixtures import csrf_token, fresh, login
 
 
 def _agent_and_offer():
@@ -38,6 +38,24 @@ def test_search_page_lists_filters_and_paginates(client):
     html = client.get("/agent/offres?q=instruire&distance=150&tri=closest").get_data(as_text=True)
     assert "1 offre" in html and offer.title in html and "km" in html
     assert client.get("/agent/offres?page=2&q=Autre").status_code == 200
+
+
+def test_search_cards_speak_the_reader_s_language_and_follow_a_renamed_theme(client):
+    """Cards are kept between searches per language (services.search_represented): each reader sees the
+    themes in theirs, and a renamed theme at the next search."""
+    agent, offer = _agent_and_offer()
+    theme = ThemeFactory(label_fr="Urbanisme", label_en="Town planning")
+    offer.themes = [theme]
+    db.session.commit()
+    login(client, agent.email)
+    assert "Urbanisme" in client.get("/agent/offres").get_data(as_text=True)
+    fresh(theme).label_fr = "Aménagement"
+    db.session.commit()
+    assert "Aménagement" in client.get("/agent/offres").get_data(as_text=True)
+    token = csrf_token(client.get("/agent/offres").get_data(as_text=True))
+    client.post("/langue", data={"lang": "en", "next": "/", "csrf_token": token})
+    html = client.get("/agent/offres").get_data(as_text=True)
+    assert "Town planning" in html and "Aménagement" not in html
 
 
 def test_bad_search_input_is_explained(client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask import render_template, request
@@ -12,7 +14,7 @@ from flask_login import current_user
 from mobilite.authz import Action, require
 from mobilite.i18n import format_date
 from mobilite.labels import label as status_label
-from mobilite.models import Place, Role
+from mobilite.models import Offer, Place, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.search import OfferSearchSchema
 from mobilite.security import roles_required
@@ -22,6 +24,29 @@ from mobilite.web.agents import bp
 from mobilite.web.forms import Rejection, submit_form
 
 
+@dataclass(frozen=True)
+class OfferCard:
+    """What a search result shows of an offer that depends on the offer alone (kept between searches)."""
+
+    id: int
+    title: str
+    organisation: str
+    city: str
+    team: str
+    place: Place
+    themes: tuple[str, ...]  # labels, in the locale the card was made for
+
+
+def offer_card(locale: str) -> Callable[[Offer], OfferCard]:
+    def card(offer: Offer) -> OfferCard:
+        themes = tuple(theme.label(locale) for theme in offer.themes)
+        return OfferCard(
+            offer.id, offer.title, offer.organisation.name, offer.location.city, offer.team, offer.place, themes
+        )
+
+    return card
+
+
 @bp.get("/offres")
 @roles_required(Role.AGENT)
 def offers():
@@ -29,7 +54,9 @@ def offers():
     values = form_data(schema, request.args)
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
 
-    def render(result: search.SearchResult | None, rejected: Rejection) -> ResponseReturnValue:
+    locale = str(get_locale())
+
+    def render(result: search.RepresentedPage | None, rejected: Rejection) -> ResponseReturnValue:
         # Per page rather than per card: the places' labels, and each distinct next-session date written out
         # once (offers sorted by their next session share a handful of dates).
         days = set(result.next_sessions.values()) if result else set()
@@ -41,7 +68,7 @@ def offers():
             values=values,
             errors=rejected.errors,
             args=args,
-            choices=search.filter_choices(current_user, str(get_locale())),
+            choices=search.filter_choices(current_user, locale),
             has_work_place=current_user.work_latitude is not None,
         ), rejected.status
 
@@ -49,7 +76,9 @@ def offers():
     return submit_form(
         schema,
         values,
-        lambda filters: search.search_offers(current_user, filters, page=filters["page"]),
+        lambda filters: search.search_represented(
+            current_user, filters, offer_card(locale), f"card-{locale}", page=filters["page"]
+        ),
         done=lambda result: render(result, Rejection({}, 200)),
         again=lambda rejected: render(None, rejected),
     )
