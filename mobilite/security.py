@@ -9,13 +9,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
 from mobilite.extensions import login_manager
 from mobilite.models import Role, User
 from mobilite.services import oidc
-from mobilite.services.auth import user_for_session_id
+from mobilite.services.auth import signed_in
 
 
 def init_app(app) -> None:
@@ -27,7 +27,12 @@ def init_app(app) -> None:
     def load_user(session_id: str) -> User | None:
         # Sessions and remember-me cookies carry User.get_id(): a sign-in that ends when the user's session
         # version moves on, and expires after REMEMBER_COOKIE_DURATION at the latest.
-        return user_for_session_id(session_id, app.config["REMEMBER_COOKIE_DURATION"])
+        found = signed_in(session_id, app.config["REMEMBER_COOKIE_DURATION"])
+        if found is None:
+            return None
+        user, unread = found
+        g.unread_notifications = (user.id, unread)  # read with the user, for the header (web.notifications)
+        return user
 
     @app.after_request
     def security_headers(response):

@@ -37,7 +37,7 @@ from mobilite.models import (
     User,
     utcnow,
 )
-from mobilite.services import audit
+from mobilite.services import audit, inbox
 from mobilite.services.errors import ServiceError, Throttled
 
 hasher = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -85,6 +85,13 @@ _SESSION_ID = re.compile(r"(\d{1,12}):(\d{1,12}):(\d{1,12}):[A-Za-z0-9_-]{8,64}"
 def user_for_session_id(value: str, max_age: timedelta, now: datetime | None = None) -> User | None:
     """The user a session or remember-me cookie names (see User.get_id), if that sign-in still holds: same
     session version, begun less than `max_age` ago, account active."""
+    found = signed_in(value, max_age, now)
+    return found[0] if found else None
+
+
+def signed_in(value: str, max_age: timedelta, now: datetime | None = None) -> tuple[User, int] | None:
+    """user_for_session_id, with the user's unread notifications (inbox.unread_count) read in the same
+    query: every page's header shows them."""
     match = _SESSION_ID.fullmatch(value or "")
     if match is None:
         return None
@@ -93,16 +100,21 @@ def user_for_session_id(value: str, max_age: timedelta, now: datetime | None = N
     if not now_ts - max_age.total_seconds() <= issued <= now_ts + 60:
         return None
     # Every page asks for the user, their roles and their organisation (header, network): one query.
-    user = (
-        db.session.scalars(
-            select(User).where(User.id == user_id).options(joinedload(User.organisation), joinedload(User.role_rows))
+    row = (
+        db.session.execute(
+            select(User, inbox.unread_count_query(user_id))
+            .where(User.id == user_id)
+            .options(joinedload(User.organisation), joinedload(User.role_rows))
         )
         .unique()
         .one_or_none()
     )
-    if user is None or not user.active or user.session_version != version:
+    if row is None:
         return None
-    return user
+    user, unread = row
+    if not user.active or user.session_version != version:
+        return None
+    return user, unread or 0
 
 
 def bump_session_version(user: User) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from mobilite.extensions import db
 from mobilite.models import Channel, EmailOptOut, InboxItem, NotificationPreference, Role, User, utcnow
@@ -35,15 +36,20 @@ _CACHE_KEY = "notification_channels"
 # --- the inbox ----------------------------------------------------------------------------------------
 
 
-def unread_count(user_id: int) -> int:
-    """Unread notifications, up to UNREAD_CAP + 1: a count over at most that many index entries."""
+def unread_count_query(user_id: int) -> ScalarSelect[int]:
+    """Unread notifications, up to UNREAD_CAP + 1, as a scalar subquery: a count over at most that many
+    index entries (services.auth loads it with the signed-in user)."""
     unread = (
         select(InboxItem.id)
         .where(InboxItem.user_id == user_id, InboxItem.read_at.is_(None))
         .limit(UNREAD_CAP + 1)
         .subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(unread)) or 0
+    return select(func.count()).select_from(unread).scalar_subquery()
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(unread_count_query(user_id))) or 0
 
 
 def items_page(user: User, page: int, unread_only: bool = False) -> Page:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -32,9 +32,13 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def unread_notifications() -> dict[str, Any]:
-        # Called by the header only when someone is signed in: one COUNT on an index, per page.
+        # Called by the header only when someone is signed in: counted when the user was loaded
+        # (security.load_user), else one COUNT on an index.
         def unread() -> int:
-            return inbox_service.unread_count(current_user.id) if current_user.is_authenticated else 0
+            if not current_user.is_authenticated:
+                return 0
+            user_id, counted = g.get("unread_notifications", (None, 0))
+            return counted if user_id == current_user.id else inbox_service.unread_count(current_user.id)
 
         return {"unread_notifications": unread, "unread_cap": inbox_service.UNREAD_CAP}
 
