@@ -10,14 +10,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select, text, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Table, case, func, or_, select, update
 
 from mobilite.extensions import db
 from mobilite.models import ApiToken, User, utcnow
 from mobilite.services import audit
+from mobilite.services.auth import user_with_roles
 from mobilite.services.errors import ServiceError
 
 TOKEN_PREFIX = "mob_"
@@ -100,29 +101,31 @@ def authenticate(raw: str, limit_per_minute: int, now: datetime | None = None) -
     now = now or utcnow()
     window = now.replace(second=0, microsecond=0)
     db.begin_write()
+    # Core statements on the session's connection: a counter needs none of the ORM's bookkeeping (every API
+    # call runs this).
+    connection = db.session.connection()
     if db.dialect == "postgresql":
         # A rate counter is not worth a disk flush per API call; a crash loses at most a few counts.
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    row = db.session.execute(
-        update(ApiToken)
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    tokens = cast(Table, ApiToken.__table__)
+    row = connection.execute(
+        update(tokens)
         .where(
-            ApiToken.token_hash == hash_token(raw),
-            ApiToken.revoked_at.is_(None),
-            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            tokens.c.token_hash == hash_token(raw),
+            tokens.c.revoked_at.is_(None),
+            or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > now),
         )
         .values(
-            window_count=case((ApiToken.window_start == window, ApiToken.window_count + 1), else_=1),
+            window_count=case((tokens.c.window_start == window, tokens.c.window_count + 1), else_=1),
             window_start=window,
             last_used_at=now,
         )
-        .returning(ApiToken.user_id, ApiToken.window_count)
-        .execution_options(synchronize_session=False)
+        .returning(tokens.c.user_id, tokens.c.window_count)
     ).first()
     db.session.commit()
     if row is None:
         return Authenticated(None)
-    # The user, their roles and organisation in one query, as for a browser session (services.auth).
-    user = db.session.get(User, row.user_id, options=[joinedload(User.organisation), joinedload(User.role_rows)])
+    user = db.session.scalars(user_with_roles(row.user_id)).unique().one_or_none()
     if user is None or not user.active:
         return Authenticated(None)
     if row.window_count > limit_per_minute:

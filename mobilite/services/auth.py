@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -82,6 +82,13 @@ def _account_key(email: str) -> str:
 _SESSION_ID = re.compile(r"(\d{1,12}):(\d{1,12}):(\d{1,12}):[A-Za-z0-9_-]{8,64}", re.ASCII)
 
 
+def user_with_roles(user_id: int) -> Select[User]:
+    """The query of a user with their roles and organisation, which every request asks for (the header, the
+    network, the permissions): one query, and a statement SQLAlchemy compiles once (Session.get with loader
+    options builds its own at each call)."""
+    return select(User).where(User.id == user_id).options(joinedload(User.organisation), joinedload(User.role_rows))
+
+
 def user_for_session_id(value: str, max_age: timedelta, now: datetime | None = None) -> User | None:
     """The user a session or remember-me cookie names (see User.get_id), if that sign-in still holds: same
     session version, begun less than `max_age` ago, account active."""
@@ -99,19 +106,12 @@ def signed_in(value: str, max_age: timedelta, now: datetime | None = None) -> tu
     now_ts = (now or utcnow()).timestamp()
     if not now_ts - max_age.total_seconds() <= issued <= now_ts + 60:
         return None
-    # Every page asks for the user, their roles and their organisation (header, network): one query.
-    row = (
-        db.session.execute(
-            select(User, inbox.unread_count_query(user_id))
-            .where(User.id == user_id)
-            .options(joinedload(User.organisation), joinedload(User.role_rows))
-        )
-        .unique()
-        .one_or_none()
-    )
+    with_unread = user_with_roles(user_id).add_columns(inbox.unread_count_query(user_id))
+    row = db.session.execute(with_unread).unique().one_or_none()
     if row is None:
         return None
-    user, unread = row
+    user: User = row[0]
+    unread: int | None = row[1]
     if not user.active or user.session_version != version:
         return None
     return user, unread or 0
