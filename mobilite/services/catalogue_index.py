@@ -50,7 +50,7 @@ from mobilite.models.site import place_columns
 from mobilite.services.search_geometry import FAR, squared_degrees, within
 
 MAX_AGE_SECONDS = 300.0
-MEMO_LIMIT = 5_000  # offers' representations kept per index (an API offer with its sessions: a few KB)
+MEMO_LIMIT = 10_000  # representations kept per index: an offer's API JSON takes about 3 KB, a card less
 NO_SESSION = np.iinfo(np.int64).max  # sorts offers without a session to come last
 SEPARATOR = "\x00"  # between an offer's title, team and description in its search text
 

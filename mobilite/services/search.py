@@ -135,7 +135,7 @@ def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool) -> dict[i
     if sessions:
         options.append(selectinload(Offer.sessions))
     if details:
-        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill)]
+        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites)]  # (their skill ids suffice)
     return {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
 
 
