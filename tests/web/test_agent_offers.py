@@ -58,6 +58,20 @@ def test_search_cards_speak_the_reader_s_language_and_follow_a_renamed_theme(cli
     assert "Town planning" in html and "Aménagement" not in html
 
 
+def test_a_card_is_whole_whatever_its_offer_s_text(client):
+    """Cards are kept with gaps for the reader's distance and next session: an offer's own text can open none."""
+    agent, offer = _agent_and_offer()
+    offer.title = "Urbanisme <!--mobilite:split--> </li><script>x</script>"
+    offer.team = "<!--mobilite:split-->"
+    db.session.commit()
+    login(client, agent.email)
+    html = client.get("/agent/offres").get_data(as_text=True)
+    assert "Urbanisme &lt;!--mobilite:split--&gt; &lt;/li&gt;&lt;script&gt;" in html and "<script>x" not in html
+    cards = html[html.index('<ul class="cards"') : html.index("</ul>", html.index('<ul class="cards"'))]
+    assert cards.count('<li class="card">') == cards.count("</li>") == 1
+    assert " km</p>" in cards and "Prochaine session\xa0:" in cards
+
+
 def test_bad_search_input_is_explained(client):
     agent, _offer = _agent_and_offer()
     login(client, agent.email)

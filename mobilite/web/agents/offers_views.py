@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template, request
+from flask import get_template_attribute, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from mobilite.authz import Action, require
 from mobilite.i18n import format_date
 from mobilite.labels import label as status_label
-from mobilite.models import Offer, Place, Role
+from mobilite.models import Offer, Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.search import OfferSearchSchema
 from mobilite.security import roles_required
@@ -23,28 +23,26 @@ from mobilite.services import search
 from mobilite.web.agents import bp
 from mobilite.web.forms import Rejection, submit_form
 
+# Where a kept card leaves room for the reader's distance and next session: no offer's text can write it (the
+# card escapes them).
+CARD_SPLIT = Markup("<!--mobilite:split-->")
+
 
 @dataclass(frozen=True)
 class OfferCard:
-    """What a search result shows of an offer that depends on the offer alone (kept between searches)."""
+    """A search result's card as far as it depends on the offer alone, rendered (kept between searches)."""
 
     id: int
-    title: str
-    organisation: str
-    city: str
-    team: str
-    place: Place
-    themes: tuple[str, ...]  # labels, in the locale the card was made for
+    head: Markup  # up to the place: the reader's distance follows
+    middle: Markup  # up to the next session's line
+    tail: Markup
 
 
-def offer_card(locale: str) -> Callable[[Offer], OfferCard]:
-    def card(offer: Offer) -> OfferCard:
-        themes = tuple(theme.label(locale) for theme in offer.themes)
-        return OfferCard(
-            offer.id, offer.title, offer.organisation.name, offer.location.city, offer.team, offer.place, themes
-        )
-
-    return card
+def offer_card(offer: Offer) -> OfferCard:
+    """The card in the current language (search_represented keeps it under that language's kind)."""
+    card = get_template_attribute("agents/offers/_card.html", "card")
+    head, middle, tail = str(card(offer, status_label(offer.place), CARD_SPLIT)).split(CARD_SPLIT)
+    return OfferCard(offer.id, Markup(head), Markup(middle), Markup(tail))
 
 
 @bp.get("/offres")
@@ -53,17 +51,15 @@ def offers():
     schema = OfferSearchSchema()
     values = form_data(schema, request.args)
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
-
     locale = str(get_locale())
 
     def render(result: search.RepresentedPage | None, rejected: Rejection) -> ResponseReturnValue:
-        # Per page rather than per card: the places' labels, and each distinct next-session date written out
-        # once (offers sorted by their next session share a handful of dates).
+        # Per page rather than per card: each distinct next-session date written out once (offers sorted by
+        # their next session share a handful of dates).
         days = set(result.next_sessions.values()) if result else set()
         return render_template(
             "agents/offers/list.html",
             result=result,
-            place_labels={place: status_label(place) for place in Place},
             long_dates={day: format_date(day, "long") for day in days},
             values=values,
             errors=rejected.errors,
@@ -77,7 +73,7 @@ def offers():
         schema,
         values,
         lambda filters: search.search_represented(
-            current_user, filters, offer_card(locale), f"card-{locale}", page=filters["page"]
+            current_user, filters, offer_card, f"card-{locale}", page=filters["page"]
         ),
         done=lambda result: render(result, Rejection({}, 200)),
         again=lambda rejected: render(None, rejected),
