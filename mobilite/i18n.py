@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import flask_babel
 from babel import dates, support
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel import Domain, format_decimal, format_percent, get_locale, to_user_timezone
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from mobilite.extensions import babel
 
@@ -151,6 +155,29 @@ class MessagesDomain(Domain):
         return translations
 
 
+def _template_gettext(translations) -> tuple[Callable[..., str], Callable[..., str]]:
+    """Jinja's "newstyle" gettext and ngettext (jinja2.ext), bound to one render's translations. Flask-Babel's
+    look the translations up again at each message, and a page shows dozens. Positional-only: a template may
+    name a placeholder `num` or `string`."""
+
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        message = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            message = Markup(message)
+        return message % variables  # always a format string, as in Jinja's
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        message = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            message = Markup(message)
+        return message % variables
+
+    return gettext, ngettext
+
+
 def languages() -> list[str]:
     return [code.strip() for code in current_app.config["LANGUAGES"].split(",") if code.strip()]
 
@@ -176,7 +203,10 @@ def init_app(app) -> None:
 
     @app.context_processor
     def inject_i18n():
+        gettext, ngettext = _template_gettext(flask_babel.get_translations())
         return {
+            "gettext": gettext,  # _() and {% trans %} in the template find these first
+            "ngettext": ngettext,
             "current_locale": str(get_locale()),
             "languages": languages(),
             "format_date": format_date,
