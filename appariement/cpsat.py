@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,12 +112,22 @@ class SubModel:
         self.coeffs: list[int] = []
         self.floors: dict[int, cp_model.IntVar] = {}  # home organisation -> its floor bonus variable
 
-    def at_most(self, members: IntArray, limit: int) -> None:
-        """Free members of one row ≤ limit minus the fixed members already placed."""
-        free = members[self.is_free[members]]
-        room = limit - int(self.values[members].sum())
-        if len(free) > room:
-            self.model.add(cp_model.LinearExpr.sum([self.var[p] for p in free.tolist()]) <= max(room, 0))
+    def at_most_each(self, keys: npt.NDArray[np.integer], idx: IntArray, limit: Callable[[IntArray], IntArray]) -> None:
+        """For each run of equal keys (keys given along idx), in key order: its free members ≤
+        ``limit(key)`` minus its fixed members placed.  The rows that cannot bind (free members
+        within that room) are found vectorised and never built — most of them, in a round."""
+        if len(idx) == 0:
+            return
+        order = np.argsort(keys, kind="stable")
+        k, m = keys[order], idx[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        ends = np.r_[starts[1:], len(m)]
+        n_free = np.add.reduceat(self.is_free[m].astype(np.int64), starts)
+        room = limit(k[starts].astype(np.int64)) - np.add.reduceat(self.values[m].astype(np.int64), starts)
+        for i in np.flatnonzero(n_free > room).tolist():
+            members = m[starts[i] : ends[i]]
+            free = members[self.is_free[members]]
+            self.model.add(cp_model.LinearExpr.sum([self.var[p] for p in free.tolist()]) <= max(int(room[i]), 0))
 
     def count(self, members: IntArray) -> tuple[cp_model.LinearExprT, int]:
         """Placements among members (a linear expression) and its largest possible value."""
@@ -144,8 +154,7 @@ def add_capacity(sub: SubModel) -> None:
     """A session takes at most its capacity."""
     ps = sub.ctx.pairs.s
     hot = touched(ps, sub)
-    for s, members in group_runs(ps[hot], hot):
-        sub.at_most(members, int(sub.ctx.a.s_cap[s]))
+    sub.at_most_each(ps[hot], hot, lambda s: sub.ctx.a.s_cap[s].astype(np.int64))
 
 
 def add_diversity(sub: SubModel) -> None:
@@ -156,8 +165,7 @@ def add_diversity(sub: SubModel) -> None:
     a, pairs = sub.ctx.a, sub.ctx.pairs
     so = pairs.s.astype(np.int64) * a.n_org + a.r_org[pairs.r]
     hot = touched(so, sub)
-    for _, members in group_runs(so[hot], hot):
-        sub.at_most(members, n)
+    sub.at_most_each(so[hot], hot, lambda keys: np.full(len(keys), n, dtype=np.int64))
 
 
 def add_continuity(sub: SubModel, rows: ContinuityRows) -> None:
@@ -165,10 +173,10 @@ def add_continuity(sub: SubModel, rows: ContinuityRows) -> None:
     k = sub.ctx.settings.continuity
     if k is None or rows.count == 0:
         return
-    hot = np.unique(rows.row[sub.is_free[rows.members]])
-    take = np.isin(rows.row, hot)
-    for _, members in group_runs(rows.row[take], rows.members[take]):
-        sub.at_most(members, k)
+    hot = np.zeros(rows.count, dtype=bool)
+    hot[rows.row[sub.is_free[rows.members]]] = True
+    take = hot[rows.row]
+    sub.at_most_each(rows.row[take], rows.members[take], lambda keys: np.full(len(keys), k, dtype=np.int64))
 
 
 def add_fairness(sub: SubModel) -> None:

@@ -44,7 +44,11 @@ class Tracker:
         self.seats_used = np.zeros(a.n_ses, dtype=np.int64)
         self.placed = np.zeros(a.n_req, dtype=bool)
         self.same_org: dict[tuple[int, int], int] = defaultdict(int)  # (session, home org) -> agents
-        self.away: dict[int, list[tuple[int, int]]] = defaultdict(list)  # group -> (start, end) away
+        # group -> agents away on each day (from the first session's start): a slice's max is the
+        # peak over a session's days, where scanning the group's intervals cost a Python loop.
+        self.first_day = int(a.s_start.min()) if a.n_ses else 0
+        self.n_days = int(a.s_end.max()) - self.first_day + 1 if a.n_ses else 0
+        self.away: dict[int, npt.NDArray[np.int64]] = {}
         for p in np.flatnonzero(x).tolist():
             self._count(p, +1)
 
@@ -54,12 +58,10 @@ class Tracker:
         self.placed[r] = sign > 0
         self.same_org[(s, int(self.home_org[r]))] += sign
         if self.continuity_limit is not None:
-            interval = (int(self.start[s]), int(self.end[s]))
-            away = self.away[int(self.group[r])]
-            if sign > 0:
-                away.append(interval)
-            else:
-                away.remove(interval)
+            g = int(self.group[r])
+            if g not in self.away:
+                self.away[g] = np.zeros(self.n_days, dtype=np.int64)
+            self.away[g][self.start[s] - self.first_day : self.end[s] - self.first_day + 1] += sign
 
     def blocker(self, p: int) -> Blocker | None:
         """Why pair p cannot be added now (None: it can)."""
@@ -77,10 +79,10 @@ class Tracker:
 
     def _peak_with(self, group: int, s: int) -> int:
         """Agents of the group away on the busiest day of session s, s included."""
-        first, last = int(self.start[s]), int(self.end[s])
-        overlapping = [iv for iv in self.away.get(group, ()) if iv[0] <= last and first <= iv[1]]
-        days = {first} | {lo for lo, _ in overlapping if lo >= first}
-        return 1 + max((sum(lo <= d <= hi for lo, hi in overlapping) for d in days), default=0)
+        away = self.away.get(group)
+        if away is None:
+            return 1
+        return 1 + int(away[self.start[s] - self.first_day : self.end[s] - self.first_day + 1].max())
 
     def add(self, p: int) -> None:
         self.x[p] = True
@@ -94,7 +96,9 @@ class Tracker:
 def fill(ctx: Context, x: Mask) -> Mask:
     """Greedily add the best-scoring feasible pairs of unplaced requests (never removes)."""
     t = Tracker(ctx, x)
-    cand = np.flatnonzero(~t.placed[ctx.pairs.r] & ctx.free_mask())
+    # Seats are only added: a session full now stays full (congested rounds: most pairs).
+    has_seat = t.seats_used[ctx.pairs.s] < t.capacity[ctx.pairs.s]
+    cand = np.flatnonzero(~t.placed[ctx.pairs.r] & ctx.free_mask() & has_seat)
     order = cand[np.lexsort((cand, -ctx.scores.total[cand]))]
     for p in order.tolist():
         if t.blocker(p) is None:

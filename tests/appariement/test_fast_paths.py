@@ -94,3 +94,31 @@ def test_command_line_solve_is_the_plain_solve(size):
     assert all(u.outlook is None for u in fast.unmatched)
     with_outlooks = solve(problem, validated=True)
     assert with_outlooks.to_json(stats=False, outlooks=True) == solve(problem).to_json(stats=False, outlooks=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_tracker_continuity_check_is_the_rule(seed):
+    """The tracker's day loads say CONTINUITY exactly when the rule breaks with the pair added."""
+    from appariement.engine import prepare
+    from appariement.rules import RuleName, broken_rules
+    from appariement.tracker import Blocker, Tracker, fill
+
+    p = generate("S", seed, continuity=2, congested=True)
+    ctx = prepare(p)
+    a, pr, ps = ctx.a, ctx.pairs.r, ctx.pairs.s
+    rng = np.random.default_rng(seed)
+    x = fill(ctx, np.zeros(len(pr), dtype=bool))  # a feasible assignment, every seat it can fill
+    t = Tracker(ctx, x)
+    placed = np.flatnonzero(x)
+    for q in rng.choice(placed, 20, replace=False).tolist():
+        t.remove(q)  # free a few seats so that continuity is what blocks
+    checked = 0
+    for q in rng.permutation(len(pr))[:600].tolist():
+        why = t.blocker(q)
+        if why not in (None, Blocker.CONTINUITY):
+            continue
+        y = t.x.copy()
+        y[q] = True
+        assert (why == Blocker.CONTINUITY) == (RuleName.CONTINUITY in broken_rules(a, pr[y], ps[y]))
+        checked += why == Blocker.CONTINUITY
+    assert checked > 0
