@@ -11,7 +11,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict
 
@@ -44,20 +44,6 @@ SORTS = ("soonest", "closest", "newest")
 NEVER = literal(date(9999, 12, 31))  # sorts offers without a session to come last
 WALK_FIRST_BATCH = 64  # session rows in the soonest sort's first batch, at least…
 WALK_ROWS_PER_OFFER = 2  # …or this many per offer wanted (offers tend to have a few sessions)
-
-
-@dataclass
-class SearchResult:
-    offers: list[Offer]
-    total: int
-    page: int
-    per_page: int
-    distances: dict[int, float] = field(default_factory=dict)  # offer id → km, when the agent has a work place
-    next_sessions: dict[int, date] = field(default_factory=dict)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def distance_km(lat0: float, lon0: float, lat: float, lon: float) -> float:
@@ -148,36 +134,10 @@ def _next_sessions(offers: Iterable[Offer], today: date) -> dict[int, date]:
     return found
 
 
-def search_offers(
-    user: User,
-    filters: dict,
-    *,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-    today: date | None = None,
-    with_details: bool = False,
-) -> SearchResult:
-    """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
-    date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
-    sort (soonest session, closest, newest). `with_details` also loads sessions, skills and prerequisites."""
-    today = today or date.today()
-    found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
-    # Their sessions only when shown, or when the index did not give their next one.
-    loaded = _load_offers(found.ids, sessions=with_details or found.next_sessions is None, details=with_details)
-    offers = [loaded[i] for i in found.ids if i in loaded]  # (one deleted since the index was read: left out)
-    result = SearchResult(offers, found.total, page, per_page)
-    result.next_sessions = _next_sessions(offers, today) if found.next_sessions is None else found.next_sessions
-    origin = _origin(user)
-    for offer in offers:
-        place = offer.location
-        if origin and place.latitude is not None and place.longitude is not None:
-            result.distances[offer.id] = distance_km(origin[0], origin[1], place.latitude, place.longitude)
-    return result
-
-
 @dataclass
-class RepresentedPage:
-    """A page of search_offers with each offer as `represent` gave it (the API's JSON of it, a card)."""
+class SearchPage:
+    """A page of search results, each offer as the search's `represent` gave it (the offer itself, its JSON,
+    its card)."""
 
     items: list[Any]
     ids: list[int]
@@ -192,41 +152,60 @@ class RepresentedPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def search_represented(
+def search_offers(
     user: User,
     filters: dict,
-    represent: Callable[[Offer], Any],
-    kind: str,
     *,
     page: int = 1,
     per_page: int = PER_PAGE,
     today: date | None = None,
     with_details: bool = False,
-) -> RepresentedPage:
-    """search_offers, each offer given as `represent(offer)`: an offer's representation of a `kind` is kept
+) -> SearchPage:
+    """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
+    date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
+    sort (soonest session, closest, newest). The page's offers are loaded with their organisation, site and
+    themes; `with_details` also with their sessions, skills and prerequisites."""
+    return search_represented(
+        user, filters, lambda offer: offer, None, page=page, per_page=per_page, today=today, with_details=with_details
+    )
+
+
+def search_represented(
+    user: User,
+    filters: dict,
+    represent: Callable[[Offer], Any],
+    kind: str | None,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    today: date | None = None,
+    with_details: bool = False,
+) -> SearchPage:
+    """search_offers, each offer given as `represent(offer)`. An offer's representation of a `kind` is kept
     with the worker's index (the same catalogue stamp, so the same offer) and given again while it lives,
     rather than loading and representing the offer at each search. `represent` must depend on the offer
     alone (its organisation, site, themes, and with_details its sessions, skills and prerequisites) and on
-    what `kind` names (a locale, say), never on the caller: the distance and the next session, which do,
-    come apart."""
+    what `kind` names (a language, say), never on the reader: the distance and the next session, which do,
+    come apart. No `kind`: nothing is kept (ORM objects belong to the request's session)."""
     today = today or date.today()
     found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
-    index = found.index
-    kept = index.memo if index is not None else {}
+    keeps = kind is not None and found.index is not None
+    memo: dict[tuple[str, int], Any] = found.index.memo if keeps and found.index is not None else {}
+    key = kind or ""
     loaded = _load_offers(
-        [i for i in found.ids if (kind, i) not in kept],
+        [i for i in found.ids if (key, i) not in memo],
         sessions=with_details or found.next_sessions is None,
         details=with_details,
     )
     fresh = {offer_id: represent(offer) for offer_id, offer in loaded.items()}
-    if index is not None:
+    if keeps and found.index is not None:
         for offer_id, item in fresh.items():
-            catalogue_index.remember(index, (kind, offer_id), item)
-    ids = [i for i in found.ids if i in fresh or (kind, i) in kept]  # (as in search_offers)
-    items = [fresh[i] if i in fresh else kept[(kind, i)] for i in ids]
-    if index is not None and found.next_sessions is not None:
+            catalogue_index.remember(found.index, (key, offer_id), item)
+    ids = [i for i in found.ids if i in fresh or (key, i) in memo]  # (one deleted since the index was read: left out)
+    items = [fresh[i] if i in fresh else memo[(key, i)] for i in ids]
+    if found.index is not None and found.next_sessions is not None:
         next_sessions = found.next_sessions
-        places = catalogue_index.places(index, ids)
+        places = catalogue_index.places(found.index, ids)
     else:
         next_sessions = _next_sessions(loaded.values(), today)
         places = {i: (loaded[i].location.latitude, loaded[i].location.longitude) for i in ids}
@@ -236,7 +215,7 @@ def search_represented(
         for offer_id, (latitude, longitude) in places.items():
             if latitude is not None and longitude is not None:
                 distances[offer_id] = distance_km(origin[0], origin[1], latitude, longitude)
-    return RepresentedPage(items, ids, found.total, page, per_page, distances, next_sessions)
+    return SearchPage(items, ids, found.total, page, per_page, distances, next_sessions)
 
 
 def filtered_offers(user: User, filters: dict):

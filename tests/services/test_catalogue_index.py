@@ -24,13 +24,13 @@ def catalogue(ctx):
 
 def answers(user, filters: dict, page: int) -> tuple[int, list[int]]:
     result = search.search_offers(user, filters, page=page, per_page=4, today=TODAY)
-    return result.total, [offer.id for offer in result.offers]
+    return result.total, [offer.id for offer in result.items]
 
 
 def shown(user, filters: dict, page: int) -> tuple:
     """What a page of results shows: total, offers, their next sessions and distances."""
     result = search.search_offers(user, filters, page=page, per_page=4, today=TODAY)
-    return result.total, [offer.id for offer in result.offers], result.next_sessions, result.distances
+    return result.total, [offer.id for offer in result.items], result.next_sessions, result.distances
 
 
 def test_the_index_answers_as_the_sql_search_does(catalogue, app, monkeypatch):

@@ -22,7 +22,9 @@ def catalogue(ctx):
 
 
 def snapshot(offer: Offer) -> tuple:
-    """Everything a representation may read of an offer alone."""
+    """Everything a representation may read of an offer alone. Collections sorted: the test's own session
+    keeps them in the order the fixture built them (it does not expire objects at commit), while a fresh
+    load orders them; which one a search meets depends on what the garbage collector has dropped."""
     return (
         offer.id,
         offer.title,
@@ -32,8 +34,8 @@ def snapshot(offer: Offer) -> tuple:
         offer.organisation.name,
         offer.location.city,
         offer.location.latitude,
-        tuple((theme.id, theme.label_fr) for theme in offer.themes),
-        tuple(skill.id for skill in offer.skills),
+        tuple(sorted((theme.id, theme.label_fr) for theme in offer.themes)),
+        tuple(sorted(skill.id for skill in offer.skills)),
         tuple(sorted((p.skill_id, p.min_level) for p in offer.prerequisites)),
         tuple(sorted((s.start_date, s.end_date, s.capacity) for s in offer.sessions)),
     )
@@ -70,13 +72,13 @@ def test_a_represented_page_is_the_offers_as_loaded_now_and_kept_ones_load_nothi
             counting = Counting()
             again = represented(user, filters, page, counting)
             for found in (first, again):
-                assert found.ids == [offer.id for offer in expected.offers], (filters, page)
-                assert found.items == [snapshot(offer) for offer in expected.offers]
+                assert found.ids == [offer.id for offer in expected.items], (filters, page)
+                assert found.items == [snapshot(offer) for offer in expected.items]
                 assert found.total == expected.total
                 assert found.next_sessions == expected.next_sessions
                 assert found.distances == expected.distances
             assert counting.calls == 0  # every offer of the page came from the index's memo
-            compared += bool(expected.offers)
+            compared += bool(expected.items)
     assert compared > 30
 
 
@@ -135,7 +137,7 @@ def test_an_offer_gone_since_the_index_was_read_is_left_out(catalogue, monkeypat
     monkeypatch.setattr(catalogue_index, "total_and_page", with_a_vanished_offer)
     agent = catalogue["agent"]
     assert 10**9 not in represented(agent, {}, 1).ids
-    assert 10**9 not in [offer.id for offer in search.search_offers(agent, {}, today=TODAY).offers]
+    assert 10**9 not in [offer.id for offer in search.search_offers(agent, {}, today=TODAY).items]
 
 
 def test_a_kept_page_reads_only_the_stamp(catalogue):

@@ -72,7 +72,7 @@ def world(ctx):
 
 def titles(world, **filters):
     result = search.search_offers(world["agent"], filters, today=TODAY)
-    return [o.title for o in result.offers]
+    return [o.title for o in result.items]
 
 
 def test_lists_only_published_offers_of_other_organisations_of_the_network(world):
@@ -145,8 +145,8 @@ def test_paginates_with_the_total(world):
     first = search.search_offers(world["agent"], {}, page=1, per_page=2, today=TODAY)
     second = search.search_offers(world["agent"], {}, page=2, per_page=2, today=TODAY)
     assert first.total == second.total == 3 and first.pages == 2
-    assert len(first.offers) == 2 and len(second.offers) == 1
-    assert {o.id for o in first.offers}.isdisjoint({o.id for o in second.offers})
+    assert len(first.items) == 2 and len(second.items) == 1
+    assert {o.id for o in first.items}.isdisjoint({o.id for o in second.items})
 
 
 def test_closest_first_pages_carry_the_total_even_past_the_end_or_with_nothing_found(world):
@@ -155,11 +155,11 @@ def test_closest_first_pages_carry_the_total_even_past_the_end_or_with_nothing_f
     pages = [
         search.search_offers(world["agent"], {"sort": "closest"}, page=p, per_page=2, today=TODAY) for p in (1, 2, 3)
     ]
-    assert [o.title for page in pages for o in page.offers] == expected
-    assert [page.total for page in pages] == [3, 3, 3] and pages[2].offers == []
+    assert [o.title for page in pages for o in page.items] == expected
+    assert [page.total for page in pages] == [3, 3, 3] and pages[2].items == []
     far = search.search_offers(world["agent"], {"sort": "closest", "distance_km": 10}, today=TODAY)
     near = search.search_offers(world["agent"], {"sort": "closest", "distance_km": 1, "q": "nulle part"}, today=TODAY)
-    assert far.total == len(far.offers) and near.total == 0 and near.offers == []
+    assert far.total == len(far.items) and near.total == 0 and near.items == []
 
 
 def _statements_of_one_search(agent, sessions: bool = True) -> list[str]:
@@ -172,7 +172,7 @@ def _statements_of_one_search(agent, sessions: bool = True) -> list[str]:
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         result = search.search_offers(agent, {"q": "a"}, today=TODAY)
-        for offer in result.offers:  # what the page shows is loaded already
+        for offer in result.items:  # what the page shows is loaded already
             _ = (offer.organisation.name, [t.code for t in offer.themes])
             if sessions:
                 _ = [s.start_date for s in offer.sessions]

@@ -93,7 +93,7 @@ def test_soonest_sort_matches_the_reference_order_on_every_page(catalogue, monke
             for page in range(1, last_page + 1):
                 result = search.search_offers(catalogue["agent"], filters, page=page, per_page=per_page, today=TODAY)
                 start = (page - 1) * per_page
-                assert [o.id for o in result.offers] == reference[start : start + per_page], (filters, per_page, page)
+                assert [o.id for o in result.items] == reference[start : start + per_page], (filters, per_page, page)
                 assert result.total == len(reference)
 
 

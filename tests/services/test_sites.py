@@ -130,17 +130,17 @@ def test_an_offer_may_not_name_another_organisation_site(world):
 
 def test_the_search_filters_sorts_and_measures_by_the_site(world):
     found = search.search_offers(world.agent, {"distance_km": 50})
-    assert [o.id for o in found.offers] == [world.far_seat_near_site.id]  # seat 390 km away, site in Lyon
+    assert [o.id for o in found.items] == [world.far_seat_near_site.id]  # seat 390 km away, site in Lyon
     assert found.distances[world.far_seat_near_site.id] < 5
     everything = search.search_offers(world.agent, {"sort": "closest"})
-    assert [o.id for o in everything.offers] == [world.far_seat_near_site.id, world.near_seat_far_site.id]
+    assert [o.id for o in everything.items] == [world.far_seat_near_site.id, world.near_seat_far_site.id]
     assert everything.distances[world.near_seat_far_site.id] > 350  # seat in Caluire, site in Paris
     assert search.distance_to(world.agent, world.near_seat_far_site) > 350
 
 
 def test_the_search_city_filter_and_choices_use_the_site_city(world):
     in_paris = search.search_offers(world.agent, {"city": "paris"})
-    assert [o.id for o in in_paris.offers] == [world.near_seat_far_site.id]
+    assert [o.id for o in in_paris.items] == [world.near_seat_far_site.id]
     cities = [value for value, _label in search.filter_choices(world.agent, "fr")["cities"]]
     assert "Paris" in cities and "Lyon" in cities
 

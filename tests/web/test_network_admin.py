@@ -439,7 +439,7 @@ def suspension_world(app):
 
 
 def _catalogue_ids(user) -> set[int]:
-    return {offer.id for offer in search.search_offers(user, {}).offers}
+    return {offer.id for offer in search.search_offers(user, {}).items}
 
 
 def _round_ids(network) -> tuple[set[int], set[int]]:

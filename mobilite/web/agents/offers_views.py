@@ -53,7 +53,7 @@ def offers():
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
     locale = str(get_locale())
 
-    def render(result: search.RepresentedPage | None, rejected: Rejection) -> ResponseReturnValue:
+    def render(result: search.SearchPage | None, rejected: Rejection) -> ResponseReturnValue:
         # Per page rather than per card: each distinct next-session date written out once (offers sorted by
         # their next session share a handful of dates).
         days = set(result.next_sessions.values()) if result else set()
