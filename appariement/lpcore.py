@@ -214,7 +214,8 @@ def apart(ctx: Context, x: BoolArray, first: IntArray, second: IntArray) -> IntA
     clash = sessions[ps[second]] | orgs[a.r_org[pr[second]]]
     stays = np.zeros(a.n_req, dtype=bool)
     stays[pr[second[clash & x[second]]]] = True
-    return second[~clash & ~stays[pr[second]]]
+    kept: IntArray = second[~clash & ~stays[pr[second]]]
+    return kept
 
 
 def core_rounds(

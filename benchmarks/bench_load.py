@@ -261,30 +261,39 @@ def start_gunicorn(url: str, args) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def _processes() -> list[tuple[int, int, str, float]]:
-    """(pid, parent pid, name, CPU seconds so far) of every process, from /proc (empty elsewhere)."""
-    found = []
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid → (parent pid, command line, CPU seconds so far) of every process, from /proc (empty elsewhere)."""
+    found = {}
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    for entry in Path("/proc").glob("[0-9]*/stat"):
+    for entry in Path("/proc").glob("[0-9]*"):
         try:
-            raw = entry.read_text()
+            raw = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:  # ended meanwhile
             continue
-        name = raw[raw.index("(") + 1 : raw.rindex(")")]
         fields = raw[raw.rindex(")") + 2 :].split()
-        found.append((int(entry.parent.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick))
+        found[int(entry.name)] = (int(fields[1]), command, (int(fields[11]) + int(fields[12])) / tick)
     return found
 
 
-def server_cpu(gunicorn_pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by gunicorn's workers and by PostgreSQL's processes (both on this machine)."""
-    workers = postgres = 0.0
-    for pid, parent, name, seconds in _processes():
-        if pid == gunicorn_pid or parent == gunicorn_pid:
-            workers += seconds
-        elif name.startswith("postgres"):
-            postgres += seconds
-    return workers, postgres
+class ServerCpu:
+    """CPU used by gunicorn's workers and by the PostgreSQL backends serving the benchmark's database (their
+    command line names it), between two readings. A process that ended between them is left out (the sum
+    could otherwise go negative); one that started counts whole."""
+
+    def __init__(self, gunicorn_pid: int, database: str):
+        self.gunicorn_pid, self.database = gunicorn_pid, database
+        self.start = _processes()
+
+    def used(self) -> tuple[float, float]:
+        workers = postgres = 0.0
+        for pid, (parent, command, seconds) in _processes().items():
+            spent = seconds - (self.start[pid][2] if pid in self.start else 0.0)
+            if pid == self.gunicorn_pid or parent == self.gunicorn_pid:
+                workers += spent
+            elif command.startswith("postgres: ") and f" {self.database} " in command:
+                postgres += spent
+        return workers, postgres
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -351,15 +360,13 @@ def main() -> None:
             thread.start()
         started = time.monotonic()
         client_cpu = time.process_time()
-        workers_cpu, postgres_cpu = server_cpu(server.pid)
+        cpu = ServerCpu(server.pid, url.rsplit("/", 1)[-1])
         clock.deadline = started + args.duration
         clock.ready.set()
         for thread in threads:
             thread.join(args.duration + 120)
         elapsed = time.monotonic() - started
-        workers_cpu, postgres_cpu = (
-            after - before for after, before in zip(server_cpu(server.pid), (workers_cpu, postgres_cpu), strict=True)
-        )
+        workers_cpu, postgres_cpu = cpu.used()
         report(results, elapsed, args)
         print(f"the clients themselves used {(time.process_time() - client_cpu) / elapsed:.2f} cores of the machine")
         calls = sum(len(timings) for timings in results.timings.values())

@@ -44,6 +44,7 @@ from mobilite.models import (
     Organisation,
     Place,
     Site,
+    Skill,
     Theme,
 )
 from mobilite.models.site import place_columns
@@ -54,8 +55,9 @@ MEMO_LIMIT = 10_000  # representations kept per index: an offer's API JSON takes
 NO_SESSION = np.iinfo(np.int64).max  # sorts offers without a session to come last
 SEPARATOR = "\x00"  # between an offer's title, team and description in its search text
 
-# What the search and the offers' kept representations read (prerequisites: the API's; themes' labels: cards).
-TRACKED = (Offer, OfferSession, OfferTheme, OfferSkill, OfferPrerequisite, Organisation, Site, Theme)
+# What the search and the offers' kept representations read (prerequisites: the API's; themes' and skills'
+# labels: cards, and the order of an offer's themes and skills).
+TRACKED = (Offer, OfferSession, OfferTheme, OfferSkill, OfferPrerequisite, Organisation, Site, Theme, Skill)
 TRACKED_TABLES = frozenset(model.__table__.name for model in TRACKED)  # type: ignore[attr-defined]
 CHANGED = "mobilite_catalogue_changed"
 
@@ -271,7 +273,9 @@ def current_index(network_id: int, today: date) -> NetworkIndex | None:
             return index
         index = build(network_id, today)
         with _locks_lock:
-            for old in [k for k in _cache if k[2] != today]:  # yesterday's indexes
+            # Yesterday's indexes, and every other network's built at another stamp: the stamp is one for the
+            # whole service, so they are out of date too (and would hold their kept representations all day).
+            for old in [k for k, kept in _cache.items() if k[2] != today or (k[0] == key[0] and kept[0] != stamp)]:
                 del _cache[old]
                 _build_locks.pop(old, None)
             _cache[key] = (stamp, time.monotonic(), index)

@@ -113,8 +113,10 @@ def _page_of_ids(user: User, filters: dict, offset: int, per_page: int, today: d
     return _Page(total, ids, None, None)
 
 
-def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool) -> dict[int, Offer]:
-    """These offers with what a page shows, in a fixed number of queries."""
+def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool, fresh: bool = False) -> dict[int, Offer]:
+    """These offers with what a page shows, in a fixed number of queries. `fresh`: as the database has them
+    now, even where the session holds them already (what is kept must not come from an older read; only
+    for a transaction with no change of its own to the catalogue, which this would overwrite)."""
     if not ids:
         return {}
     options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
@@ -122,7 +124,8 @@ def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool) -> dict[i
         options.append(selectinload(Offer.sessions))
     if details:
         options += [selectinload(Offer.skills), selectinload(Offer.prerequisites)]  # (their skill ids suffice)
-    return {offer.id: offer for offer in db.session.scalars(select(Offer).where(Offer.id.in_(ids)).options(*options))}
+    query = select(Offer).where(Offer.id.in_(ids)).options(*options).execution_options(populate_existing=fresh)
+    return {offer.id: offer for offer in db.session.scalars(query)}
 
 
 def _next_sessions(offers: Iterable[Offer], today: date) -> dict[int, date]:
@@ -196,6 +199,7 @@ def search_represented(
         [i for i in found.ids if (key, i) not in memo],
         sessions=with_details or found.next_sessions is None,
         details=with_details,
+        fresh=keeps,  # (an index is only used by a transaction without catalogue changes of its own)
     )
     fresh = {offer_id: represent(offer) for offer_id, offer in loaded.items()}
     if keeps and found.index is not None:

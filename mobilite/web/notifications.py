@@ -33,7 +33,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def unread_notifications() -> dict[str, Any]:
         # Called by the header only when someone is signed in: counted when the user was loaded
-        # (security.load_user), else one COUNT on an index.
+        # (security.load_user), else one COUNT on an index. A snapshot of the request's start: a view that
+        # changes the reader's own inbox redirects (as open, mark read and mark all read do).
         def unread() -> int:
             if not current_user.is_authenticated:
                 return 0

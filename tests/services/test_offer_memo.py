@@ -13,7 +13,7 @@ from mobilite.extensions import db
 from mobilite.models import Offer, OfferPrerequisite
 from mobilite.services import catalogue_index, search
 from tests.catalogue_world import TODAY, build, random_filters
-from tests.factories import SkillFactory
+from tests.factories import OrganisationFactory, SkillFactory, UserFactory
 
 
 @pytest.fixture
@@ -154,3 +154,30 @@ def test_a_kept_page_reads_only_the_stamp(catalogue):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(statements) == 1 and "catalogue_stamp" in statements[0]
+
+
+def test_a_renamed_host_organisation_shows_in_the_next_search(catalogue):
+    agent = catalogue["agent"]
+    before = represented(agent, {}, 1)
+    host = db.session.get(Offer, before.ids[0]).organisation
+    host.name = "Mairie renommée"
+    db.session.commit()
+    after = represented(agent, {}, 1)
+    assert after.items[0][5] == "Mairie renommée" != before.items[0][5]
+
+
+def test_a_new_stamp_drops_every_network_s_index_with_what_it_kept(catalogue):
+    """The stamp is one for the whole service: when a search meets a new one, the other networks' indexes
+    are out of date too, and go (they would otherwise hold their kept representations until midnight)."""
+    agent = catalogue["agent"]
+    other = UserFactory(organisation=OrganisationFactory())  # another network
+    db.session.commit()
+    represented(agent, {}, 1)
+    represented(other, {}, 1)
+    networks = {key[1] for key in catalogue_index._cache}
+    assert {agent.home_network_id, other.home_network_id} <= networks
+    db.session.get(Offer, represented(agent, {}, 1).ids[0]).title = "Un titre changé"
+    db.session.commit()
+    represented(agent, {}, 1)
+    assert other.home_network_id not in {key[1] for key in catalogue_index._cache}
+    assert agent.home_network_id in {key[1] for key in catalogue_index._cache}
