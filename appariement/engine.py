@@ -159,11 +159,12 @@ def _continuity(
         report.update(method="min_cost_flow", status="OPTIMAL")
         return x_flow, bound
     with _timed(ctx.timings, "solve_bound"):
-        # The Lagrangian bound holds for the score objective (placements_first keeps the flow's).
+        # The Lagrangian bound holds for the score objective. With placements first, the flow's score
+        # is the best among the most placements, and continuity may place fewer with a higher score:
+        # the bound is then the flow's optimum by score.
         scored = ctx.settings.objective == "score"
         found = lns.continuity_bound(ctx, rows, bound, effort if scored else replace(effort, lp_iterations=0))
-        if scored:
-            bound = found.bound
+        bound = found.bound if scored else max(bound, flow_bound(ctx, solve_flow(ctx, objective="score")))
     with _timed(ctx.timings, "solve_start"):
         x0 = lns.start_solution(ctx, found)
         start = objective_parts(ctx, x0)["total"]

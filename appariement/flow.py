@@ -62,16 +62,20 @@ class Network:
 
 
 def solve_flow(
-    ctx: Context, extra_cost: npt.NDArray[np.int64] | None = None, prune: bool = True
+    ctx: Context,
+    extra_cost: npt.NDArray[np.int64] | None = None,
+    prune: bool = True,
+    objective: str | None = None,
 ) -> npt.NDArray[np.bool_]:
     """Optimal x over the eligible pairs for the network-shaped rules (pins included).
-    ``prune=False``: SimpleMinCostFlow on the whole network, even a dense one (the reference)."""
+    ``prune=False``: SimpleMinCostFlow on the whole network, even a dense one (the reference).
+    ``objective``: instead of the settings' ("score" or "placements_first")."""
     x = ctx.pins_only()
     # Without pins every pair is free (int32: half the memory at 7 M pairs).
     free = np.flatnonzero(ctx.free_mask()) if len(ctx.pinned) else np.arange(len(ctx.pairs), dtype=np.int32)
     if len(free) == 0:
         return x
-    placements_first = ctx.settings.objective == "placements_first"
+    placements_first = (objective or ctx.settings.objective) == "placements_first"
     # Dense networks (XL) are solved pruned, then proved optimal (see _solve_pruned); smaller
     # ones exactly as before, so that their choice among equal-score optima does not move.
     dense = prune and not placements_first and len(free) > PRUNE_RATIO * PRUNE_KEEP * ctx.a.n_ses

@@ -12,7 +12,7 @@ import pytest
 from appariement import lns, rules, solve
 from appariement.context import objective_parts
 from appariement.cpsat import ContinuityRows
-from appariement.engine import flow_bound, prepare
+from appariement.engine import flow_bound, optimise, prepare
 from appariement.flow import solve_flow
 from appariement.generator import generate, small_problem
 from appariement.lagrange import priced_flow, relax_continuity
@@ -281,3 +281,15 @@ def test_the_wall_clock_stops_a_search_only_past_twice_the_time_limit(small_neig
     started = time.perf_counter()
     solve(congested(4, time_limit=100.0))
     assert len(deadlines) == 1 and deadlines[0] - started >= 2 * 100.0 * 0.95 - 1.0
+
+
+@pytest.mark.parametrize("seed", [114, 257])
+def test_placements_first_with_continuity_reports_a_bound_above_its_score(seed):
+    """With placements first, the flow's score is the best among the most placements; continuity may place
+    fewer agents with a higher score, so that score is no bound (seeds where it was below the result)."""
+    problem = small_problem(seed, continuity=1)
+    problem = replace(problem, settings=replace(problem.settings, objective="placements_first", mode="optimal"))
+    ctx = prepare(problem)
+    x, bound, _report = optimise(ctx)
+    assert objective_parts(ctx, x)["total"] <= bound
+    assert bound <= flow_bound(ctx, solve_flow(ctx, objective="score"))  # and never above the score's optimum
