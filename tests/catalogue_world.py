@@ -4,10 +4,11 @@ coordinates) with 90 offers of every kind, and random filter sets over it."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from mobilite.extensions import db
-from mobilite.models import OfferStatus, Place, Site
+from mobilite.models import OfferStatus, Place, Site, User
 from tests.factories import (
     OfferFactory,
     OfferSessionFactory,
@@ -95,3 +96,11 @@ def random_filters(rng: random.Random, world) -> dict:
         filters["distance_km"] = rng.choice((5, 50, 120, 600))
     filters["sort"] = rng.choice(("soonest", "closest", "newest", None))
     return filters
+
+
+def random_searches(seed: int, world: dict, count: int) -> Iterator[tuple[dict, User]]:
+    """`count` random filter sets, each with its reader: mostly an agent with a work place, else one without."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        filters = random_filters(rng, world)
+        yield filters, world["agent"] if rng.random() < 0.8 else world["nowhere"]

@@ -3,7 +3,6 @@ SQL search on a varied catalogue, and never an out-of-date one after a change.""
 
 from __future__ import annotations
 
-import random
 import threading
 from datetime import UTC, datetime
 
@@ -13,7 +12,7 @@ from sqlalchemy import select, update
 from mobilite.extensions import db
 from mobilite.models import Base, CatalogueStamp, Offer, OfferStatus, User
 from mobilite.services import catalogue_index, search
-from tests.catalogue_world import TODAY, build, random_filters
+from tests.catalogue_world import TODAY, build, random_searches
 from tests.factories import OfferFactory, OfferSessionFactory, OrganisationFactory, UserFactory
 
 
@@ -34,11 +33,8 @@ def shown(user, filters: dict, page: int) -> tuple:
 
 
 def test_the_index_answers_as_the_sql_search_does(catalogue, app, monkeypatch):
-    rng = random.Random(11)
     compared = 0
-    for _ in range(120):
-        filters = random_filters(rng, catalogue)
-        user = catalogue["agent"] if rng.random() < 0.8 else catalogue["nowhere"]
+    for filters, user in random_searches(11, catalogue, 120):
         for page in (1, 2, 5):
             monkeypatch.setitem(app.config, "CATALOGUE_INDEX", True)
             from_index = shown(user, filters, page)

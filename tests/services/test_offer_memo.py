@@ -4,15 +4,13 @@ a change to anything they show is seen by the next search."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from sqlalchemy import event
 
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferPrerequisite
 from mobilite.services import catalogue_index, search
-from tests.catalogue_world import TODAY, build, random_filters
+from tests.catalogue_world import TODAY, build, random_searches
 from tests.factories import OrganisationFactory, SkillFactory, UserFactory
 
 
@@ -59,11 +57,8 @@ def represented(user, filters, page, represent=snapshot, per_page=4):
 
 
 def test_a_represented_page_is_the_offers_as_loaded_now_and_kept_ones_load_nothing(catalogue, app, monkeypatch):
-    rng = random.Random(5)
     compared = 0
-    for _ in range(40):
-        filters = random_filters(rng, catalogue)
-        user = catalogue["agent"] if rng.random() < 0.8 else catalogue["nowhere"]
+    for filters, user in random_searches(5, catalogue, 40):
         for page in (1, 3):
             monkeypatch.setitem(app.config, "CATALOGUE_INDEX", False)
             expected = search.search_offers(user, filters, page=page, per_page=4, today=TODAY, with_details=True)
