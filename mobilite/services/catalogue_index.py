@@ -8,11 +8,11 @@ the same filters, the same three orders and their ties broken by offer id. Text 
 text (str.lower, where SQL uses the database's lower()).
 
 Freshness. Every transaction that changes what the search reads (an offer, its sessions, themes, skills or
-prerequisites, an organisation, a site, a theme's labels) writes a new random value to `catalogue_stamp` as
-it commits (the session hooks below, installed by init_app). A search reads that value, one primary-key
-read, and rebuilds its network's index when it differs from the one the index was built at. An index also
-lives at most MAX_AGE_SECONDS, for changes made outside the application (by hand in SQL), and is keyed by the
-day, since "the next session" moves with it.
+prerequisites, an organisation, a site, the labels of a theme or a skill) writes a new random value to
+`catalogue_stamp` as it commits (the session hooks below, installed by init_app). A search reads that value,
+one primary-key read, and rebuilds its network's index when it differs from the one the index was built at.
+An index also lives at most MAX_AGE_SECONDS, for changes made outside the application (by hand in SQL), and
+is keyed by the day, since "the next session" moves with it.
 """
 
 from __future__ import annotations
