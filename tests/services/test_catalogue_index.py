@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select, update
 
 from mobilite.extensions import db
-from mobilite.models import Base, CatalogueStamp, Offer, OfferStatus, User
+from mobilite.models import CatalogueStamp, Offer, OfferStatus, User
 from mobilite.services import catalogue_index, search
 from tests.catalogue_world import TODAY, build, random_searches
 from tests.factories import OfferFactory, OfferSessionFactory, OrganisationFactory, UserFactory
+from tests.fixtures import wipe_committed_data
 
 
 @pytest.fixture
@@ -228,12 +229,7 @@ def committed_offers(_app):
         ids = first.id, second.id, agent.id
         db.session.remove()
     yield ids
-    with _app.app_context():
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "catalogue_stamp":  # a row the migrations put there, which searches read
-                db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
+    wipe_committed_data(_app)
 
 
 def test_offers_edited_at_once_all_show_in_the_next_search(_app, committed_offers):

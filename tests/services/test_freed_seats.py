@@ -10,7 +10,6 @@ from sqlalchemy import select
 from mobilite.extensions import db
 from mobilite.models import (
     AuditEvent,
-    Base,
     Immersion,
     ImmersionRequest,
     InboxItem,
@@ -32,7 +31,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.fixtures import fresh
+from tests.fixtures import fresh, wipe_committed_data
 
 TODAY = date.today()
 START = TODAY + timedelta(days=14)
@@ -183,12 +182,7 @@ def committed_seat(_app):
         ids = immersion.id, coordinators, requests
         db.session.remove()
     yield ids
-    with _app.app_context():
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "catalogue_stamp":  # a row the migrations put there, which searches read
-                db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
+    wipe_committed_data(_app)
 
 
 def test_two_coordinators_offering_the_seat_at_once_give_it_once(_app, committed_seat):

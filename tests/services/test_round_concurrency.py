@@ -15,7 +15,6 @@ from mobilite.extensions import db
 from mobilite.lifecycles.round import RoundStateConflict
 from mobilite.models import (
     AuditEvent,
-    Base,
     ImmersionRequest,
     Network,
     Notification,
@@ -38,6 +37,7 @@ from tests.factories import (
     RequestFactory,
     UserFactory,
 )
+from tests.fixtures import wipe_committed_data
 
 RACERS = 4
 
@@ -135,12 +135,7 @@ def committed_world(_app):
         ids = network.id, coordinator.id
         db.session.remove()
     yield ids
-    with _app.app_context():
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "catalogue_stamp":  # a row the migrations put there, which searches read
-                db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
+    wipe_committed_data(_app)
 
 
 def _proposed_round(network_id: int, week) -> int:
