@@ -233,7 +233,8 @@ def build(network_id: int, today: date) -> NetworkIndex:
 
 
 _cache: dict[tuple[str, int, date], tuple[str, float, NetworkIndex]] = {}
-_build_locks: dict[tuple[str, int, date], threading.Lock] = {}
+# One per network, never dropped: another thread may hold it (a few networks per database).
+_build_locks: dict[tuple[str, int], threading.Lock] = {}
 _locks_lock = threading.Lock()
 
 
@@ -263,23 +264,31 @@ def current_index(network_id: int, today: date) -> NetworkIndex | None:
     if index is not None:
         return index
     with _locks_lock:
-        build_lock = _build_locks.setdefault(key, threading.Lock())
+        build_lock = _build_locks.setdefault(key[:2], threading.Lock())
     # One build per network at a time in a worker; searches of other networks, and those finding a fresh
     # index, do not wait for it.
     with build_lock:
+        read_at = time.monotonic()
         stamp = _read_stamp() or stamp  # what another thread's build, just finished, may be at
         index = _fresh(key, stamp)
         if index is not None:
             return index
         index = build(network_id, today)
         with _locks_lock:
-            # Yesterday's indexes, and every other network's built at another stamp: the stamp is one for the
-            # whole service, so they are out of date too (and would hold their kept representations all day).
-            for old in [k for k, kept in _cache.items() if k[2] != today or (k[0] == key[0] and kept[0] != stamp)]:
+            for old in [
+                k for k, kept in _cache.items() if k[2] != today or (k[0] == key[0] and _older(kept, stamp, read_at))
+            ]:
                 del _cache[old]
-                _build_locks.pop(old, None)
             _cache[key] = (stamp, time.monotonic(), index)
         return index
+
+
+def _older(kept: tuple[str, float, NetworkIndex], stamp: str, read_at: float) -> bool:
+    """Whether a kept index (of any network) is older than `stamp`, read at `read_at`: the stamp is one for the
+    whole service, so one kept before that read at another stamp is out of date (and would hold its kept
+    representations all day). One kept since may be newer than `stamp`: it stays."""
+    kept_stamp, kept_at, _ = kept
+    return kept_stamp != stamp and kept_at < read_at
 
 
 def remember(index: NetworkIndex, key: tuple[str, int], value: Any) -> None:

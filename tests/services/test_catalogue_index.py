@@ -4,6 +4,7 @@ SQL search on a varied catalogue, and never an out-of-date one after a change.""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -264,3 +265,72 @@ def test_offers_edited_at_once_all_show_in_the_next_search(_app, committed_offer
         assert answers(agent, {"q": "édition 0-4"}, 1) == (1, [first])
         assert answers(agent, {"q": "édition 1-4"}, 1) == (1, [second])
         db.session.remove()
+
+
+# --- builds at once in one worker (threads; the stamp and the build stand in for the database) ------------
+
+
+@pytest.fixture
+def builds(app, monkeypatch):
+    """current_index with a stamp the test moves and a build that records its calls, and waits for `release`
+    when it builds the network `slow`."""
+    state = {"stamp": "S1", "slow": None, "calls": []}
+    started, release = threading.Event(), threading.Event()
+
+    def build(network_id, today):
+        state["calls"].append(network_id)
+        if network_id == state["slow"]:
+            started.set()
+            assert release.wait(30)
+        return object()
+
+    monkeypatch.setattr(catalogue_index, "_read_stamp", lambda: state["stamp"])
+    monkeypatch.setattr(catalogue_index, "build", build)
+    monkeypatch.setattr(catalogue_index, "_cache", {})
+    monkeypatch.setattr(catalogue_index, "_build_locks", {})
+    state.update(started=started, release=release)
+    yield state
+    release.set()
+
+
+def search_in_thread(app, network_id: int) -> threading.Thread:
+    def search() -> None:
+        with app.app_context():
+            catalogue_index.current_index(network_id, TODAY)
+
+    thread = threading.Thread(target=search)
+    thread.start()
+    return thread
+
+
+def test_a_slow_build_at_an_older_stamp_keeps_another_network_s_newer_index(ctx, app, builds):
+    """A build that read the stamp before a catalogue change must not drop what another search built since,
+    at the newer stamp: that network would be rebuilt, and its kept cards lost, for nothing."""
+    builds["slow"] = 2
+    slow = search_in_thread(app, 2)  # reads S1, then builds slowly
+    assert builds["started"].wait(30)
+    builds["stamp"] = "S2"  # an HR officer saves an offer meanwhile
+    newer = catalogue_index.current_index(1, TODAY)
+    builds["release"].set()
+    slow.join(30)
+    assert catalogue_index.current_index(1, TODAY) is newer
+    assert builds["calls"].count(1) == 1
+
+
+def test_a_network_is_built_once_at_a_time_even_when_other_builds_drop_old_indexes(ctx, app, builds):
+    """The build lock of a network being built is never dropped with its old index: a second search of that
+    network waits for the build instead of starting its own."""
+    builds["stamp"] = "S0"
+    catalogue_index.current_index(2, TODAY)  # an index of network 2, soon out of date
+    builds["stamp"], builds["slow"] = "S1", 2
+    first = search_in_thread(app, 2)  # rebuilds network 2 at S1, slowly
+    assert builds["started"].wait(30)
+    catalogue_index.current_index(1, TODAY)  # meets S1 too, and drops network 2's index at S0
+    second = search_in_thread(app, 2)
+    deadline = time.monotonic() + 1.0
+    while builds["calls"].count(2) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the second search either waits for the first build or starts its own
+    builds["release"].set()
+    first.join(30)
+    second.join(30)
+    assert builds["calls"].count(2) == 2  # the index at S0, then one build at S1
