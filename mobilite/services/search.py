@@ -192,19 +192,19 @@ def search_represented(
     come apart. No `kind`: nothing is kept (ORM objects belong to the request's session)."""
     today = today or date.today()
     found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
-    keeps = kind is not None and found.index is not None
-    memo: dict[tuple[str, int], Any] = found.index.memo if keeps and found.index is not None else {}
+    keeper = found.index if kind is not None else None  # where representations are kept, if anywhere
+    memo: dict[tuple[str, int], Any] = keeper.memo if keeper is not None else {}
     key = kind or ""
     loaded = _load_offers(
         [i for i in found.ids if (key, i) not in memo],
         sessions=with_details or found.next_sessions is None,
         details=with_details,
-        fresh=keeps,  # (an index is only used by a transaction without catalogue changes of its own)
+        fresh=keeper is not None,  # (an index is only used by a transaction without catalogue changes of its own)
     )
     fresh = {offer_id: represent(offer) for offer_id, offer in loaded.items()}
-    if keeps and found.index is not None:
+    if keeper is not None:
         for offer_id, item in fresh.items():
-            catalogue_index.remember(found.index, (key, offer_id), item)
+            catalogue_index.remember(keeper, (key, offer_id), item)
     ids = [i for i in found.ids if i in fresh or (key, i) in memo]  # (one deleted since the index was read: left out)
     items = [fresh[i] if i in fresh else memo[(key, i)] for i in ids]
     if found.index is not None and found.next_sessions is not None:
