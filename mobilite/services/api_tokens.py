@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
 
 from mobilite.extensions import db
 from mobilite.models import ApiToken, User, utcnow
@@ -87,6 +87,26 @@ def revoke_token(user: User, token: ApiToken) -> ApiToken:
     return token
 
 
+_tokens = cast(Table, ApiToken.__table__)
+_now = bindparam("now", type_=_tokens.c.last_used_at.type)
+_window = bindparam("window", type_=_tokens.c.window_start.type)
+# The token's owner, counting this call in the token's one-minute window; built once (every API call runs it).
+_COUNT_CALL = (
+    update(_tokens)
+    .where(
+        _tokens.c.token_hash == bindparam("hashed"),
+        _tokens.c.revoked_at.is_(None),
+        or_(_tokens.c.expires_at.is_(None), _tokens.c.expires_at > _now),
+    )
+    .values(
+        window_count=case((_tokens.c.window_start == _window, _tokens.c.window_count + 1), else_=1),
+        window_start=_window,
+        last_used_at=_now,
+    )
+    .returning(_tokens.c.user_id, _tokens.c.window_count)
+)
+
+
 @dataclass(frozen=True)
 class Authenticated:
     user: User | None  # None: unknown, revoked or expired token, or inactive account
@@ -107,25 +127,11 @@ def authenticate(raw: str, limit_per_minute: int, now: datetime | None = None) -
     if db.dialect == "postgresql":
         # A rate counter is not worth a disk flush per API call; a crash loses at most a few counts.
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-    tokens = cast(Table, ApiToken.__table__)
-    row = connection.execute(
-        update(tokens)
-        .where(
-            tokens.c.token_hash == hash_token(raw),
-            tokens.c.revoked_at.is_(None),
-            or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > now),
-        )
-        .values(
-            window_count=case((tokens.c.window_start == window, tokens.c.window_count + 1), else_=1),
-            window_start=window,
-            last_used_at=now,
-        )
-        .returning(tokens.c.user_id, tokens.c.window_count)
-    ).first()
+    row = connection.execute(_COUNT_CALL, {"hashed": hash_token(raw), "now": now, "window": window}).first()
     db.session.commit()
     if row is None:
         return Authenticated(None)
-    user = db.session.scalars(user_with_roles(row.user_id)).unique().one_or_none()
+    user = user_with_roles(row.user_id)
     if user is None or not user.active:
         return Authenticated(None)
     if row.window_count > limit_per_minute:

@@ -238,9 +238,12 @@ _build_locks: dict[tuple[str, int], threading.Lock] = {}
 _locks_lock = threading.Lock()
 
 
+_STAMP = select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1)  # (built once: every search reads it)
+
+
 def _read_stamp() -> str | None:
     # On the session's connection, in its transaction, without the ORM's work for a single value.
-    return db.session.connection().scalar(select(CatalogueStamp.stamp).where(CatalogueStamp.id == 1))
+    return db.session.connection().scalar(_STAMP)
 
 
 def _fresh(key: tuple[str, int, date], stamp: str) -> NetworkIndex | None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from mobilite.extensions import db
@@ -36,7 +37,7 @@ _CACHE_KEY = "notification_channels"
 # --- the inbox ----------------------------------------------------------------------------------------
 
 
-def unread_count_query(user_id: int) -> ScalarSelect[int]:
+def unread_count_query(user_id: int | BindParameter[int]) -> ScalarSelect[int]:
     """Unread notifications, up to UNREAD_CAP + 1, as a scalar subquery: a count over at most that many
     index entries (services.auth loads it with the signed-in user)."""
     unread = (

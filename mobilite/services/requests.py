@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mobilite import notifications
 from mobilite.authz import Action, can
@@ -392,15 +392,17 @@ def _check_new_wish(agent: User, immersion_request: ImmersionRequest, offer: Off
         raise ServiceError({"wishes": [checks.wishes[-1].error()]})
 
 
+# Built once, run with the agent's id (every offer page runs it).
+_EDITABLE_REQUESTS = (
+    select(ImmersionRequest)
+    .where(ImmersionRequest.agent_id == bindparam("agent_id"), ImmersionRequest.status.in_(lifecycle.EDITABLE))
+    .order_by(ImmersionRequest.created_at.desc())
+)
+
+
 def editable_requests(agent: User) -> list[ImmersionRequest]:
     """The agent's requests that still take wishes."""
-    return list(
-        db.session.scalars(
-            select(ImmersionRequest)
-            .where(ImmersionRequest.agent_id == agent.id, ImmersionRequest.status.in_(lifecycle.EDITABLE))
-            .order_by(ImmersionRequest.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_EDITABLE_REQUESTS, {"agent_id": agent.id}))
 
 
 # --- the home employer's side ---------------------------------------------------------------------------

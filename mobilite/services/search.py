@@ -13,10 +13,24 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, TypedDict
 
 from flask import current_app
-from sqlalchemy import Integer, cast, exists, func, literal, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from mobilite.extensions import db
@@ -113,19 +127,27 @@ def _page_of_ids(user: User, filters: dict, offset: int, per_page: int, today: d
     return _Page(total, ids, None, None)
 
 
+@cache
+def _offers_with(sessions: bool, details: bool) -> Select[Offer]:
+    """The offers of `ids` with what a page shows; built once per kind (each search runs one)."""
+    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
+    if sessions:
+        options.append(selectinload(Offer.sessions))
+    if details:
+        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites)]  # (their skill ids suffice)
+    return select(Offer).where(Offer.id.in_(bindparam("ids", expanding=True))).options(*options)
+
+
 def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool, fresh: bool = False) -> dict[int, Offer]:
     """These offers with what a page shows, in a fixed number of queries. `fresh`: as the database has them
     now, even where the session holds them already (what is kept must not come from an older read; only
     for a transaction with no change of its own to the catalogue, which this would overwrite)."""
     if not ids:
         return {}
-    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
-    if sessions:
-        options.append(selectinload(Offer.sessions))
-    if details:
-        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites)]  # (their skill ids suffice)
-    query = select(Offer).where(Offer.id.in_(ids)).options(*options).execution_options(populate_existing=fresh)
-    return {offer.id: offer for offer in db.session.scalars(query)}
+    found = db.session.scalars(
+        _offers_with(sessions, details), {"ids": list(ids)}, execution_options={"populate_existing": fresh}
+    )
+    return {offer.id: offer for offer in found}
 
 
 def _next_sessions(offers: Iterable[Offer], today: date) -> dict[int, date]:
@@ -424,28 +446,29 @@ def _load_filter_choices(user: User, locale: str) -> FilterChoices:
     }
 
 
-def offer_for_agent(user: User, offer_id: int) -> Offer | None:
-    """One offer with its sessions and vocabulary loaded, if published in the agent's network. Its site and
-    its few themes and skills come in the same query (a handful of joined rows for one offer, rather than a
-    query each); sessions and prerequisites, possibly more, in their own. one_or_none() reads every joined
-    row, so the collections are whole (first() would stop at the first row)."""
-    return (
-        db.session.scalars(
-            select(Offer)
-            .join(Organisation, Offer.organisation_id == Organisation.id)
-            .where(Offer.id == offer_id, Organisation.is_active)
-            .options(
-                contains_eager(Offer.organisation),
-                joinedload(Offer.site),
-                joinedload(Offer.themes),
-                joinedload(Offer.skills),
-                selectinload(Offer.sessions),
-                selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
-            )
-        )
-        .unique()
-        .one_or_none()
+# Built once, run with the offer's id (every offer page runs it).
+_OFFER_FOR_AGENT = (
+    select(Offer)
+    .join(Organisation, Offer.organisation_id == Organisation.id)
+    .where(Offer.id == bindparam("offer_id"), Organisation.is_active)
+    .options(
+        contains_eager(Offer.organisation),
+        joinedload(Offer.site),
+        joinedload(Offer.themes),
+        joinedload(Offer.skills),
+        selectinload(Offer.sessions),
+        selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
     )
+)
+
+
+def offer_for_agent(user: User, offer_id: int) -> Offer | None:
+    """One offer with its sessions and vocabulary loaded, if its organisation is active (authz says whether
+    the agent may see it). Its site and its few themes and skills come in the same query (a handful of
+    joined rows for one offer, rather than a query each); sessions and prerequisites, possibly more, in their
+    own. one_or_none() reads every joined row, so the collections are whole (first() would stop at the first
+    row)."""
+    return db.session.scalars(_OFFER_FOR_AGENT, {"offer_id": offer_id}).unique().one_or_none()
 
 
 def wish_choices(user: User, offer_ids: list[int]) -> list[Offer]:
