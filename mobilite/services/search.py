@@ -13,13 +13,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any, TypedDict
 
 from flask import current_app
 from sqlalchemy import (
     Integer,
-    Select,
     bindparam,
     cast,
     exists,
@@ -49,7 +47,8 @@ from mobilite.models import (
     User,
 )
 from mobilite.models.site import located_offers, place_columns
-from mobilite.services import catalogue_index
+from mobilite.services import catalogue_index, offer_records
+from mobilite.services.offer_records import OfferRecord
 from mobilite.services.search_geometry import FAR, KM_PER_DEGREE, squared_degrees, within
 
 OFFER_LATITUDE, OFFER_LONGITUDE, OFFER_CITY = place_columns()  # the offer's site's, else its organisation's
@@ -127,30 +126,7 @@ def _page_of_ids(user: User, filters: dict, offset: int, per_page: int, today: d
     return _Page(total, ids, None, None)
 
 
-@cache
-def _offers_with(sessions: bool, details: bool) -> Select[Offer]:
-    """The offers of `ids` with what a page shows; built once per kind (each search runs one)."""
-    options = [joinedload(Offer.organisation), joinedload(Offer.site), selectinload(Offer.themes)]
-    if sessions:
-        options.append(selectinload(Offer.sessions))
-    if details:
-        options += [selectinload(Offer.skills), selectinload(Offer.prerequisites)]  # (their skill ids suffice)
-    return select(Offer).where(Offer.id.in_(bindparam("ids", expanding=True))).options(*options)
-
-
-def _load_offers(ids: Sequence[int], *, sessions: bool, details: bool, fresh: bool = False) -> dict[int, Offer]:
-    """These offers with what a page shows, in a fixed number of queries. `fresh`: as the database has them
-    now, even where the session holds them already (what is kept must not come from an older read; only
-    for a transaction with no change of its own to the catalogue, which this would overwrite)."""
-    if not ids:
-        return {}
-    found = db.session.scalars(
-        _offers_with(sessions, details), {"ids": list(ids)}, execution_options={"populate_existing": fresh}
-    )
-    return {offer.id: offer for offer in found}
-
-
-def _next_sessions(offers: Iterable[Offer], today: date) -> dict[int, date]:
+def _next_sessions(offers: Iterable[OfferRecord], today: date) -> dict[int, date]:
     found = {}
     for offer in offers:
         upcoming = [s.start_date for s in offer.sessions if s.start_date >= today]
@@ -188,8 +164,8 @@ def search_offers(
 ) -> SearchPage:
     """Filters (each optional): themes, skills (any of the ids), organisation, city, distance_km, date_from,
     date_to (a session overlaps the range), remote (remote or hybrid), q (title, description or team),
-    sort (soonest session, closest, newest). The page's offers are loaded with their organisation, site and
-    themes; `with_details` also with their sessions, skills and prerequisites."""
+    sort (soonest session, closest, newest). The page's offers are records (services.offer_records) with
+    their organisation, site and themes; `with_details` also with their sessions, skills and prerequisites."""
     return search_represented(
         user, filters, lambda offer: offer, None, page=page, per_page=per_page, today=today, with_details=with_details
     )
@@ -198,7 +174,7 @@ def search_offers(
 def search_represented(
     user: User,
     filters: dict,
-    represent: Callable[[Offer], Any],
+    represent: Callable[[OfferRecord], Any],
     kind: str | None,
     *,
     page: int = 1,
@@ -211,17 +187,16 @@ def search_represented(
     rather than loading and representing the offer at each search. `represent` must depend on the offer
     alone (its organisation, site, themes, and with_details its sessions, skills and prerequisites) and on
     what `kind` names (a language, say), never on the reader: the distance and the next session, which do,
-    come apart. No `kind`: nothing is kept (ORM objects belong to the request's session)."""
+    come apart. No `kind`: nothing is kept."""
     today = today or date.today()
     found = _page_of_ids(user, filters, (page - 1) * per_page, per_page, today)
     keeper = found.index if kind is not None else None  # where representations are kept, if anywhere
     memo: dict[tuple[str, int], Any] = keeper.memo if keeper is not None else {}
     key = kind or ""
-    loaded = _load_offers(
+    loaded = offer_records.load(
         [i for i in found.ids if (key, i) not in memo],
         sessions=with_details or found.next_sessions is None,
         details=with_details,
-        fresh=keeper is not None,  # (an index is only used by a transaction without catalogue changes of its own)
     )
     fresh = {offer_id: represent(offer) for offer_id, offer in loaded.items()}
     if keeper is not None:

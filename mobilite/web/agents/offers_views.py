@@ -14,12 +14,13 @@ from markupsafe import Markup
 from mobilite.authz import Action, require
 from mobilite.i18n import format_date
 from mobilite.labels import label as status_label
-from mobilite.models import Offer, Role
+from mobilite.models import Role
 from mobilite.schemas.base import form_data
 from mobilite.schemas.search import OfferSearchSchema
 from mobilite.security import roles_required
 from mobilite.services import requests as request_service
 from mobilite.services import search
+from mobilite.services.offer_records import OfferRecord
 from mobilite.web.agents import bp
 from mobilite.web.forms import Rejection, submit_form
 
@@ -38,7 +39,7 @@ class OfferCard:
     tail: Markup
 
 
-def offer_card(offer: Offer) -> OfferCard:
+def offer_card(offer: OfferRecord) -> OfferCard:
     """The card in the current language (search_represented keeps it under that language's kind)."""
     card = get_template_attribute("agents/offers/_card.html", "card")
     head, middle, tail = str(card(offer, status_label(offer.place), CARD_SPLIT)).split(CARD_SPLIT)
