@@ -31,6 +31,7 @@ from mobilite.models import (
     User,
 )
 from mobilite.services.errors import ServiceError
+from mobilite.services.offer_records import OfferRecord
 
 
 class Action(enum.StrEnum):
@@ -44,7 +45,7 @@ class Action(enum.StrEnum):
     ADMINISTER = "administer"  # run an organisation or a network: the admin, the network's coordination
 
 
-def _offer(user: User, action: Action, offer: Offer) -> bool:
+def _offer(user: User, action: Action, offer: Offer | OfferRecord) -> bool:
     network_id = offer.organisation.network_id
     if action == Action.VIEW:
         if user.is_hr_of(offer.organisation_id) or user.coordinates(network_id) or user.has_role(Role.ADMIN):
@@ -239,6 +240,7 @@ def _api_token(user: User, action: Action, token: ApiToken) -> bool:
 _RULES: dict[type, Callable[[User, Action, Any], bool]] = {
     ApiToken: _api_token,
     Offer: _offer,
+    OfferRecord: _offer,  # an offer read for display (services.offer_records): the same rule on the same columns
     ImmersionRequest: _request,
     Organisation: _organisation,
     Network: _network,

@@ -54,8 +54,17 @@ class Record:
         raise AttributeError(name)
 
 
+class OrganisationRecord(Record):
+    @property
+    def is_active(self) -> bool:
+        return bool(_IS_ACTIVE.fget(self))  # (the model's hybrid, its Python side)
+
+
+_IS_ACTIVE = vars(Organisation)["is_active"]
+
+
 class OfferRecord(Record):
-    organisation: Record
+    organisation: OrganisationRecord
     site: Record | None
     themes: list[ThemeRecord]
     skills: list[SkillRecord]
@@ -143,7 +152,7 @@ def load(ids: Sequence[int], *, sessions: bool, details: bool) -> dict[int, Offe
     found: dict[int, OfferRecord] = {}
     for row in db.session.execute(_OFFERS, {"ids": list(ids)}):
         offer = OfferRecord(dict(zip(_OFFER_KEYS, row[:a], strict=True)))
-        offer.organisation = Record(dict(zip(_ORGANISATION_KEYS, row[a:b], strict=True)))
+        offer.organisation = OrganisationRecord(dict(zip(_ORGANISATION_KEYS, row[a:b], strict=True)))
         site = dict(zip(_SITE_KEYS, row[b:], strict=True))
         offer.site = Record(site) if site["id"] is not None else None
         offer.themes = []

@@ -18,7 +18,6 @@ from typing import Any, TypedDict
 from flask import current_app
 from sqlalchemy import (
     Integer,
-    bindparam,
     cast,
     exists,
     func,
@@ -29,12 +28,11 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from mobilite.extensions import db
 from mobilite.models import (
     Offer,
-    OfferPrerequisite,
     OfferSession,
     OfferSkill,
     OfferStatus,
@@ -421,29 +419,11 @@ def _load_filter_choices(user: User, locale: str) -> FilterChoices:
     }
 
 
-# Built once, run with the offer's id (every offer page runs it).
-_OFFER_FOR_AGENT = (
-    select(Offer)
-    .join(Organisation, Offer.organisation_id == Organisation.id)
-    .where(Offer.id == bindparam("offer_id"), Organisation.is_active)
-    .options(
-        contains_eager(Offer.organisation),
-        joinedload(Offer.site),
-        joinedload(Offer.themes),
-        joinedload(Offer.skills),
-        selectinload(Offer.sessions),
-        selectinload(Offer.prerequisites).joinedload(OfferPrerequisite.skill),
-    )
-)
-
-
-def offer_for_agent(user: User, offer_id: int) -> Offer | None:
-    """One offer with its sessions and vocabulary loaded, if its organisation is active (authz says whether
-    the agent may see it). Its site and its few themes and skills come in the same query (a handful of
-    joined rows for one offer, rather than a query each); sessions and prerequisites, possibly more, in their
-    own. one_or_none() reads every joined row, so the collections are whole (first() would stop at the first
-    row)."""
-    return db.session.scalars(_OFFER_FOR_AGENT, {"offer_id": offer_id}).unique().one_or_none()
+def offer_for_agent(user: User, offer_id: int) -> OfferRecord | None:
+    """One offer with its sessions, themes, skills and prerequisites, if its organisation is active (authz says
+    whether the agent may see it): a record (services.offer_records), as a search page's offers."""
+    offer = offer_records.load([offer_id], sessions=True, details=True).get(offer_id)
+    return offer if offer is not None and offer.organisation.is_active else None
 
 
 def wish_choices(user: User, offer_ids: list[int]) -> list[Offer]:

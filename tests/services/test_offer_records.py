@@ -4,15 +4,17 @@ collections in the same orders, and so the same card and the same API JSON, for 
 from __future__ import annotations
 
 import pytest
+from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import inspect, select
 
 from mobilite.api.catalogue import _OFFER
+from mobilite.authz import Action, can
 from mobilite.extensions import db
 from mobilite.models import Offer, OfferPrerequisite, OfferSession, Organisation, Site, Skill, Theme
-from mobilite.services import offer_records
+from mobilite.services import offer_records, search
 from mobilite.web.agents.offers_views import offer_card
-from tests.catalogue_world import build
+from tests.catalogue_world import TODAY, build
 
 
 @pytest.fixture
@@ -84,3 +86,21 @@ def test_pending_changes_are_read_as_the_database_will_have_them(catalogue):
     offer = db.session.scalars(select(Offer).order_by(Offer.id)).first()
     offer.title = "Titre pas encore écrit"  # not flushed: reading records flushes first, as an ORM query does
     assert offer_records.load([offer.id], sessions=False, details=False)[offer.id].title == "Titre pas encore écrit"
+
+
+def test_an_offer_s_page_reads_a_record_as_it_reads_the_offer(catalogue):
+    agent, compared = catalogue["agent"], 0
+    for offer_id in db.session.scalars(select(Offer.id).order_by(Offer.id)):
+        record = search.offer_for_agent(agent, offer_id)
+        offer = db.session.get(Offer, offer_id)
+        if not offer.organisation.is_active:
+            assert record is None
+            continue
+        pages = [
+            render_template("agents/offers/show.html", offer=shown, distance=None, today=TODAY, own=False, requests=[])
+            for shown in (record, offer)
+        ]
+        assert pages[0] == pages[1]
+        assert can(agent, Action.VIEW, record) == can(agent, Action.VIEW, offer)
+        compared += 1
+    assert compared > 60
