@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import fields
 
-from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.core import Blueprint, api_user, api_view, json_errors
 from mobilite.authz import Action
 from mobilite.models import Role, User
 from mobilite.schemas.base import BaseSchema

@@ -4,10 +4,9 @@ as the pages: the three parties and the network's coordination read it; each par
 from __future__ import annotations
 
 from flask import g, request
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.core import Blueprint, api_user, api_view, json_errors
 from mobilite.authz import Action
 from mobilite.models import AuthMethod, Immersion
 from mobilite.schemas.agreement import AgreementStateOut, SignatureOut, SignatureSchema

@@ -57,12 +57,10 @@ def catalogue(pagination_parameters, **filters):
         with_details=True,
     )
     pagination_parameters.item_count = page.total
-    return jsonify(
-        [
-            item | _FOR_CALLER.dump({"distance_km": page.distances.get(i), "next_session": page.next_sessions.get(i)})
-            for i, item in zip(page.ids, page.items, strict=True)
-        ]
+    for_caller = _FOR_CALLER.dump(
+        [{"distance_km": page.distances.get(i), "next_session": page.next_sessions.get(i)} for i in page.ids], many=True
     )
+    return jsonify([item | mine for item, mine in zip(page.items, for_caller, strict=True)])
 
 
 @blp.route("/catalogue/<int:offer_id>", methods=["GET"])

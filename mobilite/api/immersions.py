@@ -4,9 +4,7 @@ pages of the three spaces."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from mobilite.api.core import api_user, api_view, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, json_errors, page_of
 from mobilite.api.schemas_rounds import ImmersionOut, ImmersionQuery
 from mobilite.authz import Action, Scope, default_scope, require_scope
 from mobilite.models import Immersion

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, json_errors
+from mobilite.api.core import Blueprint, api_user, api_view, json_errors
 from mobilite.extensions import db
 from mobilite.models import Network, Role
 from mobilite.schemas.network_settings import NetworkSettingsPatchSchema, NetworkSettingsSchema

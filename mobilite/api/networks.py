@@ -5,11 +5,10 @@ suspend and reinstate its organisations. The same schemas and services as the pa
 from __future__ import annotations
 
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import fields
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, etag_of, etagged_change, json_errors, page_of
 from mobilite.authz import Action
 from mobilite.models import Network, Organisation, Role
 from mobilite.schemas.base import BaseSchema

@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from mobilite.api.core import (
     OPTIONAL_IF_MATCH,
+    Blueprint,
     api_user,
     api_view,
     check_if_match,

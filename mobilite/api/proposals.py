@@ -12,10 +12,9 @@ publication a proposal is the coordination's only, and anybody else's answers 40
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, etag_of, etagged_change, json_errors, page_of
 from mobilite.api.schemas_rounds import PartyProposalQuery, PinIn, ProposalOut, ProposalReviewOut, ReplacementsOut
 from mobilite.authz import Action, Scope, default_scope, proposal_side, require_scope
 from mobilite.lifecycles.proposal import IN_REVIEW as PROPOSAL_IN_REVIEW

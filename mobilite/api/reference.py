@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from mobilite.api.core import api_user, api_view, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, json_errors, page_of
 from mobilite.api.schemas import OrganisationOut, SkillOut, SkillQuery, ThemeOut
 from mobilite.services import listings
 

@@ -11,9 +11,7 @@ conflicts to 412 or 409 is api.core's (etagged_change).
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, etag_of, etagged_change, json_errors, page_of
 from mobilite.api.schemas import RequestIn, RequestOut, RequestQuery
 from mobilite.authz import Action, Scope, default_scope, require_scope
 from mobilite.models import ImmersionRequest, Role

@@ -11,10 +11,9 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from werkzeug.exceptions import Conflict, NotFound
 
-from mobilite.api.core import api_user, api_view, http_error, json_errors, page_of
+from mobilite.api.core import Blueprint, api_user, api_view, http_error, json_errors, page_of
 from mobilite.api.schemas_rounds import (
     BulkDecisionIn,
     BulkDecisionOut,

@@ -5,9 +5,7 @@ restore_site). An offer names one of them with `site_id` (OfferIn)."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from mobilite.api.core import api_user, api_view, etag_of, etagged_change, json_errors
+from mobilite.api.core import Blueprint, api_user, api_view, etag_of, etagged_change, json_errors
 from mobilite.api.schemas import SiteOut, SiteQuery
 from mobilite.authz import Action
 from mobilite.models import Organisation, Role, Site

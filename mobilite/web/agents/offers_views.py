@@ -46,11 +46,13 @@ def offer_card(offer: OfferRecord) -> OfferCard:
     return OfferCard(offer.id, Markup(head), Markup(middle), Markup(tail))
 
 
+_SEARCH = OfferSearchSchema()  # (built once: it keeps nothing of a search)
+
+
 @bp.get("/offres")
 @roles_required(Role.AGENT)
 def offers():
-    schema = OfferSearchSchema()
-    values = form_data(schema, request.args)
+    values = form_data(_SEARCH, request.args)
     args = {k: v for k, v in request.args.items(multi=True) if k != "page" and v != ""}
     locale = str(get_locale())
 
@@ -71,7 +73,7 @@ def offers():
 
     # A search saves nothing: the "form" is the filters, shown again with each wrong one named.
     return submit_form(
-        schema,
+        _SEARCH,
         values,
         lambda filters: search.search_represented(
             current_user, filters, offer_card, f"card-{locale}", page=filters["page"]
