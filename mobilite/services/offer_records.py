@@ -1,4 +1,4 @@
-"""Offers read as plain records, for the pages that show a page of them (a search's cards, the API's list).
+"""Offers read as plain records, for the pages that show them: a search's cards, the API's list, an offer's page.
 
 A record holds what the ORM would load: every mapped column of the offer, its organisation and its site,
 under the models' attribute names and with the same Python values (the same column types read them), and
@@ -8,9 +8,9 @@ attributes, a card template or a marshmallow schema, reads a record the same way
 every kind of offer.
 
 Why: a search page whose offers the worker has not kept loads twenty of them with their collections, and
-building ORM objects for those rows cost three times as much CPU as reading them (on the load benchmark's
-machine: 5.4 against 1.8 ms for a page of cards, 12 against 4 ms for the API's page). Records are never
-added to the session: nothing is written through them.
+building ORM objects for those rows cost about twice the CPU of reading them as records (on the load
+benchmark's 2-core machine, a page of twenty: 4.0 against 2.3 ms for cards, 9.7 against 4.9 ms with the
+API's details). Records are never added to the session: nothing is written through them.
 """
 
 from __future__ import annotations
