@@ -16,18 +16,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from flask import current_app
-from sqlalchemy import (
-    Integer,
-    cast,
-    exists,
-    func,
-    literal,
-    literal_column,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Integer, cast, exists, func, literal, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from mobilite.extensions import db
