@@ -75,6 +75,9 @@ class OfferRecord(Record):
     def location(self) -> Location:
         return Offer.location.fget(self)  # type: ignore[attr-defined]  # (the model's rule, on the record)
 
+    def is_managed_by(self, user: Any) -> bool:
+        return Offer.is_managed_by(self, user)  # type: ignore[arg-type]  # (authz's rule for EDIT)
+
 
 class ThemeRecord(Record):
     def label(self, locale: str) -> str:

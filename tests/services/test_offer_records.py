@@ -11,10 +11,11 @@ from sqlalchemy import inspect, select
 from mobilite.api.catalogue import _OFFER
 from mobilite.authz import Action, can
 from mobilite.extensions import db
-from mobilite.models import Offer, OfferPrerequisite, OfferSession, Organisation, Site, Skill, Theme
+from mobilite.models import Offer, OfferPrerequisite, OfferSession, Organisation, Role, Site, Skill, Theme
 from mobilite.services import offer_records, search
 from mobilite.web.agents.offers_views import offer_card
 from tests.catalogue_world import TODAY, build
+from tests.factories import CoordinatorFactory, UserFactory
 
 
 @pytest.fixture
@@ -90,6 +91,8 @@ def test_pending_changes_are_read_as_the_database_will_have_them(catalogue):
 
 def test_an_offer_s_page_reads_a_record_as_it_reads_the_offer(catalogue):
     agent, compared = catalogue["agent"], 0
+    hr = UserFactory(organisation=catalogue["organisations"][1], roles=[Role.RH])
+    coordinator = CoordinatorFactory(network_id=catalogue["organisations"][0].network_id)
     for offer_id in db.session.scalars(select(Offer.id).order_by(Offer.id)):
         record = search.offer_for_agent(agent, offer_id)
         offer = db.session.get(Offer, offer_id)
@@ -101,6 +104,8 @@ def test_an_offer_s_page_reads_a_record_as_it_reads_the_offer(catalogue):
             for shown in (record, offer)
         ]
         assert pages[0] == pages[1]
-        assert can(agent, Action.VIEW, record) == can(agent, Action.VIEW, offer)
+        for action in Action:  # (a record is for reading, but every rule answers for it as for the offer)
+            for user in (agent, hr, coordinator):
+                assert can(user, action, record) == can(user, action, offer), (action, user)
         compared += 1
     assert compared > 60
