@@ -191,7 +191,7 @@ def _documented_query_names(view) -> frozenset[str]:
     for parameter in doc.get("arguments", {}).get("parameters", []):
         if parameter.get("in") == "query":
             schema = parameter["schema"]
-            schema = schema() if isinstance(schema, type) else schema
+            schema = _schema_instance(schema) if isinstance(schema, type) else schema
             names.update(f.data_key or n for n, f in schema.fields.items() if not f.dump_only)
     if "pagination" in doc:
         names.update(("page", "page_size"))
