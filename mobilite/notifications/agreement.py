@@ -10,9 +10,7 @@ from flask_babel import gettext as _
 
 from mobilite.extensions import db
 from mobilite.models import Immersion, SignatureParty, User
-from mobilite.notifications.rendering import deliver, external_url, full_date
-
-Party = tuple[User, str]
+from mobilite.notifications.rendering import Party, deliver, external_url, full_date
 
 
 def _params(immersion: Immersion) -> dict[str, object]:

@@ -48,6 +48,10 @@ class Addressee(Protocol):
     def locale(self) -> str: ...
 
 
+# A recipient and the part they play in the event: agent, home or host (HR of either side), coordination.
+Party = tuple[User, str]
+
+
 @dataclass(frozen=True)
 class Tutor:
     """An offer's tutor: an address and a name, maybe no account. Messages in the default language."""
