@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from mobilite.limits import END_BEFORE_START
 from mobilite.schemas.base import FormSchema
+from mobilite.schemas.dates import ReportDate
 from mobilite.schemas.ids import Id
 
 
 class DashboardFilterSchema(FormSchema):
-    start = fields.Date(load_default=None, data_key="du")
-    end = fields.Date(load_default=None, data_key="au")
+    start = ReportDate(load_default=None, data_key="du")
+    end = ReportDate(load_default=None, data_key="au")
     organisation_id = Id(load_default=None, data_key="organisation")
 
     @validates_schema

@@ -210,6 +210,34 @@ def test_wrong_filters_are_named_and_nothing_is_drawn(client):
     assert client.get("/coordination/tableau-de-bord/autre.csv").status_code == 404
 
 
+
+def test_a_period_beyond_what_is_kept_or_planned_is_named_not_counted_month_by_month(client):
+    """Regression: `au=9999-12-31` gave a 500 and `du=0001-01-01` walked some 24,000 months per call."""
+    coordinator, network, lyon, nantes, lille = _network()
+    _board(network, lyon, nantes, lille)
+    login(client, coordinator.email)
+    today = date.today()
+    for query, field, words in (
+        ("au=9999-12-31", "au", "Date trop lointaine"),
+        ("du=0001-01-01", "du", "Date trop ancienne"),
+        (f"du={today.year - 12}-01-01", "du", "Date trop ancienne"),
+        (f"au={today.year + 3}-01-01", "au", "Date trop lointaine"),
+    ):
+        page = client.get(f"/coordination/tableau-de-bord?{query}")
+        assert page.status_code == 400, query
+        html = page.get_data(as_text=True)
+        assert f'id="{field}-error"' in html and words in html, query
+        for figure in ("mois.csv", "echanges.csv", "mois.svg"):
+            assert client.get(f"/coordination/tableau-de-bord/{figure}?{query}").status_code == 400, (query, figure)
+
+    # Ten years back and two ahead are a report's period: every month is listed, the immersions' ones counted.
+    start, end = date(today.year - 10, today.month, 1), date(today.year + 2, 1, 31)
+    rows = client.get(f"/coordination/tableau-de-bord/mois.csv?du={start}&au={end}").get_data().decode("utf-8-sig")
+    months = rows.splitlines()[1:]
+    assert len(months) == (end.year - start.year) * 12 + end.month - start.month + 1
+    assert months[0].startswith(f"{start:%Y-%m};0;0") and months[-1].startswith(f"{end:%Y-%m};0;0")
+    assert [m for m in months if m.startswith("2026-03")] == ["2026-03;3;9;4,0;3"]
+
 def test_csv_files_carry_every_figure_of_the_tables(client):
     coordinator, network, lyon, nantes, lille = _network()
     _board(network, lyon, nantes, lille)
