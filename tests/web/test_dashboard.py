@@ -210,7 +210,6 @@ def test_wrong_filters_are_named_and_nothing_is_drawn(client):
     assert client.get("/coordination/tableau-de-bord/autre.csv").status_code == 404
 
 
-
 def test_a_period_beyond_what_is_kept_or_planned_is_named_not_counted_month_by_month(client):
     """Regression: `au=9999-12-31` gave a 500 and `du=0001-01-01` walked some 24,000 months per call."""
     coordinator, network, lyon, nantes, lille = _network()
@@ -237,6 +236,7 @@ def test_a_period_beyond_what_is_kept_or_planned_is_named_not_counted_month_by_m
     assert len(months) == (end.year - start.year) * 12 + end.month - start.month + 1
     assert months[0].startswith(f"{start:%Y-%m};0;0") and months[-1].startswith(f"{end:%Y-%m};0;0")
     assert [m for m in months if m.startswith("2026-03")] == ["2026-03;3;9;4,0;3"]
+
 
 def test_csv_files_carry_every_figure_of_the_tables(client):
     coordinator, network, lyon, nantes, lille = _network()
