@@ -13,6 +13,7 @@ import hashlib
 import math
 import re
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -355,8 +356,10 @@ def issue_password_link(user: User, purpose: TokenPurpose, hours: int) -> str:
 def request_password_reset(email: str, ip: str, settings, now: datetime | None = None) -> None:
     """Send a reset link if the account exists; say nothing either way.
 
-    Rate-limited per typed address and per client address (known or not, so the limit reveals nothing).
+    Rate-limited per typed address and per client address (known or not, so the limit reveals nothing). An
+    accepted request returns RESET_ANSWER_MILLISECONDS after it began, whether a link was sent or not.
     """
+    started = time.monotonic()
     now = now or utcnow()
     window = timedelta(minutes=settings["RESET_WINDOW_MINUTES"])
     db.begin_write()
@@ -374,6 +377,14 @@ def request_password_reset(email: str, ip: str, settings, now: datetime | None =
         issue_password_link(user, TokenPurpose.RESET_PASSWORD, settings["PASSWORD_TOKEN_HOURS"])
         audit.record(user, "auth.reset_requested", user, organisation_id=user.organisation_id)
     db.session.commit()
+    _wait_until(started + settings["RESET_ANSWER_MILLISECONDS"] / 1000)
+
+
+def _wait_until(deadline: float) -> None:
+    """Sleep until the monotonic clock reads `deadline` (at once if it is past)."""
+    left = deadline - time.monotonic()
+    if left > 0:
+        time.sleep(left)
 
 
 def find_valid_token(token: str, now: datetime | None = None) -> PasswordToken | None:

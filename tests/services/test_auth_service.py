@@ -3,6 +3,7 @@ language; each refusal says why and changes nothing it should not. (Races: test_
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -187,6 +188,31 @@ def test_a_reset_request_for_an_unknown_or_inactive_account_sends_nothing(user, 
     auth.request_password_reset(user.email, IP, settings)
     assert db.session.scalar(select(func.count(PasswordToken.id))) == 0
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_a_reset_answer_takes_the_same_time_whether_the_account_exists_or_not(user, settings, monkeypatch):
+    """Regression: only a real account's answer wrote a link, an e-mail and an audit row, so its time told
+    that the account exists. Every accepted request now returns at the same moment after it began."""
+    settings["RESET_ANSWER_MILLISECONDS"] = 5000
+    pending = UserFactory(password_hash=None)
+    inactive = UserFactory(active=False)
+    waits: list[tuple[float, float]] = []
+    monkeypatch.setattr(time, "sleep", lambda seconds: waits.append((time.monotonic(), seconds)))
+    for address in (user.email, pending.email, inactive.email, "personne@example.fr"):
+        began = time.monotonic()
+        auth.request_password_reset(address, f"192.0.2.{len(address)}", settings)
+        ((slept_at, seconds),) = waits
+        waits.clear()
+        # It slept until 5 s after the call began: no sooner, and not more than the call's own start later.
+        assert began + 5 <= slept_at + seconds <= began + 5.05, address
+    assert _notifications(user) == _notifications(pending) == 1 and _notifications(inactive) == 0
+    # A refused request is refused at once, for every address alike (the refusal says nothing of the account).
+    for _n in range(settings["RESET_MAX_PER_ACCOUNT"] - 1):
+        auth.request_password_reset(user.email, IP, settings)
+    waits.clear()
+    with pytest.raises(Throttled):
+        auth.request_password_reset(user.email, IP, settings)
+    assert waits == []
 
 
 def test_reset_requests_beyond_the_limit_are_throttled(user, settings):
