@@ -51,6 +51,38 @@ def test_a_plain_workbook_is_read():
     assert read_rows("offres.xlsx", _xlsx()) == [(2, {"titre": "Une offre"})]
 
 
+def _offers_sheet(dimension: str, rows: int) -> bytes:
+    cells = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Offre {n}</t></is></c>'
+        f'<c r="B{n}" t="inlineStr"><is><t>Lyon</t></is></c></row>'
+        for n in range(2, rows + 2)
+    )
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>titre</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>ville</t></is></c></row>'
+    )
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return _xlsx(HEAD + declared + "<sheetData>" + header + cells + "</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:B3", "A1:A12", "", "A1:B11"])
+def test_every_row_is_read_whatever_size_the_sheet_declares(dimension):
+    """Regression: openpyxl stopped at the declared size, so a sheet declaring "A1" (as some writers do)
+    was read as empty, and one declaring three rows lost the rest without a word."""
+    assert read_rows("offres.xlsx", _offers_sheet(dimension, 10)) == [
+        (n, {"titre": f"Offre {n}", "ville": "Lyon"}) for n in range(2, 12)
+    ]
+
+
+def test_cells_far_right_of_the_header_are_ignored():
+    far = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="XFD{n}"><v>1</v></c></row>' for n in range(2, MAX_ROWS)
+    )
+    content = _xlsx(HEAD + '<dimension ref="A1"/><sheetData>' + HEADER_ROW + far + "</sheetData></worksheet>")
+    rows = read_rows("offres.xlsx", content)
+    assert len(rows) == MAX_ROWS - 2 and rows[0] == (2, {"titre": "2"})
+
+
 def test_a_sheet_declaring_two_million_rows_is_refused_before_it_is_read():
     content = _xlsx(HEAD + '<dimension ref="A1:Z2000000"/><sheetData>' + HEADER_ROW + "</sheetData></worksheet>")
     assert len(content) < 10_000

@@ -191,9 +191,21 @@ def _xlsx_rows(content: bytes) -> Iterator[Iterable]:
 
 
 def _stream(workbook, sheet) -> Iterator[Iterable]:
-    """The sheet's rows, one at a time (read_rows stops at its limits); cells past MAX_COLUMNS are ignored."""
+    """The sheet's rows as its XML holds them, one at a time (read_rows stops at its limits), as wide as the
+    header; cells past MAX_COLUMNS are ignored.
+
+    The declared size only refuses a sheet early: openpyxl would stop at it, and some writers declare "A1"
+    for a whole sheet (its rows would be lost without a word)."""
+    sheet.reset_dimensions()
     try:
-        yield from sheet.iter_rows(max_col=min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS), values_only=True)
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        width = max((i + 1 for i, value in enumerate(header) if _cell(value)), default=0)
+        yield header[:width]
+        for row in rows:
+            yield row[:width]
     except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
         raise _refused(_("Ce fichier Excel ne peut pas être lu.")) from exc
     finally:
