@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 
 from sqlalchemy import select
 
 from mobilite.extensions import db
 from mobilite.models import AuditEvent, RequestStatus, Role, User
+from mobilite.workdays import shift_years
 from tests.factories import PASSWORD, CoordinatorFactory, OrganisationFactory, RequestFactory, UserFactory
 from tests.fixtures import bearer, csrf_token, fresh, login
 
@@ -175,6 +177,20 @@ def test_the_coordinator_reads_their_network_s_log_only_with_filters_and_csv(cli
     login(client, admin.email)
     every = client.get("/admin/journal?action=account.deactivate").get_data(as_text=True)
     assert f"User n° {ours.id}" in every and f"User n° {theirs.id}" in every
+
+
+def test_a_log_period_beyond_what_is_kept_or_planned_is_named(client):
+    """Regression: `au=9999-12-31` gave a 500 (the day after it overflowed), on the page and in the CSV."""
+    coordinator = CoordinatorFactory()
+    login(client, coordinator.email)
+    for space in ("/coordination/journal", "/coordination/journal.csv"):
+        for query, field in (("au=9999-12-31", "au"), ("du=0001-01-01", "du")):
+            page = client.get(f"{space}?{query}")
+            assert page.status_code == 400, (space, query)
+            assert f'id="{field}-error"' in page.get_data(as_text=True), (space, query)
+    today = date.today()
+    kept = client.get(f"/coordination/journal.csv?du={shift_years(today, -10)}&au={shift_years(today, 2)}")
+    assert kept.status_code == 200 and kept.get_data(as_text=True).lstrip("\ufeff").startswith("date;action")
 
 
 def test_the_log_holds_no_password_token_or_free_text(app, client):

@@ -16,6 +16,7 @@ from mobilite.models import (
     RequestStatus,
     UnmatchedOutlook,
 )
+from mobilite.workdays import shift_years
 from tests.factories import (
     CoordinatorFactory,
     ImmersionFactory,
@@ -230,7 +231,7 @@ def test_a_period_beyond_what_is_kept_or_planned_is_named_not_counted_month_by_m
             assert client.get(f"/coordination/tableau-de-bord/{figure}?{query}").status_code == 400, (query, figure)
 
     # Ten years back and two ahead are a report's period: every month is listed, the immersions' ones counted.
-    start, end = date(today.year - 10, today.month, 1), date(today.year + 2, 1, 31)
+    start, end = date(today.year - 10, today.month, 1), shift_years(today, 2)  # the latest day allowed
     rows = client.get(f"/coordination/tableau-de-bord/mois.csv?du={start}&au={end}").get_data().decode("utf-8-sig")
     months = rows.splitlines()[1:]
     assert len(months) == (end.year - start.year) * 12 + end.month - start.month + 1
