@@ -83,6 +83,25 @@ def test_cells_far_right_of_the_header_are_ignored():
     assert len(rows) == MAX_ROWS - 2 and rows[0] == (2, {"titre": "2"})
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_row_with_values_only_under_untitled_columns_is_a_row_not_a_blank_line(kind):
+    if kind == "csv":
+        content = "titre;ville\nOffre 2;Lyon\n;;Offre 3;Nantes\n\n".encode()
+    else:
+        content = _xlsx(
+            HEAD
+            + "<sheetData>"
+            + '<row r="1"><c r="A1" t="inlineStr"><is><t>titre</t></is></c></row>'
+            + '<row r="2"><c r="A2" t="inlineStr"><is><t>Offre 2</t></is></c></row>'
+            + '<row r="3"><c r="D3" t="inlineStr"><is><t>Offre 3</t></is></c></row>'
+            + '<row r="4"></row>'
+            + "</sheetData></worksheet>"
+        )
+    rows = read_rows(f"offres.{kind}", content)
+    assert [line for line, _values in rows] == [2, 3]  # line 3 is reported (its titled cells are empty)
+    assert rows[1][1]["titre"] == ""
+
+
 def test_a_sheet_declaring_two_million_rows_is_refused_before_it_is_read():
     content = _xlsx(HEAD + '<dimension ref="A1:Z2000000"/><sheetData>' + HEADER_ROW + "</sheetData></worksheet>")
     assert len(content) < 10_000

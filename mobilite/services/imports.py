@@ -105,7 +105,9 @@ def _flatten(messages, prefix="") -> list[tuple[str, str]]:
 
 
 def _check_header(rows, required: tuple[str, ...]) -> None:
-    present = set(rows[0][1]) if rows else set()
+    if not rows:
+        raise ImportRejected([RowError(1, "", _("Le fichier n'a aucune ligne sous celle des titres de colonnes."))])
+    present = set(rows[0][1])
     missing = [c for c in required if c not in present]
     if missing:
         raise ImportRejected([RowError(1, c, _("Colonne obligatoire absente.")) for c in missing])

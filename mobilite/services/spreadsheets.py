@@ -7,9 +7,12 @@ its sheet's declared size is checked before a row is read. Writing neutralises w
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -47,7 +50,7 @@ def _cell(value: object) -> str:
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for every non-empty row; column names are lower-cased."""
+    """(line number, {column: text}) for every non-empty row; columns are named by `column_title`."""
     name = (filename or "").lower()
     table: Iterator[Iterable[object]]
     if name.endswith(".csv"):
@@ -59,13 +62,15 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
     first = next(table, None)
     if first is None:
         raise _refused(_("Le fichier est vide."))
-    header = [_cell(h).lower() for h in first]
+    header = [column_title(_cell(h)) for h in first]
+    width = max((i + 1 for i, name in enumerate(header) if name), default=0)  # columns past it have no title
     rows: list[tuple[int, dict[str, str]]] = []
     for line, values in enumerate(table, start=2):
         if line > MAX_LINES:
             raise _refused(_("Trop de lignes (%(n)d au plus par fichier, lignes vides comprises).", n=MAX_LINES))
-        cells = [unquoted(_cell(v)) for v in values]
-        if not any(cells):
+        cells = [unquoted(_cell(v)) for v in itertools.islice(values, width)]
+        # A row empty under the titles but not beyond them is still a row (reported as such), not a blank one.
+        if not any(cells) and not any(_cell(v) for v in itertools.islice(values, width, None)):
             continue
         if len(rows) == MAX_ROWS:
             raise _refused(_("Trop de lignes (%(n)d au plus par fichier).", n=MAX_ROWS))
@@ -73,7 +78,18 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, dict[str, str]]]
     return rows
 
 
+def column_title(text: str) -> str:
+    """A column's title as the imports name it: "Équipe" and "équipe" are "equipe", "Tuteur nom" "tuteur_nom"."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
+    return "_".join(plain.split())
+
+
 def _csv_text(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Texte Unicode"
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _refused(_("Ce fichier CSV n'est pas du texte lisible : enregistrez-le en « CSV UTF-8 ».")) from None
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,13 +106,18 @@ def _csv_text(content: bytes) -> str:
         ) from None
 
 
+def _delimiter(text: str) -> str:
+    """The header line's separator: French Excel writes ";", others "," or a tab, and titles hold none. (Guessing
+    from the rows, as csv.Sniffer does, goes wrong on a long description full of commas.)"""
+    header = text.split("\n", 1)[0]
+    counts = {separator: header.count(separator) for separator in ";,\t"}
+    found = max(counts, key=lambda separator: counts[separator])
+    return found if counts[found] else ";"
+
+
 def _csv_rows(content: bytes) -> Iterator[list[str]]:
     text = _csv_text(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     while True:
         try:
             row = next(reader)
@@ -191,21 +212,14 @@ def _xlsx_rows(content: bytes) -> Iterator[Iterable]:
 
 
 def _stream(workbook, sheet) -> Iterator[Iterable]:
-    """The sheet's rows as its XML holds them, one at a time (read_rows stops at its limits), as wide as the
-    header; cells past MAX_COLUMNS are ignored.
+    """The sheet's rows as its XML holds them, one at a time (read_rows stops at its limits); cells past
+    MAX_COLUMNS are ignored.
 
     The declared size only refuses a sheet early: openpyxl would stop at it, and some writers declare "A1"
     for a whole sheet (its rows would be lost without a word)."""
     sheet.reset_dimensions()
     try:
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
-        width = max((i + 1 for i, value in enumerate(header) if _cell(value)), default=0)
-        yield header[:width]
-        for row in rows:
-            yield row[:width]
+        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
         raise _refused(_("Ce fichier Excel ne peut pas être lu.")) from exc
     finally:

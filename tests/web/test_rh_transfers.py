@@ -101,6 +101,42 @@ def test_unknown_format_and_missing_columns_are_explained(client):
     assert "<code>description</code>" in html and "Colonne obligatoire absente." in html
 
 
+def test_a_long_description_full_of_commas_imports_with_its_semicolons(client):
+    """Regression: the separator was guessed from the file's first 4 KB, so a first row with a long description
+    full of commas made every column "missing"."""
+    hr = UserFactory(roles=[Role.RH])
+    long_text = ("Accueillir, former, accompagner, évaluer, rendre compte. " * 80)[:4500]
+    csv = f"titre;equipe;description;debut;fin;places\nOffre longue;Equipe;{long_text};{START};{END};2\n"
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", csv.encode())
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    assert db.session.scalar(select(Offer.description)) == long_text.strip()
+
+
+def test_titles_as_hr_types_them_and_excel_unicode_text_import(client):
+    """Accented titles ("Équipe", "Début") and Excel's "Texte Unicode" (UTF-16, tabs) were "missing columns"."""
+    hr = UserFactory(roles=[Role.RH])
+    login(client, hr.email)
+    accented = f"Titre;Équipe;Description;Début;Fin;Places\nAccueil;Accueil;{DESCRIPTION};{START};{END};1\n"
+    assert _upload(client, "/rh/offres/import", "offres.csv", accented.encode("utf-8-sig")).status_code == 302
+    unicode_text = f"titre\tequipe\tdescription\tdebut\tfin\tplaces\r\nPaie\tRH\t{DESCRIPTION}\t{START}\t{END}\t1\r\n"
+    response = _upload(client, "/rh/offres/import", "offres.csv", unicode_text.encode("utf-16"))
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    assert sorted(db.session.scalars(select(Offer.title))) == ["Accueil", "Paie"]
+
+
+def test_a_file_with_only_its_titles_says_so(client):
+    hr = UserFactory(roles=[Role.RH])
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", b"titre;equipe;description;debut;fin;places\n")
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400 and "aucune ligne sous celle des titres" in html
+    assert "Colonne obligatoire absente" not in html
+    response = _upload(client, "/rh/comptes/import", "comptes.csv", b"email;prenom;nom\n")
+    assert "aucune ligne sous celle des titres" in response.get_data(as_text=True).replace("&#39;", "'")
+    assert _offer_count() == 0
+
+
 def test_export_reimports_as_it_is(client):
     hr = UserFactory(roles=[Role.RH])
     offer = OfferFactory(organisation=hr.organisation, description=DESCRIPTION)
