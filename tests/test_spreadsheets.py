@@ -86,7 +86,7 @@ def test_cells_far_right_of_the_header_are_ignored():
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_a_row_with_values_only_under_untitled_columns_is_a_row_not_a_blank_line(kind):
     if kind == "csv":
-        content = "titre;ville\nOffre 2;Lyon\n;;Offre 3;Nantes\n\n".encode()
+        content = b"titre;ville\nOffre 2;Lyon\n;;Offre 3;Nantes\n\n"
     else:
         content = _xlsx(
             HEAD
