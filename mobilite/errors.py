@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError
 
 from mobilite.api.core import error_response
 from mobilite.services.errors import StaleRecord
@@ -25,9 +26,33 @@ def _api_error(exc):
     return error_response(exc)
 
 
+# The plain pages: one title and one sentence each.
+_PAGES = {
+    404: (_l("Page introuvable"), _l("Cette page n'existe pas ou vous n'y avez pas accès.")),
+    405: (_l("Action impossible"), _l("Cette action n'est pas permise sur cette page.")),
+    500: (
+        _l("Erreur du service"),
+        _l("Une erreur est survenue. L'équipe technique a été prévenue ; réessayez dans un instant."),
+    ),
+}
+
+
 def init_app(app) -> None:
     def page(status: int, title: str, message: str):
         return render_template("error.html", status=status, title=title, message=message), status
+
+    def plain(status: int):
+        title, message = _PAGES[status]
+
+        def handler(exc):
+            if is_api_request():
+                return _api_error(exc)
+            return page(status, str(title), str(message))
+
+        return handler
+
+    for status in _PAGES:
+        app.register_error_handler(status, plain(status))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -39,17 +64,28 @@ def init_app(app) -> None:
             _("Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."),
         )
 
-    @app.errorhandler(404)
-    def not_found(exc):
+    @app.errorhandler(400)
+    def bad_request(exc):
+        """A request no form shows (a link with its parameters edited, a damaged body): what the view said
+        was wrong, else a plain sentence, in the reader's language (Werkzeug's page is in English)."""
         if is_api_request():
             return _api_error(exc)
-        return page(404, _("Page introuvable"), _("Cette page n'existe pas ou vous n'y avez pas accès."))
+        said = exc.description if exc.description != BadRequest.description else ""
+        return page(
+            400,
+            _("Demande non valable"),
+            said
+            or _(
+                "Cette adresse ou ce formulaire contient des valeurs non valables. Revenez en arrière et recommencez."
+            ),
+        )
 
-    @app.errorhandler(405)
-    def method_not_allowed(exc):
+    @app.errorhandler(413)
+    def too_large(exc):
         if is_api_request():
             return _api_error(exc)
-        return page(405, _("Action impossible"), _("Cette action n'est pas permise sur cette page."))
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20
+        return page(413, _("Fichier trop volumineux"), _("Ce que vous avez envoyé dépasse %(n)d Mo.", n=limit))
 
     @app.errorhandler(409)
     def conflict(exc):
@@ -65,16 +101,6 @@ def init_app(app) -> None:
         if is_api_request():
             return error_response(Conflict(), errors=exc.errors)
         return conflict(Conflict(description=message))
-
-    @app.errorhandler(500)
-    def server_error(exc):
-        if is_api_request():
-            return _api_error(exc)
-        return page(
-            500,
-            _("Erreur du service"),
-            _("Une erreur est survenue. L'équipe technique a été prévenue ; réessayez dans un instant."),
-        )
 
     @app.errorhandler(HTTPException)
     def other_http_error(exc):

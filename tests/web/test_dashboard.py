@@ -239,6 +239,22 @@ def test_a_period_beyond_what_is_kept_or_planned_is_named_not_counted_month_by_m
     assert [m for m in months if m.startswith("2026-03")] == ["2026-03;3;9;4,0;3"]
 
 
+def test_a_figure_asked_with_wrong_filters_names_them_in_the_reader_s_language(client):
+    """Regression: the charts and CSV files answered Werkzeug's English "Bad Request" page, naming nothing."""
+    coordinator, network, lyon, nantes, lille = _network()
+    elsewhere = OrganisationFactory(name="Autre réseau")
+    login(client, coordinator.email)
+    for figure in ("mois.csv", "echanges.svg"):
+        wrong_date = client.get(f"/coordination/tableau-de-bord/{figure}?du=hier")
+        html = wrong_date.get_data(as_text=True)
+        assert wrong_date.status_code == 400 and "Demande non valable" in html and "du :" in html
+        assert "Bad Request" not in html
+        other = client.get(f"/coordination/tableau-de-bord/{figure}?organisation={elsewhere.id}")
+        assert "organisation :" in other.get_data(as_text=True) and "ne fait pas partie de votre réseau" in (
+            other.get_data(as_text=True)
+        )
+
+
 def test_csv_files_carry_every_figure_of_the_tables(client):
     coordinator, network, lyon, nantes, lille = _network()
     _board(network, lyon, nantes, lille)

@@ -137,6 +137,14 @@ def test_a_file_with_only_its_titles_says_so(client):
     assert _offer_count() == 0
 
 
+def test_a_file_over_the_size_limit_is_refused_in_the_reader_s_language(app, client):
+    hr = UserFactory(roles=[Role.RH])
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413 and "Fichier trop volumineux" in html and "Request Entity Too Large" not in html
+
+
 def test_export_reimports_as_it_is(client):
     hr = UserFactory(roles=[Role.RH])
     offer = OfferFactory(organisation=hr.organisation, description=DESCRIPTION)

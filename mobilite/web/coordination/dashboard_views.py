@@ -21,13 +21,19 @@ SVG_CSP = "default-src 'none'"
 
 def _filters() -> dashboard.Filters:
     """The request's filters. The charts and exports are linked with the page's valid ones only: others
-    get 400 (the page itself names each wrong filter)."""
+    get 400, each wrong filter named as the address names it (as the page does)."""
     network = own_network()
     schema = DashboardFilterSchema()
     try:
         return dashboard.filters(network, schema.load(form_data(schema, request.args)))
-    except (ValidationError, ServiceError):
-        abort(400)
+    except ValidationError as error:
+        abort(400, description=_wrong_filters(error.normalized_messages()))
+    except ServiceError as error:
+        abort(400, description=_wrong_filters(error.errors))
+
+
+def _wrong_filters(errors: dict) -> str:
+    return " ".join(f"{name} : {' '.join(map(str, messages))}" for name, messages in errors.items())
 
 
 @bp.get("/tableau-de-bord")
