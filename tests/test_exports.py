@@ -47,7 +47,8 @@ EXPORT_ROUTES = {
 
 
 def _cells(response) -> list[str]:
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    # One charset: "text/csv; charset=utf-8; charset=utf-8" was sent, which some clients refuse.
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.get_data().decode("utf-8-sig")
     return [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
 

@@ -49,7 +49,7 @@ def log_csv(network_id: int | None) -> ResponseReturnValue:
     content = audit.events_csv(network_id, filters, current_user)
     return Response(
         content,
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="journal.csv"'},
     )
 

@@ -143,7 +143,7 @@ def expenses_export(organisation_id: int, slug: str) -> ResponseReturnValue:
         year, number = month
         return Response(
             mission_expenses.month_csv(organisation_id, year, number),
-            mimetype="text/csv; charset=utf-8",
+            mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="frais-de-mission-{slug}-{year}-{number:02d}.csv"'},
         )
     errors = {"mois": [_("Choisissez un mois, par exemple %(m)s.", m=date.today().strftime("%Y-%m"))]} if asked else {}

@@ -36,7 +36,7 @@ def my_data_json():
 @login_required
 def my_data_csv():
     data = personal_data.export(current_user, "csv")
-    return _attachment(personal_data.as_csv(data, CSV_HEADERS), "text/csv; charset=utf-8", "mes-donnees.csv")
+    return _attachment(personal_data.as_csv(data, CSV_HEADERS), "text/csv", "mes-donnees.csv")
 
 
 @bp.route("/compte/effacement", methods=["GET", "POST"])

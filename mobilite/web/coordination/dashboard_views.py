@@ -83,6 +83,6 @@ def dashboard_csv(figure: str):
     network = own_network()
     return Response(
         dashboard.export_csv(network, _filters(), figure),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="tableau-{network.slug}-{figure}.csv"'},
     )

@@ -86,9 +86,7 @@ def import_accounts():
 
 
 def _csv(content: bytes, name: str) -> Response:
-    return Response(
-        content, mimetype="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return Response(content, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/offres/export.csv")
