@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 
@@ -40,14 +41,25 @@ for field_class, messages in _MESSAGES.items():
     field_class.default_error_messages = {**field_class.default_error_messages, **messages}
 
 
-def _holds_nul(value) -> bool:
+# Never text anyone means: control characters but tab and line breaks (a bell, an escape sequence), other line
+# separators (U+2028, U+2029, NEL), and the invisible bidi controls that make "fdp.exe" read "exe.pdf"
+# (Trojan Source: embeddings, overrides, isolates).
+_INVISIBLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _first_refused(value) -> str | None:
+    """The message for the first character of `value` (a string, or one in a list or mapping) never accepted."""
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return N_("Caractère nul non accepté.")
+        if _INVISIBLE.search(value):
+            return N_("Caractère de contrôle ou de mise en forme invisible non accepté : retirez-le.")
+        return None
     if isinstance(value, list | tuple):
-        return any(_holds_nul(v) for v in value)
+        return next((m for m in map(_first_refused, value) if m), None)
     if isinstance(value, Mapping):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    return False
+        return next((m for k, v in value.items() for m in (_first_refused(k), _first_refused(v)) if m), None)
+    return None
 
 
 class BaseSchema(Schema):
@@ -57,14 +69,15 @@ class BaseSchema(Schema):
     error_messages = {"type": N_("Données non valables."), "unknown": N_("Champ inconnu.")}
 
     @pre_load
-    def no_nul_character(self, data, **_kwargs):
-        """A NUL character is never text anyone typed, and PostgreSQL refuses to store one."""
+    def no_invisible_character(self, data, **_kwargs):
+        """A NUL (which PostgreSQL refuses to store), a control or an invisible bidi character is never text
+        anyone typed: each field holding one is named."""
         if isinstance(data, Mapping):
-            errors = {
-                key: [N_("Caractère nul non accepté.")]
-                for key, value in data.items()
-                if _holds_nul(key) or _holds_nul(value)
-            }
+            errors = {}
+            for key, value in data.items():
+                message = _first_refused(key) or _first_refused(value)
+                if message:
+                    errors[key] = [message]
             if errors:
                 raise ValidationError(errors)
         return data

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from mobilite.extensions import db
@@ -206,3 +207,27 @@ def test_a_nul_character_is_refused_by_name_not_by_the_database(app, client):
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["description"]
     assert db.session.scalar(select(func.count(Offer.id)).where(Offer.organisation_id == hr.organisation_id)) == 0
+
+
+INVISIBLE = ["\x07", "\x1b[2J", "\u2028", "\x85", "\u202e", "\u2066"]
+
+
+@pytest.mark.parametrize("character", INVISIBLE)
+def test_control_and_invisible_bidi_characters_are_refused_by_name(app, client, character):
+    """Regression: a title like "Titre\\x07\\x1b[2J\\u202efdp.exe" was stored and shown as sent (a bell, an escape
+    sequence, a line separator, or a bidi override that makes "fdp.exe" read "exe.pdf")."""
+    hr = _hr()
+    body = {"team": "Service", "title": f"Une offre{character}piégée", "description": "Une description assez longue."}
+    response = client.post("/api/v1/offers", json=body, headers=bearer(app, hr))
+    assert response.status_code == 422 and list(response.json["errors"]) == ["title"]
+    assert "invisible non accepté" in response.json["errors"]["title"][0]
+    assert db.session.scalar(select(func.count(Offer.id)).where(Offer.organisation_id == hr.organisation_id)) == 0
+
+
+def test_tabs_and_line_breaks_stay_welcome_in_a_description(app, client):
+    hr = _hr()
+    text = "Première ligne,\r\n\tpuis une autre\navec des accents : éàç « » – … et de l'arabe : مرحبا."
+    body = {"team": "Service", "title": "Une offre", "description": text}
+    response = client.post("/api/v1/offers", json=body, headers=bearer(app, hr))
+    assert response.status_code == 201, response.json
+    assert db.session.scalar(select(Offer.description).where(Offer.organisation_id == hr.organisation_id)) == text

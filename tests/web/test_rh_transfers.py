@@ -145,6 +145,16 @@ def test_a_file_over_the_size_limit_is_refused_in_the_reader_s_language(app, cli
     assert response.status_code == 413 and "Fichier trop volumineux" in html and "Request Entity Too Large" not in html
 
 
+def test_an_imported_name_with_a_control_character_is_a_row_error(client):
+    hr = UserFactory(roles=[Role.RH])
+    login(client, hr.email)
+    response = _upload(client, "/rh/comptes/import", "agents.csv", b"email;prenom;nom\na@example.fr;Ana;C\x07D\n")
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400 and '<td class="num">2</td><td><code>nom</code></td>' in html
+    assert "invisible non accepté" in html
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == "a@example.fr")) == 0
+
+
 def test_export_reimports_as_it_is(client):
     hr = UserFactory(roles=[Role.RH])
     offer = OfferFactory(organisation=hr.organisation, description=DESCRIPTION)
