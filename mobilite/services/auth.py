@@ -10,6 +10,7 @@ attempts that were let through.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import re
 import secrets
@@ -225,12 +226,26 @@ def _forget_account_throttle(email: str) -> None:
     )
 
 
+def address_key(ip: str) -> str:
+    """What the per-address limits count: an IPv4 address, or an IPv6 address's /64 (one subscriber holds a
+    whole /64 and could take a fresh address for each attempt)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def admit_from_address(ip: str, settings, now: datetime) -> None:
     """Count one sign-in attempt from this address, provisionally as a failure (password or ProConnect
     alike); Throttled when the address is over its limit. Call after begin_write."""
     wait = _count_in_window(
         ThrottleScope.SIGN_IN_ADDRESS,
-        ip,
+        address_key(ip),
         settings["LOGIN_MAX_FAILURES_PER_IP"],
         timedelta(minutes=settings["LOGIN_WINDOW_MINUTES"]),
         now,
@@ -256,7 +271,9 @@ def record_sign_in(user: User, ip: str, now: datetime, **details) -> None:
     db.session.execute(
         update(SignInThrottle)
         .where(
-            SignInThrottle.scope == ThrottleScope.SIGN_IN_ADDRESS, SignInThrottle.key == ip, SignInThrottle.count > 0
+            SignInThrottle.scope == ThrottleScope.SIGN_IN_ADDRESS,
+            SignInThrottle.key == address_key(ip),
+            SignInThrottle.count > 0,
         )
         .values(count=SignInThrottle.count - 1)
         .execution_options(synchronize_session=False)
@@ -363,7 +380,7 @@ def request_password_reset(email: str, ip: str, settings, now: datetime | None =
     now = now or utcnow()
     window = timedelta(minutes=settings["RESET_WINDOW_MINUTES"])
     db.begin_write()
-    wait = _count_in_window(ThrottleScope.RESET_ADDRESS, ip, settings["RESET_MAX_PER_IP"], window, now)
+    wait = _count_in_window(ThrottleScope.RESET_ADDRESS, address_key(ip), settings["RESET_MAX_PER_IP"], window, now)
     if wait is None:
         wait = _count_in_window(
             ThrottleScope.RESET_ACCOUNT, _account_key(email), settings["RESET_MAX_PER_ACCOUNT"], window, now

@@ -124,6 +124,31 @@ def test_too_many_failures_from_one_address_are_throttled(user, settings):
     assert fresh(user).last_login_at is None
 
 
+def test_an_ipv6_subscriber_s_addresses_count_as_one(user, settings):
+    """Regression: the per-address limits counted each IPv6 address on its own, and a client holds a whole /64:
+    a fresh address per attempt went round them."""
+    settings["LOGIN_MAX_FAILURES_PER_IP"] = 2
+    now = utcnow()
+    for n in range(2):
+        with pytest.raises(ServiceError):
+            auth.authenticate(f"inconnu{n}@example.fr", "x", f"2001:db8:5:7::{n + 1:x}", settings, now=now)
+    with pytest.raises(Throttled):
+        auth.authenticate(user.email, PASSWORD, "2001:db8:5:7:ffff:1:2:3", settings, now=now)
+    # The next /64 is someone else.
+    assert auth.authenticate(user.email, PASSWORD, "2001:db8:5:8::1", settings, now=now).id == user.id
+    for n in range(settings["RESET_MAX_PER_IP"]):
+        auth.request_password_reset(f"personne{n}@example.fr", f"2001:db8:9:9::{n + 1:x}", settings, now=now)
+    with pytest.raises(Throttled):
+        auth.request_password_reset("encore@example.fr", "2001:db8:9:9:abcd::1", settings, now=now)
+
+
+def test_the_address_key_of_each_kind_of_address():
+    assert auth.address_key("192.0.2.10") == "192.0.2.10"
+    assert auth.address_key("2001:DB8:0:1:2:3:4:5") == "2001:db8:0:1::/64"
+    assert auth.address_key("::ffff:192.0.2.10") == "192.0.2.10"  # IPv4 seen through an IPv6 socket
+    assert auth.address_key("unknown") == "unknown"
+
+
 def test_an_account_tried_too_often_waits_then_the_right_password_works_and_clears_the_delay(user, settings):
     now = utcnow()
     free = settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
