@@ -208,13 +208,16 @@ def import_offers(actor: User, filename: str, content: bytes, today: date | None
             data = OfferSchema().load(_offer_payload(first_line, first, vocab, sites, errors))
         except ValidationError as exc:
             errors += [RowError(first_line, _column_of(f, OFFER_COLUMNS), m) for f, m in _flatten(exc.messages)]
+            errors += _session_errors_without_offer(group)
             continue
         if len(errors) > before:
+            errors += _session_errors_without_offer(group)
             continue
         try:
             offer = build_offer(actor, data)
         except ServiceError as exc:
             errors += [RowError(first_line, _column_of(f, OFFER_COLUMNS), m) for f, m in _flatten(exc.errors)]
+            errors += _session_errors_without_offer(group)
             continue
         for line, row in group:
             try:
@@ -238,6 +241,18 @@ def import_offers(actor: User, filename: str, content: bytes, today: date | None
     )
     db.session.commit()
     return offers
+
+
+def _session_errors_without_offer(group: list[tuple[int, dict]]) -> list[RowError]:
+    """The sessions of an offer that failed, checked as far as they can be without it (dates, seats), so that
+    one upload reports every error of the file; the rules that need the offer wait for it."""
+    errors = []
+    for line, row in group:
+        try:
+            SessionSchema().load(_session_payload(row))
+        except ValidationError as exc:
+            errors += [RowError(line, _column_of(f, SESSION_COLUMNS), m) for f, m in _flatten(exc.messages)]
+    return errors
 
 
 def import_accounts(actor: User, filename: str, content: bytes, *, token_hours: int) -> list[User]:

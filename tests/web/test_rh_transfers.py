@@ -76,6 +76,20 @@ def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_imported(
     assert db.session.scalar(select(func.count(OfferSession.id))) == 0
 
 
+def test_a_row_whose_offer_fails_still_has_its_session_errors_reported(client):
+    """Regression: the dates and seats of a row were checked only once its offer part was right, so a second
+    upload revealed errors the first one had hidden."""
+    hr = UserFactory(roles=[Role.RH])
+    csv = "\n".join([HEADER, f"R6;Mauvaise;Equipe;Desc;;;;lune;2027-02-30;{END};-1"]).encode()
+    login(client, hr.email)
+    response = _upload(client, "/rh/offres/import", "offres.csv", csv)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for column in ("description", "lieu", "debut", "places"):
+        assert f'<td class="num">2</td><td><code>{column}</code></td>' in html, column
+    assert _offer_count() == 0
+
+
 def test_xlsx_import(client):
     hr = UserFactory(roles=[Role.RH])
     workbook = Workbook()
