@@ -11,7 +11,8 @@ and urgency key on it (mobilite.notifications.kinds), and the outbox orders by i
 bulk last). Tutors, who may have no account, get their messages by e-mail only (`deliver_to_tutor`).
 
 One module per subject: accounts, requests, offers, proposals, immersions, rounds, and the agreement
-(`notifications.agreement`); this package gathers their events so callers write `notifications.<event>`.
+(`notifications.agreement`, called by that name); this package re-exports the others' events, so that
+callers write `notifications.<event>`.
 """
 
 from mobilite.notifications.accounts import account_invitation, password_link, password_reset
