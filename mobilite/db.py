@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
+from flask import has_request_context, request
 from sqlalchemy import Executable, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
@@ -51,6 +52,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return engine
 
 
+# Methods that never write: every transaction of any other request takes the write lock first on SQLite.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 WROTE = "mobilite_wrote"  # set in a connection's info while its transaction has run anything but a read
 READ_VERBS = ("SELECT", "SHOW")
 
@@ -70,8 +74,16 @@ def _forget_writes(conn) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    immediate = conn.get_execution_options().get("sqlite_immediate")
+    immediate = conn.get_execution_options().get("sqlite_immediate") or _in_a_writing_request()
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _in_a_writing_request() -> bool:
+    """Every transaction of a request that may write (any method but GET, HEAD, OPTIONS) takes SQLite's write
+    lock before it reads: two at once then queue (busy timeout) and the second reads what the first wrote.
+    Otherwise the second fails with "database is locked" when its read transaction tries to write after the
+    first has."""
+    return has_request_context() and request.method not in SAFE_METHODS
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -108,6 +120,14 @@ class Database:
         @app.teardown_appcontext
         def remove_session(exc=None):
             self.end_session(exc)
+
+    def discard_failed_work(self) -> None:
+        """Roll back before answering an error, so that the error page can read the database again (a
+        failed flush leaves the session unusable until then)."""
+        try:
+            self.session.rollback()
+        except Exception:  # noqa: BLE001 - a dead connection: the page does without the database
+            log.warning("rolling back before an error page failed", exc_info=True)
 
     def end_session(self, exc: BaseException | None = None) -> None:
         """End the request's session. On PostgreSQL a transaction that only read is committed rather than

@@ -10,9 +10,11 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError
 
 from mobilite.api.core import error_response
+from mobilite.extensions import db
 from mobilite.services.errors import StaleRecord
 
 
@@ -37,22 +39,28 @@ _PAGES = {
 }
 
 
+def page(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _plain(status: int):
+    """The handler of one of _PAGES: JSON under /api/, else its page. A 500 rolls back first: the layout
+    reads the signed-in user, which a failed transaction cannot give."""
+    title, message = _PAGES[status]
+
+    def handler(exc):
+        if status >= 500:
+            db.discard_failed_work()
+        if is_api_request():
+            return _api_error(exc)
+        return page(status, str(title), str(message))
+
+    return handler
+
+
 def init_app(app) -> None:
-    def page(status: int, title: str, message: str):
-        return render_template("error.html", status=status, title=title, message=message), status
-
-    def plain(status: int):
-        title, message = _PAGES[status]
-
-        def handler(exc):
-            if is_api_request():
-                return _api_error(exc)
-            return page(status, str(title), str(message))
-
-        return handler
-
     for status in _PAGES:
-        app.register_error_handler(status, plain(status))
+        app.register_error_handler(status, _plain(status))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -92,6 +100,19 @@ def init_app(app) -> None:
         if is_api_request():
             return _api_error(exc)
         return page(409, _("Modification concurrente"), exc.description or "")
+
+    @app.errorhandler(StaleDataError)
+    def saved_meanwhile(exc: StaleDataError):
+        """A versioned record another request saved first, found when this one wrote (a flush that matched
+        no row): the conflict page, or 409 JSON, rather than an error. The services name the record when
+        they see it at their commit; this answers the same wherever else it happens."""
+        db.discard_failed_work()
+        message = _(
+            "Ce que vous modifiez vient d'être enregistré par quelqu'un d'autre : rechargez la page et recommencez."
+        )
+        if is_api_request():
+            return error_response(Conflict(), message=message)
+        return conflict(Conflict(description=message))
 
     @app.errorhandler(StaleRecord)
     def stale_record(exc: StaleRecord):

@@ -59,6 +59,7 @@ def _default_message(exc: HTTPException) -> str:
         405: _("Méthode non permise sur cette ressource."),
         409: _("La ressource a été modifiée entre-temps."),
         412: _("La ressource a changé depuis votre lecture (If-Match) : relisez-la avant de la modifier."),
+        413: _("Corps de requête trop volumineux."),
         422: _("Données non valables."),
         428: _("En-tête If-Match obligatoire : envoyez l'ETag lu avec GET."),
         429: _("Trop de requêtes pour ce jeton : réessayez dans un instant."),
@@ -119,6 +120,8 @@ def error_response(exc: HTTPException, errors: dict | None = None, message: str 
 
 def handle_http_error(exc: HTTPException):
     """Registered on the API blueprints: anything not caught by api_view, a 500 included (no stack trace)."""
+    if (exc.code or 500) >= 500:
+        db.discard_failed_work()  # the message's language is the caller's: read again after a failed flush
     return error_response(exc)
 
 

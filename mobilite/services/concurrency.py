@@ -85,7 +85,11 @@ def versioned_commit(
     it reads the stored record). `expected=None` skips the first check (the commit's still holds), unless
     `required`, when it is a form that lost its version field."""
     check_version(record, expected, conflict=conflict, required=required)
-    yield
+    try:
+        yield
+    except StaleDataError:  # an autoflush inside, after another worker saved the record first
+        db.session.rollback()
+        raise conflict() from None
     commit_versioned(conflict)
 
 

@@ -27,7 +27,7 @@ from mobilite.models import (
     utcnow,
 )
 from mobilite.services import audit, rules, sites
-from mobilite.services.concurrency import Conflict, check_version, commit_versioned, stale
+from mobilite.services.concurrency import Conflict, commit_versioned, stale, versioned_commit
 from mobilite.services.errors import ServiceError
 from mobilite.services.people import hr_officers
 from mobilite.services.taxonomy import vocabulary
@@ -173,18 +173,17 @@ def update_offer(actor: User, offer: Offer, data: dict) -> Offer:
     """Save an edit made on `data["version"]`; a stale version raises Conflict, never a lost update."""
     if offer.status not in lifecycle.EDITABLE:
         raise ServiceError(_("Une offre archivée ne se modifie plus. Dupliquez-la."))
-    check_version(offer, data.get("version"), conflict=_conflict(offer, data), required=True)
-    before = _substance(offer)
-    _apply(offer, data, actor)
-    # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
-    offer.updated_at = utcnow()
-    audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
-    if _needs_validation_again(offer, before):
-        offer.status = lifecycle.check_move(offer.status, OfferMove.REVALIDATE)
-        offer.validation_comment = ""
-        changed = sorted(name for name, value in _substance(offer).items() if before[name] != value)
-        audit.record(actor, "offer.submitted", offer, organisation_id=offer.organisation_id, changed=changed)
-    commit_versioned(_conflict(offer, data))
+    with versioned_commit(offer, data.get("version"), conflict=_conflict(offer, data), required=True):
+        before = _substance(offer)
+        _apply(offer, data, actor)
+        # Touch the row even when only themes, skills or prerequisites changed, so that the version moves.
+        offer.updated_at = utcnow()
+        audit.record(actor, "offer.update", offer, organisation_id=offer.organisation_id)
+        if _needs_validation_again(offer, before):
+            offer.status = lifecycle.check_move(offer.status, OfferMove.REVALIDATE)
+            offer.validation_comment = ""
+            changed = sorted(name for name, value in _substance(offer).items() if before[name] != value)
+            audit.record(actor, "offer.submitted", offer, organisation_id=offer.organisation_id, changed=changed)
     return offer
 
 
