@@ -174,6 +174,13 @@ def _switch_off(actor: User | None, user: User, today: date) -> tuple[list[Immer
     user.deactivated_at = utcnow()
     user.deactivated_by_id = actor.id if actor is not None else None
     bump_session_version(user)
+    # Its API tokens end too: a reactivation must not bring back a token issued before.
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=user.deactivated_at)
+        .execution_options(synchronize_session=False)
+    )
     return _withdraw_pending_requests(user), _flag_future_immersions(user, today)
 
 
@@ -201,7 +208,8 @@ def deactivate(actor: User, user: User, today: date | None = None) -> User:
 
 
 def reactivate(actor: User, user: User) -> User:
-    """Switch it on again. Old sessions stay dead (the version moved on); withdrawn requests stay withdrawn."""
+    """Switch it on again. Old sessions stay dead (the version moved on), and so do its API tokens (revoked at
+    the deactivation); withdrawn requests stay withdrawn."""
     _require_manage(actor, user)
     if user.erased_at is not None:
         raise ServiceError(_("Les données de ce compte ont été effacées : il ne peut pas être réactivé."))

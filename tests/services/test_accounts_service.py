@@ -12,7 +12,7 @@ from mobilite.services import accounts as service
 from mobilite.services.auth import check_password
 from mobilite.services.errors import ServiceError
 from tests.factories import CoordinatorFactory, NetworkFactory, OrganisationFactory, UserFactory
-from tests.fixtures import fresh
+from tests.fixtures import bearer, fresh
 
 OPTIONS = {"token_hours": 48}
 
@@ -132,6 +132,19 @@ def test_an_address_already_used_is_refused_on_email_whatever_its_case(hr):
     UserFactory(email="deja.la@example.fr")
     error = _refused(hr, _data(email="Deja.La@example.fr", organisation_id=hr.organisation_id))
     assert list(error.errors) == ["email"]
+
+
+def test_a_token_issued_before_a_deactivation_stays_revoked_after_the_reactivation(app, hr, client):
+    """Regression: a deactivated account's API token answered 401, then worked again once the account was
+    reactivated."""
+    agent = UserFactory(organisation=hr.organisation)
+    headers = bearer(app, agent)
+    assert client.get("/api/v1/me/data", headers=headers).status_code == 200
+    service.set_active(hr, agent, False)
+    assert client.get("/api/v1/me/data", headers=headers).status_code == 401
+    service.set_active(hr, agent, True)
+    assert client.get("/api/v1/me/data", headers=headers).status_code == 401
+    assert client.get("/api/v1/me/data", headers=bearer(app, agent)).status_code == 200  # a new one works
 
 
 def test_deactivation_ends_every_session_and_reactivation_does_not_revive_them(hr):
