@@ -46,8 +46,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN. A unit of work
-        # that will write asks for BEGIN IMMEDIATE (Database.begin_write), so it queues for the write lock
-        # up front instead of failing when a read transaction tries to upgrade.
+        # that will write (Database.begin_write), and every transaction of a request that may write, asks for
+        # BEGIN IMMEDIATE, so it queues for the write lock up front instead of failing when a read
+        # transaction tries to upgrade.
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 

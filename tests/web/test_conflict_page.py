@@ -37,7 +37,7 @@ def test_a_record_saved_first_found_outside_a_versioned_commit_is_a_conflict_not
     conflict page for a form, 409 JSON for the API; it was a 500."""
     from mobilite.services import offers as offer_service
     from mobilite.services import requests as request_service
-    from tests.factories import OfferFactory, RequestFactory, UserFactory
+    from tests.factories import OfferFactory
     from tests.fixtures import bearer
 
     def saved_first(*_args, **_kwargs):
@@ -45,14 +45,7 @@ def test_a_record_saved_first_found_outside_a_versioned_commit_is_a_conflict_not
 
     monkeypatch.setattr(request_service, "decide", saved_first)
     monkeypatch.setattr(offer_service, "update_offer", saved_first)
-    hr = UserFactory(roles=[Role.RH])
-    item = RequestFactory(agent=UserFactory(organisation=hr.organisation))
-    login(client, hr.email)
-    page = client.get(f"/rh/demandes/{item.id}").get_data(as_text=True)
-    response = client.post(
-        f"/rh/demandes/{item.id}/decision",
-        data={"version": str(item.version), "decision": "approve", "csrf_token": csrf_token(page)},
-    )
+    hr, response = _hr_approves(client)
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert response.status_code == 409 and "enregistré par quelqu'un d'autre" in html
     offer = OfferFactory(organisation=hr.organisation)
@@ -68,7 +61,6 @@ def test_a_failed_write_still_gets_the_service_s_error_page(app, client, monkeyp
     broken session), so people got Werkzeug's English page."""
     from mobilite.models import User
     from mobilite.services import requests as request_service
-    from tests.factories import RequestFactory, UserFactory
 
     def fails_to_write(*_args, **_kwargs):
         db.session.add(User(email=None, first_name="", last_name=""))  # NOT NULL: the flush fails
@@ -76,6 +68,16 @@ def test_a_failed_write_still_gets_the_service_s_error_page(app, client, monkeyp
 
     monkeypatch.setattr(request_service, "decide", fails_to_write)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # answer as production does
+    hr, response = _hr_approves(client)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Erreur du service" in html and hr.first_name in html
+    assert "Internal Server Error" not in html
+
+
+def _hr_approves(client):
+    """An HR officer signs in and approves one of their agents' requests through the page: (hr, response)."""
+    from tests.factories import RequestFactory, UserFactory
+
     hr = UserFactory(roles=[Role.RH])
     item = RequestFactory(agent=UserFactory(organisation=hr.organisation))
     login(client, hr.email)
@@ -84,6 +86,4 @@ def test_a_failed_write_still_gets_the_service_s_error_page(app, client, monkeyp
         f"/rh/demandes/{item.id}/decision",
         data={"version": str(item.version), "decision": "approve", "csrf_token": csrf_token(page)},
     )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 500 and "Erreur du service" in html and hr.first_name in html
-    assert "Internal Server Error" not in html
+    return hr, response
