@@ -13,7 +13,7 @@ from mobilite.security import roles_required
 from mobilite.services import charts, dashboard, dashboard_charts
 from mobilite.services.errors import ServiceError
 from mobilite.web.coordination import bp, own_network
-from mobilite.web.forms import Rejection, submit_form
+from mobilite.web.forms import Rejection, field_errors, submit_form
 
 # The SVG is shown through <img> and opened alone: it holds no script, no style, and loads nothing.
 SVG_CSP = "default-src 'none'"
@@ -26,14 +26,9 @@ def _filters() -> dashboard.Filters:
     schema = DashboardFilterSchema()
     try:
         return dashboard.filters(network, schema.load(form_data(schema, request.args)))
-    except ValidationError as error:
-        abort(400, description=_wrong_filters(error.normalized_messages()))
-    except ServiceError as error:
-        abort(400, description=_wrong_filters(error.errors))
-
-
-def _wrong_filters(errors: dict) -> str:
-    return " ".join(f"{name} : {' '.join(map(str, messages))}" for name, messages in errors.items())
+    except (ValidationError, ServiceError) as error:
+        wrong = field_errors(error)
+        abort(400, description=" ".join(f"{name} : {' '.join(reasons)}" for name, reasons in wrong.items()))
 
 
 @bp.get("/tableau-de-bord")
